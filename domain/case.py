@@ -1,0 +1,549 @@
+"""The survivor case: one aggregate per survivor, holding every step of the journey.
+
+Nothing is edited or deleted. Case-level facts are events of their own; journey
+steps are ``StepRecorded`` events whose kind comes from the vocabulary. A
+correction, retraction or dispute is a new event naming the step and why.
+
+Events are persisted contracts: each has an explicit, stable ``TOPIC`` so the class
+can move, and evolves by ``class_version`` with ``upcast_vN_vM``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+from uuid import UUID, uuid4, uuid5
+
+from eventsourcing.domain import Aggregate
+from eventsourcing.utils import register_topic
+
+from domain.errors import (
+    CaseIsClosed,
+    CaseIsOpen,
+    InvalidField,
+    NothingToChange,
+    StepNotFound,
+    StepIsRetracted,
+)
+from domain.hashchain import GENESIS, event_hash
+from domain.steps import LABEL_LIMIT, Source, StepReading, parse_summary
+
+CASE_ID_NAMESPACE = UUID("5d1c2f4e-7a8b-4c1d-9e0f-3a2b1c0d9e8f")
+
+
+class Jurisdiction(StrEnum):
+    ENGLAND_AND_WALES = "england_and_wales"
+    SCOTLAND = "scotland"
+    NORTHERN_IRELAND = "northern_ireland"
+
+
+class ConsentPurpose(StrEnum):
+    RECORD_KEEPING = "record_keeping"
+    SHARING_WITH_COUNSEL = "sharing_with_counsel"
+    EVALUATION = "evaluation"
+    NRM_REFERRAL = "nrm_referral"
+
+
+def case_id_for(organisation_id: str, idempotency_key: str) -> UUID:
+    """A retried ``open`` names the same case, so it cannot open a second one."""
+    return uuid5(CASE_ID_NAMESPACE, f"{organisation_id}\x1f{idempotency_key}")
+
+
+def required_text(value: str | None, field: str, limit: int = LABEL_LIMIT) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise InvalidField(field, "required")
+    if len(text) > limit:
+        raise InvalidField(field, f"at most {limit} characters")
+    return text
+
+
+@dataclass
+class StepState:
+    """What the aggregate must know of a step to enforce its rules."""
+
+    kind: str
+    retracted: bool = False
+
+
+@dataclass(frozen=True)
+class CommandOutcome:
+    """What an idempotent command produced, so a retry can be answered the same."""
+
+    digest: str
+    result_id: UUID
+    version: int
+
+
+class CaseEvent(Aggregate.Event):
+    """Every case event: who recorded it, its place in the chain, its command."""
+
+    TOPIC: ClassVar[str]
+
+    recorded_by: str
+    previous_hash: str
+    idempotency_key: str | None
+    command_digest: str | None
+
+    def recorded_state(self) -> dict[str, Any]:
+        state = dict(vars(self))
+        state.pop("originator_id")
+        state.pop("originator_version")
+        class_version = getattr(type(self), "class_version", 1)
+        if class_version > 1:
+            state["class_version"] = class_version
+        return state
+
+    def chain_hash(self) -> str:
+        """This event's hash: as it was stored, when the mapper read it so."""
+        recorded = self.__dict__.get("_recorded_hash")
+        if recorded is not None:
+            return cast(str, recorded)
+        return event_hash(
+            self.TOPIC,
+            self.originator_id,
+            self.originator_version,
+            self.recorded_state(),
+        )
+
+    def result_id(self) -> UUID:
+        """The id a command that raised this event returns."""
+        return self.originator_id
+
+    def mutate(self, aggregate: Any) -> Any:
+        expected_previous = aggregate.chain_head if aggregate is not None else GENESIS
+        case = cast("SurvivorCase", super().mutate(aggregate))
+        case.follow_chain(self, expected_previous)
+        return case
+
+
+class CaseOpened(CaseEvent, Aggregate.Created):
+    TOPIC = "waymark.case:CaseOpened"
+    class_version = 2
+
+    reference: str
+    organisation_id: str
+    jurisdiction: str
+    local_authority: str | None
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        # v1 cases were opened before the local authority was asked for.
+        state["local_authority"] = None
+
+    def apply(self, case: SurvivorCase) -> None:
+        case.reference = self.reference
+        case.organisation_id = self.organisation_id
+        case.jurisdiction = Jurisdiction(self.jurisdiction)
+        case.local_authority = self.local_authority
+        case.advocate_id = None
+        case.consents = set()
+        case.closed = False
+        case.steps = {}
+        case.documents = set()
+        case.outcomes = {}
+
+
+class AdvocateAssigned(CaseEvent):
+    TOPIC = "waymark.case:AdvocateAssigned"
+
+    advocate_id: str
+    previous_advocate_id: str | None
+    note: str | None
+
+    def apply(self, case: SurvivorCase) -> None:
+        case.advocate_id = self.advocate_id
+
+
+class ConsentGiven(CaseEvent):
+    TOPIC = "waymark.case:ConsentGiven"
+
+    purpose: str
+    note: str | None
+
+    def apply(self, case: SurvivorCase) -> None:
+        case.consents.add(ConsentPurpose(self.purpose))
+
+
+class ConsentWithdrawn(CaseEvent):
+    TOPIC = "waymark.case:ConsentWithdrawn"
+
+    purpose: str
+    note: str | None
+
+    def apply(self, case: SurvivorCase) -> None:
+        case.consents.discard(ConsentPurpose(self.purpose))
+
+
+class StepRecorded(CaseEvent):
+    TOPIC = "waymark.case:StepRecorded"
+
+    step_id: UUID
+    reading: dict[str, Any]
+
+    def apply(self, case: SurvivorCase) -> None:
+        case.steps[self.step_id] = StepState(kind=self.reading["kind"])
+
+    def result_id(self) -> UUID:
+        return self.step_id
+
+
+class StepCorrected(CaseEvent):
+    TOPIC = "waymark.case:StepCorrected"
+
+    step_id: UUID
+    reading: dict[str, Any]
+    reason: str
+
+    def apply(self, case: SurvivorCase) -> None:
+        case.steps[self.step_id].kind = self.reading["kind"]
+
+    def result_id(self) -> UUID:
+        return self.step_id
+
+
+class StepRetracted(CaseEvent):
+    TOPIC = "waymark.case:StepIsRetracted"
+
+    step_id: UUID
+    reason: str
+
+    def apply(self, case: SurvivorCase) -> None:
+        case.steps[self.step_id].retracted = True
+
+    def result_id(self) -> UUID:
+        return self.step_id
+
+
+class StepDisputed(CaseEvent):
+    """Someone gives another version of a step; both stand on the chronology."""
+
+    TOPIC = "waymark.case:StepDisputed"
+
+    step_id: UUID
+    disputed_by: str
+    other_version: str
+    other_occurred: dict[str, Any] | None
+    sources: list[dict[str, Any]]
+
+    def result_id(self) -> UUID:
+        return self.step_id
+
+
+class EvidenceAttached(CaseEvent):
+    TOPIC = "waymark.case:EvidenceAttached"
+
+    document_id: UUID
+    title: str
+    document_kind: str
+    bundle_ref: str | None
+    sha256: str | None
+
+    def apply(self, case: SurvivorCase) -> None:
+        case.documents.add(self.document_id)
+
+    def result_id(self) -> UUID:
+        return self.document_id
+
+
+class CaseTransferred(CaseEvent):
+    TOPIC = "waymark.case:CaseTransferred"
+
+    from_organisation_id: str
+    to_organisation_id: str
+    reason: str
+
+    def apply(self, case: SurvivorCase) -> None:
+        case.organisation_id = self.to_organisation_id
+
+
+class CaseClosed(CaseEvent):
+    TOPIC = "waymark.case:CaseIsClosed"
+
+    reason: str
+
+    def apply(self, case: SurvivorCase) -> None:
+        case.closed = True
+
+
+class CaseReopened(CaseEvent):
+    TOPIC = "waymark.case:CaseReopened"
+
+    reason: str
+
+    def apply(self, case: SurvivorCase) -> None:
+        case.closed = False
+
+
+CASE_EVENTS: tuple[type[CaseEvent], ...] = (
+    CaseOpened,
+    AdvocateAssigned,
+    ConsentGiven,
+    ConsentWithdrawn,
+    StepRecorded,
+    StepCorrected,
+    StepRetracted,
+    StepDisputed,
+    EvidenceAttached,
+    CaseTransferred,
+    CaseClosed,
+    CaseReopened,
+)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who asks for a command, and the key that makes a retry harmless."""
+
+    recorded_by: str
+    idempotency_key: str | None = None
+    command_digest: str | None = None
+
+
+class SurvivorCase(Aggregate):
+    """A pseudonymous survivor's case and the facts its rules depend on."""
+
+    if TYPE_CHECKING:
+        reference: str
+        organisation_id: str
+        jurisdiction: Jurisdiction
+        local_authority: str | None
+        advocate_id: str | None
+        consents: set[ConsentPurpose]
+        closed: bool
+        steps: dict[UUID, StepState]
+        documents: set[UUID]
+        outcomes: dict[str, CommandOutcome]
+        chain_head: str
+        chain_breaks: list[int]
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        reference: str,
+        organisation_id: str,
+        jurisdiction: str,
+        local_authority: str | None,
+        by: Provenance,
+    ) -> SurvivorCase:
+        reference = required_text(reference, "reference", limit=64)
+        organisation_id = required_text(organisation_id, "organisationId")
+        try:
+            jurisdiction = Jurisdiction(jurisdiction).value
+        except ValueError:
+            raise InvalidField(
+                "jurisdiction",
+                f"one of {', '.join(j.value for j in Jurisdiction)}",
+            ) from None
+        local_authority = (local_authority or "").strip() or None
+        case_id = (
+            case_id_for(organisation_id, by.idempotency_key)
+            if by.idempotency_key
+            else uuid4()
+        )
+        return cls._create(
+            CaseOpened,
+            id=case_id,
+            reference=reference,
+            organisation_id=organisation_id,
+            jurisdiction=jurisdiction,
+            local_authority=local_authority,
+            recorded_by=by.recorded_by,
+            previous_hash=GENESIS,
+            idempotency_key=by.idempotency_key,
+            command_digest=by.command_digest,
+        )
+
+    # Rules
+
+    def check_open(self) -> None:
+        if self.closed:
+            raise CaseIsClosed
+
+    def check_step_amendable(self, step_id: UUID) -> StepState:
+        step = self.steps.get(step_id)
+        if step is None:
+            raise StepNotFound(step_id)
+        if step.retracted:
+            raise StepIsRetracted(step_id)
+        return step
+
+    def outcome_of(self, idempotency_key: str) -> CommandOutcome | None:
+        return self.outcomes.get(idempotency_key)
+
+    # Commands
+
+    def assign_advocate(self, advocate_id: str, note: str | None, by: Provenance) -> None:
+        self.check_open()
+        advocate_id = required_text(advocate_id, "advocateId")
+        if advocate_id == self.advocate_id:
+            raise NothingToChange(f"{advocate_id} is already the advocate", "advocateId")
+        self._trigger(
+            AdvocateAssigned,
+            by,
+            advocate_id=advocate_id,
+            previous_advocate_id=self.advocate_id,
+            note=(note or "").strip() or None,
+        )
+
+    def give_consent(self, purpose: str, note: str | None, by: Provenance) -> None:
+        self.check_open()
+        consent = self._purpose(purpose)
+        if consent in self.consents:
+            raise NothingToChange(f"consent to {consent.value} is already given", "purpose")
+        self._trigger(ConsentGiven, by, purpose=consent.value, note=_note(note))
+
+    def withdraw_consent(self, purpose: str, note: str | None, by: Provenance) -> None:
+        self.check_open()
+        consent = self._purpose(purpose)
+        if consent not in self.consents:
+            raise NothingToChange(f"consent to {consent.value} is not given", "purpose")
+        self._trigger(ConsentWithdrawn, by, purpose=consent.value, note=_note(note))
+
+    def record_step(self, reading: StepReading, by: Provenance) -> UUID:
+        self.check_open()
+        step_id = uuid4()
+        self._trigger(StepRecorded, by, step_id=step_id, reading=reading.as_record())
+        return step_id
+
+    def correct_step(
+        self, step_id: UUID, reading: StepReading, reason: str, by: Provenance
+    ) -> None:
+        self.check_open()
+        self.check_step_amendable(step_id)
+        self._trigger(
+            StepCorrected,
+            by,
+            step_id=step_id,
+            reading=reading.as_record(),
+            reason=parse_summary(reason, "reason"),
+        )
+
+    def retract_step(self, step_id: UUID, reason: str, by: Provenance) -> None:
+        self.check_open()
+        self.check_step_amendable(step_id)
+        self._trigger(
+            StepRetracted, by, step_id=step_id, reason=parse_summary(reason, "reason")
+        )
+
+    def dispute_step(
+        self,
+        step_id: UUID,
+        *,
+        disputed_by: str,
+        other_version: str,
+        other_occurred: dict[str, Any] | None,
+        sources: list[Source],
+        by: Provenance,
+    ) -> None:
+        self.check_open()
+        self.check_step_amendable(step_id)
+        self._trigger(
+            StepDisputed,
+            by,
+            step_id=step_id,
+            disputed_by=required_text(disputed_by, "disputedBy"),
+            other_version=parse_summary(other_version, "otherVersion"),
+            other_occurred=other_occurred,
+            sources=[source.as_record() for source in sources],
+        )
+
+    def attach_evidence(
+        self,
+        *,
+        title: str,
+        document_kind: str,
+        bundle_ref: str | None,
+        sha256: str | None,
+        by: Provenance,
+    ) -> UUID:
+        self.check_open()
+        if sha256 is not None and not _is_sha256(sha256):
+            raise InvalidField("sha256", "64 hexadecimal characters")
+        document_id = uuid4()
+        self._trigger(
+            EvidenceAttached,
+            by,
+            document_id=document_id,
+            title=required_text(title, "title"),
+            document_kind=required_text(document_kind, "documentKind", limit=64),
+            bundle_ref=(bundle_ref or "").strip() or None,
+            sha256=sha256.lower() if sha256 else None,
+        )
+        return document_id
+
+    def transfer(self, to_organisation_id: str, reason: str, by: Provenance) -> None:
+        self.check_open()
+        to_organisation_id = required_text(to_organisation_id, "toOrganisationId")
+        if to_organisation_id == self.organisation_id:
+            raise NothingToChange(
+                "the case is already with that organisation", "toOrganisationId"
+            )
+        self._trigger(
+            CaseTransferred,
+            by,
+            from_organisation_id=self.organisation_id,
+            to_organisation_id=to_organisation_id,
+            reason=parse_summary(reason, "reason"),
+        )
+
+    def close(self, reason: str, by: Provenance) -> None:
+        self.check_open()
+        self._trigger(CaseClosed, by, reason=parse_summary(reason, "reason"))
+
+    def reopen(self, reason: str, by: Provenance) -> None:
+        if not self.closed:
+            raise CaseIsOpen
+        self._trigger(CaseReopened, by, reason=parse_summary(reason, "reason"))
+
+    # Mechanics
+
+    def follow_chain(self, event: CaseEvent, expected_previous: str) -> None:
+        """Moves the chain head on, noting (never refusing) a broken link."""
+        if event.originator_version == self.INITIAL_VERSION:
+            self.chain_breaks = []
+        if event.previous_hash != expected_previous:
+            self.chain_breaks.append(event.originator_version)
+        self.chain_head = event.chain_hash()
+        if event.idempotency_key and event.command_digest:
+            self.outcomes[event.idempotency_key] = CommandOutcome(
+                digest=event.command_digest,
+                result_id=event.result_id(),
+                version=event.originator_version,
+            )
+
+    def _trigger(self, event_class: type[CaseEvent], by: Provenance, **kwargs: Any) -> None:
+        self.trigger_event(
+            event_class,
+            recorded_by=by.recorded_by,
+            previous_hash=self.chain_head,
+            idempotency_key=by.idempotency_key,
+            command_digest=by.command_digest,
+            **kwargs,
+        )
+
+    @staticmethod
+    def _purpose(purpose: str) -> ConsentPurpose:
+        try:
+            return ConsentPurpose(purpose)
+        except ValueError:
+            raise InvalidField(
+                "purpose", f"one of {', '.join(p.value for p in ConsentPurpose)}"
+            ) from None
+
+
+def _note(note: str | None) -> str | None:
+    return (note or "").strip() or None
+
+
+def _is_sha256(value: str) -> bool:
+    return len(value) == 64 and all(c in "0123456789abcdefABCDEF" for c in value)
+
+
+# The aggregate's topic is set after its class body: inside it, the library would
+# demand explicit topics for the event classes it derives itself.
+SurvivorCase.TOPIC = "waymark.case:SurvivorCase"  # type: ignore[attr-defined]
+for _persisted in (SurvivorCase, *CASE_EVENTS):
+    register_topic(_persisted.TOPIC, _persisted)  # type: ignore[attr-defined]

@@ -1,0 +1,23 @@
+"""The chronology: a case's steps, earliest first, as the record stood at any moment."""
+
+from projections.chronology.fold import chronology_of
+from projections.chronology.rows import (
+    Chronology,
+    ChronologyRow,
+    Dispute,
+    Purpose,
+    RowStatus,
+    SourceCite,
+    StepVersion,
+)
+
+__all__ = [
+    "Chronology",
+    "ChronologyRow",
+    "Dispute",
+    "Purpose",
+    "RowStatus",
+    "SourceCite",
+    "StepVersion",
+    "chronology_of",
+]

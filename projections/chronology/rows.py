@@ -1,0 +1,160 @@
+"""What a chronology is made of: rows, their versions, disputes and sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from domain.dates import UNDATED, UncertainDate
+
+
+class Purpose(StrEnum):
+    """What the chronology is for; each purpose selects the areas it needs."""
+
+    FULL = "full"
+    CRIMINAL_TRIAL = "criminal_trial"
+    CICA = "cica"
+    IMMIGRATION = "immigration"
+
+    def includes(self, area: str) -> bool:
+        areas = _PURPOSE_AREAS[self]
+        return areas is None or area in areas
+
+
+_PURPOSE_AREAS: dict[Purpose, frozenset[str] | None] = {
+    Purpose.FULL: None,
+    Purpose.CRIMINAL_TRIAL: frozenset(
+        {"nrm", "criminal_justice", "own_conviction", "account", "safety", "health"}
+    ),
+    Purpose.CICA: frozenset(
+        {"nrm", "criminal_justice", "own_conviction", "compensation", "health"}
+    ),
+    Purpose.IMMIGRATION: frozenset(
+        {"nrm", "immigration", "own_conviction", "account", "safety", "health"}
+    ),
+}
+
+
+class RowStatus(StrEnum):
+    CURRENT = "current"
+    CORRECTED = "corrected"
+    DISPUTED = "disputed"
+    RETRACTED = "retracted"
+
+
+@dataclass(frozen=True)
+class SourceCite:
+    document: str
+    pin: str | None
+    #: The attached evidence the source names, when it names one by id.
+    title: str | None = None
+    bundle_ref: str | None = None
+
+    @property
+    def cite(self) -> str:
+        words = self.title or self.document
+        if self.pin:
+            words = f"{words}, {self.pin}"
+        if self.bundle_ref:
+            words = f"{words} [{self.bundle_ref}]"
+        return words
+
+
+@dataclass(frozen=True)
+class StepVersion:
+    """One reading of a step, as recorded or as corrected."""
+
+    kind: str
+    occurred: UncertainDate | None
+    summary: str
+    details: dict[str, Any]
+    sources: tuple[SourceCite, ...]
+    order: int | None
+    recorded_at: datetime
+    recorded_by: str
+    #: Why it was corrected; None for the first recording.
+    reason: str | None
+
+    @property
+    def when(self) -> str:
+        return self.occurred.display if self.occurred else UNDATED
+
+
+@dataclass(frozen=True)
+class Dispute:
+    disputed_by: str
+    other_version: str
+    other_occurred: UncertainDate | None
+    sources: tuple[SourceCite, ...]
+    recorded_at: datetime
+    recorded_by: str
+
+
+@dataclass(frozen=True)
+class Retraction:
+    reason: str
+    recorded_at: datetime
+    recorded_by: str
+
+
+@dataclass(frozen=True)
+class ChronologyRow:
+    step_id: UUID
+    label: str
+    area: str
+    #: Every reading of the step, first recorded first; the last is current.
+    history: tuple[StepVersion, ...]
+    disputes: tuple[Dispute, ...]
+    retraction: Retraction | None
+    warnings: tuple[str, ...]
+
+    @property
+    def current(self) -> StepVersion:
+        return self.history[-1]
+
+    @property
+    def status(self) -> RowStatus:
+        if self.retraction is not None:
+            return RowStatus.RETRACTED
+        if self.disputes:
+            return RowStatus.DISPUTED
+        if len(self.history) > 1:
+            return RowStatus.CORRECTED
+        return RowStatus.CURRENT
+
+    @property
+    def first_recorded_at(self) -> datetime:
+        return self.history[0].recorded_at
+
+    @property
+    def last_changed_at(self) -> datetime:
+        times = [self.current.recorded_at]
+        times += [dispute.recorded_at for dispute in self.disputes]
+        if self.retraction is not None:
+            times.append(self.retraction.recorded_at)
+        return max(times)
+
+    def sort_key(self, sequence: int) -> tuple[int, date, int, int]:
+        occurred = self.current.occurred
+        if occurred is None:
+            return (1, date.min, 0, sequence)
+        earliest = occurred.earliest or date.min
+        return (0, earliest, self.current.order or 0, sequence)
+
+
+@dataclass(frozen=True)
+class Chronology:
+    case_id: UUID
+    reference: str
+    jurisdiction: str
+    purpose: Purpose
+    #: The moment the chronology reflects; None means now.
+    as_at: datetime | None
+    changed_since: datetime | None
+    rows: tuple[ChronologyRow, ...]
+    #: The case's version and the head of its hash chain at ``as_at``.
+    version: int
+    chain_head: str
