@@ -28,7 +28,12 @@ from domain.case import (
     SurvivorCase,
     case_id_for,
 )
-from domain.errors import CaseNotFound, CommandRefused, IdempotencyKeyReused, VersionConflict
+from domain.errors import (
+    CaseNotFound,
+    CommandRefused,
+    IdempotencyKeyReused,
+    VersionConflict,
+)
 from domain.hashchain import GENESIS
 from domain.steps import StepReading, parse_occurred, parse_sources
 
@@ -144,7 +149,9 @@ class CaseJourneys(Application[UUID]):
         by = self._provenance(recorded_by, idempotency_key, "open_case", inputs)
         for _ in range(self.max_attempts):
             if idempotency_key:
-                existing = self._find(case_id_for(organisation_id.strip(), idempotency_key))
+                existing = self._find(
+                    case_id_for(organisation_id.strip(), idempotency_key)
+                )
                 if existing is not None:
                     return self._replay(existing, by)
             case = SurvivorCase.open(
@@ -531,7 +538,7 @@ class CaseJourneys(Application[UUID]):
 
     def _find(self, case_id: UUID) -> SurvivorCase | None:
         try:
-            case = self.repository.get(case_id)
+            case: SurvivorCase = self.repository.get(case_id)
         except AggregateNotFoundError:
             return None
         assert isinstance(case, SurvivorCase)

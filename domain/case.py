@@ -23,8 +23,8 @@ from domain.errors import (
     CaseIsOpen,
     InvalidField,
     NothingToChange,
-    StepNotFound,
     StepIsRetracted,
+    StepNotFound,
 )
 from domain.hashchain import GENESIS, event_hash
 from domain.steps import LABEL_LIMIT, Source, StepReading, parse_summary
@@ -375,11 +375,15 @@ class SurvivorCase(Aggregate):
 
     # Commands
 
-    def assign_advocate(self, advocate_id: str, note: str | None, by: Provenance) -> None:
+    def assign_advocate(
+        self, advocate_id: str, note: str | None, by: Provenance
+    ) -> None:
         self.check_open()
         advocate_id = required_text(advocate_id, "advocateId")
         if advocate_id == self.advocate_id:
-            raise NothingToChange(f"{advocate_id} is already the advocate", "advocateId")
+            raise NothingToChange(
+                f"{advocate_id} is already the advocate", "advocateId"
+            )
         self._trigger(
             AdvocateAssigned,
             by,
@@ -392,7 +396,9 @@ class SurvivorCase(Aggregate):
         self.check_open()
         consent = self._purpose(purpose)
         if consent in self.consents:
-            raise NothingToChange(f"consent to {consent.value} is already given", "purpose")
+            raise NothingToChange(
+                f"consent to {consent.value} is already given", "purpose"
+            )
         self._trigger(ConsentGiven, by, purpose=consent.value, note=_note(note))
 
     def withdraw_consent(self, purpose: str, note: str | None, by: Provenance) -> None:
@@ -514,7 +520,9 @@ class SurvivorCase(Aggregate):
                 version=event.originator_version,
             )
 
-    def _trigger(self, event_class: type[CaseEvent], by: Provenance, **kwargs: Any) -> None:
+    def _trigger(
+        self, event_class: type[CaseEvent], by: Provenance, **kwargs: Any
+    ) -> None:
         self.trigger_event(
             event_class,
             recorded_by=by.recorded_by,
@@ -545,5 +553,6 @@ def _is_sha256(value: str) -> bool:
 # The aggregate's topic is set after its class body: inside it, the library would
 # demand explicit topics for the event classes it derives itself.
 SurvivorCase.TOPIC = "waymark.case:SurvivorCase"  # type: ignore[attr-defined]
-for _persisted in (SurvivorCase, *CASE_EVENTS):
-    register_topic(_persisted.TOPIC, _persisted)  # type: ignore[attr-defined]
+register_topic(SurvivorCase.TOPIC, SurvivorCase)  # type: ignore[attr-defined]
+for _event_class in CASE_EVENTS:
+    register_topic(_event_class.TOPIC, _event_class)

@@ -129,7 +129,9 @@ class StepReading:
             kind=kind.code,
             occurred=UncertainDate.from_record(occurred) if occurred else None,
             summary=record["summary"],
-            details=upgrade_details(kind, dict(record["details"]), record["kind_version"]),
+            details=upgrade_details(
+                kind, dict(record["details"]), record["kind_version"]
+            ),
             sources=tuple(Source(**source) for source in record["sources"]),
             order=record["order"],
             kind_version=kind.version,

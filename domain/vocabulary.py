@@ -309,7 +309,9 @@ def step_kind(code: str) -> StepKind:
         raise UnknownStepKind(code) from None
 
 
-def validate_details(kind: StepKind, details: Mapping[str, Any] | None) -> dict[str, Any]:
+def validate_details(
+    kind: StepKind, details: Mapping[str, Any] | None
+) -> dict[str, Any]:
     """Validates a payload for ``kind``; returns it normalised, or names the fault."""
     try:
         payload = kind.payload.model_validate(dict(details or {}))

@@ -20,9 +20,10 @@ from domain.hashchain import event_hash
 class ChainPreservingMapper(Mapper[UUID]):
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         event = super().to_domain_event(stored_event)
-        if isinstance(event, CaseEvent) and getattr(type(event), "class_version", 1) > 1:
+        current_version = getattr(type(event), "class_version", 1)
+        if isinstance(event, CaseEvent) and current_version > 1:
             recorded = self._recorded_state(stored_event)
-            if recorded.get("class_version", 1) != type(event).class_version:
+            if recorded.get("class_version", 1) != current_version:
                 # Only upcast events need it; the domain hashes the others itself.
                 event.__dict__["_recorded_hash"] = event_hash(
                     stored_event.topic,

@@ -78,7 +78,9 @@ class _ChronologyFold:
 
     @apply.register
     def _(self, event: EvidenceAttached) -> None:
-        self.documents[str(event.document_id)] = _Document(event.title, event.bundle_ref)
+        self.documents[str(event.document_id)] = _Document(
+            event.title, event.bundle_ref
+        )
 
     @apply.register
     def _(self, event: StepRecorded) -> None:
@@ -145,7 +147,9 @@ class _ChronologyFold:
 
     @staticmethod
     def _cites(sources: Iterable[dict[str, Any]]) -> tuple[SourceCite, ...]:
-        return tuple(SourceCite(source["document"], source["pin"]) for source in sources)
+        return tuple(
+            SourceCite(source["document"], source["pin"]) for source in sources
+        )
 
     def finish(self) -> list[ChronologyRow]:
         """Rows with their sources resolved to evidence and their warnings."""

@@ -1,0 +1,1 @@
+"""Persistence infrastructure for Waymark: transcoding and storage settings."""

@@ -1,0 +1,64 @@
+from datetime import date
+
+import pytest
+
+from domain.dates import InvalidDate, UncertainDate
+
+
+@pytest.mark.parametrize(
+    ("edtf", "display", "earliest", "latest"),
+    [
+        ("2019-06-15", "15 June 2019", date(2019, 6, 15), date(2019, 6, 15)),
+        ("2019-06", "June 2019", date(2019, 6, 1), date(2019, 6, 30)),
+        ("2019", "2019", date(2019, 1, 1), date(2019, 12, 31)),
+        ("2019-06~", "c. June 2019", date(2019, 6, 1), date(2019, 6, 30)),
+        ("2019-06?", "June 2019 (uncertain)", date(2019, 6, 1), date(2019, 6, 30)),
+        ("2019-06%", "c. June 2019 (uncertain)", date(2019, 6, 1), date(2019, 6, 30)),
+        (
+            "2018-03/2018-05",
+            "between March and May 2018",
+            date(2018, 3, 1),
+            date(2018, 5, 31),
+        ),
+        (
+            "2018-11/2019-02",
+            "between November 2018 and February 2019",
+            date(2018, 11, 1),
+            date(2019, 2, 28),
+        ),
+        ("../2016", "on or before 2016", None, date(2016, 12, 31)),
+        ("2017/..", "on or after 2017", date(2017, 1, 1), None),
+        ("2019-21", "spring 2019", date(2019, 3, 1), date(2019, 5, 31)),
+        (
+            "201X",
+            "some time between 2010 and 2019",
+            date(2010, 1, 1),
+            date(2019, 12, 31),
+        ),
+    ],
+)
+def test_an_uncertain_date_says_honestly_what_is_known(
+    edtf: str, display: str, earliest: date | None, latest: date | None
+) -> None:
+    parsed = UncertainDate.parse(edtf)
+    assert parsed.display == display
+    assert parsed.earliest == earliest
+    assert parsed.latest == latest
+
+
+@pytest.mark.parametrize("text", ["junk", "2019-13", "2019-02-30", "   "])
+def test_text_that_is_not_an_edtf_date_is_refused(text: str) -> None:
+    with pytest.raises(InvalidDate):
+        UncertainDate.parse(text)
+
+
+def test_a_date_is_in_the_future_only_when_its_earliest_day_is() -> None:
+    today = date(2026, 11, 26)
+    assert UncertainDate.parse("2026-12").is_after(today)
+    assert not UncertainDate.parse("2026-11").is_after(today)
+    assert not UncertainDate.parse("2026/..").is_after(today)
+
+
+def test_a_date_survives_its_stored_form() -> None:
+    parsed = UncertainDate.parse("2019-06~")
+    assert UncertainDate.from_record(parsed.as_record()) == parsed
