@@ -42,23 +42,15 @@ class UncertainDate:
         text = text.strip()
         if not text:
             raise InvalidDate("a date is needed; leave it out for an undated step")
-        try:
-            parsed = parse_edtf(text)
-        except (EDTFParseException, ValueError, TypeError) as error:
-            raise InvalidDate(
-                f"{text!r} is not an EDTF date (examples: 2019-06, 2019-06~, "
-                "2019-06?, 2018-03/2018-05, ../2016)"
-            ) from error
-        earliest = _to_date(parsed.lower_strict())
-        latest = _to_date(parsed.upper_strict())
+        bounds = _common_form_bounds(text)
+        if bounds is None:
+            bounds = _edtf_bounds(text)
+        earliest, latest = bounds
         if earliest is None and latest is None:
             raise InvalidDate(f"{text!r} has no known bound; leave the step undated")
-        return cls(
-            edtf=text,
-            earliest=earliest,
-            latest=latest,
-            display=_describe(parsed, text),
-        )
+        if earliest is not None and latest is not None and earliest > latest:
+            raise InvalidDate(f"{text!r} ends before it begins")
+        return cls(edtf=text, earliest=earliest, latest=latest, display=_describe(text))
 
     def is_after(self, day: date) -> bool:
         """True when even the earliest day this date can mean is after ``day``."""
@@ -83,27 +75,67 @@ class UncertainDate:
         )
 
 
+# The forms advocates write nearly always: a year, month or day with an optional
+# qualifier, alone or as either end of an interval. The edtf parser takes several
+# milliseconds a date, so these are read directly; a test holds both readings equal.
+_COMMON_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%])?")
+
+
+def _common_form_bounds(text: str) -> tuple[date | None, date | None] | None:
+    """The bounds of a date in a common form; None when the form is not common."""
+    lower_text, slash, upper_text = text.partition("/")
+    if not slash:
+        return _common_date_bounds(text)
+    lower = (None, None) if lower_text == ".." else _common_date_bounds(lower_text)
+    upper = (None, None) if upper_text == ".." else _common_date_bounds(upper_text)
+    if lower is None or upper is None:
+        return None
+    return lower[0], upper[1]
+
+
+def _common_date_bounds(text: str) -> tuple[date, date] | None:
+    match = _COMMON_DATE.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day = (int(part) if part else None for part in match.groups()[:3])
+    assert year is not None
+    if month is not None and month > 12:
+        return None  # a season (21-24) or worse: the edtf parser decides
+    try:
+        if month is None:
+            return date(year, 1, 1), date(year, 12, 31)
+        if day is None:
+            last = calendar.monthrange(year, month)[1]
+            return date(year, month, 1), date(year, month, last)
+        return date(year, month, day), date(year, month, day)
+    except ValueError:
+        raise InvalidDate(f"{text!r} is not a day in the calendar") from None
+
+
+def _edtf_bounds(text: str) -> tuple[date | None, date | None]:
+    try:
+        parsed = parse_edtf(text)
+        return _to_date(parsed.lower_strict()), _to_date(parsed.upper_strict())
+    except (EDTFParseException, ValueError, TypeError) as error:
+        raise InvalidDate(
+            f"{text!r} is not an EDTF date (examples: 2019-06, 2019-06~, "
+            "2019-06?, 2018-03/2018-05, ../2016)"
+        ) from error
+
+
 def _to_date(bound: Any) -> date | None:
     if isinstance(bound, time.struct_time):
         return date(bound.tm_year, bound.tm_mon, bound.tm_mday)
     return None  # an open end: -inf or inf
 
 
-def _describe(parsed: Any, text: str) -> str:
-    kind = type(parsed).__name__
-    if kind in {"Interval", "Level1Interval", "Level2Interval"}:
-        return _describe_interval(parsed)
-    return _describe_single(text)
-
-
-def _describe_interval(parsed: Any) -> str:
-    lower_text = str(parsed.lower).strip()
-    upper_text = str(parsed.upper).strip()
-    lower_open = lower_text in {"..", "", "None"}
-    upper_open = upper_text in {"..", "", "None"}
-    if lower_open:
+def _describe(text: str) -> str:
+    lower_text, slash, upper_text = text.partition("/")
+    if not slash:
+        return _describe_single(text)
+    if lower_text in {"..", ""}:
         return f"on or before {_describe_single(upper_text)}"
-    if upper_open:
+    if upper_text in {"..", ""}:
         return f"on or after {_describe_single(lower_text)}"
     lower_words = _describe_single(lower_text)
     upper_words = _describe_single(upper_text)

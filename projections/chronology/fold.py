@@ -2,21 +2,21 @@
 
 The chronology is folded live from the case's own stream: always consistent with
 the log, and "as at" any past moment is the same fold stopped at that moment.
+Rows are gathered in mutable drafts and frozen once, at the end, so a long case
+costs one pass over its events.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
-from functools import singledispatchmethod
 from typing import Any
 from uuid import UUID
 
 from domain.case import (
     CaseEvent,
     CaseOpened,
-    CaseTransferred,
     EvidenceAttached,
     StepCorrected,
     StepDisputed,
@@ -45,89 +45,113 @@ class _Document:
 
 
 @dataclass
+class _StepDraft:
+    """A step's history while the fold is under way."""
+
+    sequence: int
+    versions: list[tuple[CaseEvent, dict[str, Any], str | None]]
+    disputes: list[StepDisputed] = field(default_factory=list)
+    retraction: StepRetracted | None = None
+
+    @property
+    def kind(self) -> str:
+        return str(self.versions[-1][1]["kind"])
+
+    def last_changed_at(self) -> datetime:
+        times = [self.versions[-1][0].timestamp]
+        times += [dispute.timestamp for dispute in self.disputes]
+        if self.retraction is not None:
+            times.append(self.retraction.timestamp)
+        return max(times)
+
+
 class _ChronologyFold:
     """Mutable state while folding; frozen into a ``Chronology`` at the end."""
 
-    case_id: UUID | None = None
-    reference: str = ""
-    jurisdiction: str = ""
-    version: int = 0
-    chain_head: str = GENESIS
-    rows: dict[UUID, ChronologyRow] = field(default_factory=dict)
-    sequence: dict[UUID, int] = field(default_factory=dict)
-    documents: dict[str, _Document] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.opened: CaseOpened | None = None
+        self.last: CaseEvent | None = None
+        self.steps: dict[UUID, _StepDraft] = {}
+        self.documents: dict[str, _Document] = {}
+        self.handlers: dict[type[CaseEvent], Callable[[Any], None]] = {
+            CaseOpened: self._opened,
+            EvidenceAttached: self._evidence_attached,
+            StepRecorded: self._step_recorded,
+            StepCorrected: self._step_corrected,
+            StepRetracted: self._step_retracted,
+            StepDisputed: self._step_disputed,
+        }
 
     def fold(self, event: CaseEvent) -> None:
-        self.apply(event)
-        self.version = event.originator_version
-        self.chain_head = event.chain_hash()
+        handler = self.handlers.get(type(event))
+        if handler is not None:
+            handler(event)
+        self.last = event
 
-    @singledispatchmethod
-    def apply(self, event: CaseEvent) -> None:
-        """Case facts that do not change the chronology's rows."""
+    def _opened(self, event: CaseOpened) -> None:
+        self.opened = event
 
-    @apply.register
-    def _(self, event: CaseOpened) -> None:
-        self.case_id = event.originator_id
-        self.reference = event.reference
-        self.jurisdiction = event.jurisdiction
-
-    @apply.register
-    def _(self, event: CaseTransferred) -> None:
-        """A transfer keeps the chronology whole; nothing to fold."""
-
-    @apply.register
-    def _(self, event: EvidenceAttached) -> None:
+    def _evidence_attached(self, event: EvidenceAttached) -> None:
         self.documents[str(event.document_id)] = _Document(
             event.title, event.bundle_ref
         )
 
-    @apply.register
-    def _(self, event: StepRecorded) -> None:
-        version = self._version(event, event.reading, reason=None)
-        kind = step_kind(version.kind)
-        self.sequence[event.step_id] = len(self.sequence)
-        self.rows[event.step_id] = ChronologyRow(
-            step_id=event.step_id,
+    def _step_recorded(self, event: StepRecorded) -> None:
+        self.steps[event.step_id] = _StepDraft(
+            sequence=len(self.steps), versions=[(event, event.reading, None)]
+        )
+
+    def _step_corrected(self, event: StepCorrected) -> None:
+        self.steps[event.step_id].versions.append((event, event.reading, event.reason))
+
+    def _step_retracted(self, event: StepRetracted) -> None:
+        self.steps[event.step_id].retraction = event
+
+    def _step_disputed(self, event: StepDisputed) -> None:
+        self.steps[event.step_id].disputes.append(event)
+
+    def rows(
+        self, purpose: Purpose, changed_since: datetime | None
+    ) -> list[ChronologyRow]:
+        on_record = {
+            draft.kind for draft in self.steps.values() if draft.retraction is None
+        }
+        rows = []
+        for step_id, draft in self.steps.items():
+            kind = step_kind(draft.kind)
+            if not purpose.includes(kind.area):
+                continue
+            if changed_since is not None and draft.last_changed_at() <= changed_since:
+                continue
+            rows.append((self._row(step_id, draft, on_record), draft.sequence))
+        rows.sort(key=lambda pair: pair[0].sort_key(pair[1]))
+        return [row for row, _ in rows]
+
+    def _row(
+        self, step_id: UUID, draft: _StepDraft, on_record: set[str]
+    ) -> ChronologyRow:
+        kind = step_kind(draft.kind)
+        retraction = draft.retraction
+        return ChronologyRow(
+            step_id=step_id,
             label=kind.label,
             area=kind.area,
-            history=(version,),
-            disputes=(),
-            retraction=None,
-            warnings=(),
-        )
-
-    @apply.register
-    def _(self, event: StepCorrected) -> None:
-        row = self.rows[event.step_id]
-        version = self._version(event, event.reading, reason=event.reason)
-        kind = step_kind(version.kind)
-        self.rows[event.step_id] = replace(
-            row, label=kind.label, area=kind.area, history=(*row.history, version)
-        )
-
-    @apply.register
-    def _(self, event: StepRetracted) -> None:
-        row = self.rows[event.step_id]
-        retraction = Retraction(event.reason, event.timestamp, event.recorded_by)
-        self.rows[event.step_id] = replace(row, retraction=retraction)
-
-    @apply.register
-    def _(self, event: StepDisputed) -> None:
-        row = self.rows[event.step_id]
-        dispute = Dispute(
-            disputed_by=event.disputed_by,
-            other_version=event.other_version,
-            other_occurred=(
-                UncertainDate.from_record(event.other_occurred)
-                if event.other_occurred
+            history=tuple(
+                self._version(event, record, reason)
+                for event, record, reason in draft.versions
+            ),
+            disputes=tuple(self._dispute(event) for event in draft.disputes),
+            retraction=(
+                Retraction(
+                    retraction.reason, retraction.timestamp, retraction.recorded_by
+                )
+                if retraction is not None
                 else None
             ),
-            sources=self._cites(event.sources),
-            recorded_at=event.timestamp,
-            recorded_by=event.recorded_by,
+            warnings=()
+            if retraction is not None
+            else _plausibility(kind.code, kind.label, on_record),
         )
-        self.rows[event.step_id] = replace(row, disputes=(*row.disputes, dispute))
 
     def _version(
         self, event: CaseEvent, record: dict[str, Any], reason: str | None
@@ -145,53 +169,43 @@ class _ChronologyFold:
             reason=reason,
         )
 
-    @staticmethod
-    def _cites(sources: Iterable[dict[str, Any]]) -> tuple[SourceCite, ...]:
-        return tuple(
-            SourceCite(source["document"], source["pin"]) for source in sources
+    def _dispute(self, event: StepDisputed) -> Dispute:
+        return Dispute(
+            disputed_by=event.disputed_by,
+            other_version=event.other_version,
+            other_occurred=(
+                UncertainDate.from_record(event.other_occurred)
+                if event.other_occurred
+                else None
+            ),
+            sources=self._cites(event.sources),
+            recorded_at=event.timestamp,
+            recorded_by=event.recorded_by,
         )
 
-    def finish(self) -> list[ChronologyRow]:
-        """Rows with their sources resolved to evidence and their warnings."""
-        on_record = {
-            row.current.kind for row in self.rows.values() if row.retraction is None
-        }
-        return [
-            replace(
-                row,
-                history=tuple(
-                    replace(v, sources=self._resolve(v.sources)) for v in row.history
-                ),
-                disputes=tuple(
-                    replace(d, sources=self._resolve(d.sources)) for d in row.disputes
-                ),
-                warnings=_plausibility(row, on_record),
-            )
-            for row in self.rows.values()
-        ]
-
-    def _resolve(self, cites: tuple[SourceCite, ...]) -> tuple[SourceCite, ...]:
+    def _cites(self, sources: Iterable[dict[str, Any]]) -> tuple[SourceCite, ...]:
         # A source may name attached evidence by id, attached before or after it.
-        resolved = []
-        for cite in cites:
-            document = self.documents.get(cite.document)
-            if document is not None:
-                cite = replace(
-                    cite, title=document.title, bundle_ref=document.bundle_ref
+        cites = []
+        for source in sources:
+            document = self.documents.get(source["document"])
+            cites.append(
+                SourceCite(
+                    document=source["document"],
+                    pin=source["pin"],
+                    title=document.title if document else None,
+                    bundle_ref=document.bundle_ref if document else None,
                 )
-            resolved.append(cite)
-        return tuple(resolved)
+            )
+        return tuple(cites)
 
 
-def _plausibility(row: ChronologyRow, on_record: set[str]) -> tuple[str, ...]:
+def _plausibility(code: str, label: str, on_record: set[str]) -> tuple[str, ...]:
     """Warnings, never refusals: advocates often join a journey midway."""
-    if row.retraction is not None:
-        return ()
-    expects = step_kind(row.current.kind).expects
+    expects = STEP_KINDS[code].expects
     if not expects or on_record.intersection(expects):
         return ()
-    missing = " or ".join(f"“{STEP_KINDS[code].label}”" for code in expects)
-    return (f"{row.label} recorded, but no {missing} step is on record",)
+    missing = " or ".join(f"“{STEP_KINDS[other].label}”" for other in expects)
+    return (f"{label} recorded, but no {missing} step is on record",)
 
 
 def chronology_of(
@@ -207,23 +221,16 @@ def chronology_of(
         if as_at is not None and event.timestamp > as_at:
             break
         state.fold(event)
-    if state.case_id is None:
+    if state.opened is None or state.last is None:
         raise ValueError("a chronology needs the case's opening event")
-    rows = [
-        row
-        for row in state.finish()
-        if purpose.includes(row.area)
-        and (changed_since is None or row.last_changed_at > changed_since)
-    ]
-    rows.sort(key=lambda row: row.sort_key(state.sequence[row.step_id]))
     return Chronology(
-        case_id=state.case_id,
-        reference=state.reference,
-        jurisdiction=state.jurisdiction,
+        case_id=state.opened.originator_id,
+        reference=state.opened.reference,
+        jurisdiction=state.opened.jurisdiction,
         purpose=purpose,
         as_at=as_at,
         changed_since=changed_since,
-        rows=tuple(rows),
-        version=state.version,
-        chain_head=state.chain_head,
+        rows=tuple(state.rows(purpose, changed_since)),
+        version=state.last.originator_version,
+        chain_head=state.last.chain_hash() if state.last else GENESIS,
     )

@@ -1,8 +1,16 @@
+import calendar
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from domain.dates import InvalidDate, UncertainDate
+from domain.dates import (
+    InvalidDate,
+    UncertainDate,
+    _common_form_bounds,
+    _edtf_bounds,
+)
 
 
 @pytest.mark.parametrize(
@@ -46,7 +54,9 @@ def test_an_uncertain_date_says_honestly_what_is_known(
     assert parsed.latest == latest
 
 
-@pytest.mark.parametrize("text", ["junk", "2019-13", "2019-02-30", "   "])
+@pytest.mark.parametrize(
+    "text", ["junk", "2019-13", "2019-02-30", "2019-02-29", "0000", "2020/2019", "   "]
+)
 def test_text_that_is_not_an_edtf_date_is_refused(text: str) -> None:
     with pytest.raises(InvalidDate):
         UncertainDate.parse(text)
@@ -62,3 +72,38 @@ def test_a_date_is_in_the_future_only_when_its_earliest_day_is() -> None:
 def test_a_date_survives_its_stored_form() -> None:
     parsed = UncertainDate.parse("2019-06~")
     assert UncertainDate.from_record(parsed.as_record()) == parsed
+
+
+@st.composite
+def common_dates(draw: st.DrawFn) -> str:
+    year = draw(st.integers(1900, 2026))
+    text = f"{year:04d}"
+    if draw(st.booleans()):
+        month = draw(st.integers(1, 12))
+        text += f"-{month:02d}"
+        if draw(st.booleans()):
+            last = calendar.monthrange(year, month)[1]
+            text += f"-{draw(st.integers(1, last)):02d}"
+    return text + draw(st.sampled_from(["", "~", "?", "%"]))
+
+
+@st.composite
+def common_forms(draw: st.DrawFn) -> str:
+    first = draw(common_dates())
+    shape = draw(st.sampled_from(["single", "between", "before", "after"]))
+    if shape == "single":
+        return first
+    if shape == "before":
+        return f"../{first}"
+    if shape == "after":
+        return f"{first}/.."
+    second = draw(common_dates())
+    return f"{min(first, second)}/{max(first, second)}"
+
+
+@settings(max_examples=60, deadline=None)
+@given(common_forms())
+def test_the_fast_reading_of_common_forms_agrees_with_the_edtf_parser(
+    text: str,
+) -> None:
+    assert _common_form_bounds(text) == _edtf_bounds(text)

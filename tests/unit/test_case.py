@@ -1,0 +1,29 @@
+from copy import deepcopy
+from datetime import date
+
+from domain.case import Provenance, SurvivorCase
+from domain.steps import StepReading
+
+
+def test_a_case_copy_shares_no_mutable_state_with_the_original() -> None:
+    case = SurvivorCase.open(
+        reference="COPY-1",
+        organisation_id="org-north",
+        jurisdiction="scotland",
+        local_authority=None,
+        by=Provenance("advocate-elm"),
+    )
+    clone = deepcopy(case)
+    reading = StepReading.from_input(
+        kind="nrm.referred",
+        occurred="2019",
+        summary="Referred",
+        details={},
+        sources=[],
+        order=None,
+        today=date(2026, 11, 26),
+    )
+    clone.record_step(reading, Provenance("advocate-elm"))
+    clone.give_consent("evaluation", None, Provenance("advocate-elm"))
+    assert (case.steps, case.consents, case.version) == ({}, set(), 1)
+    assert len(case.pending_events) == 1 and len(clone.pending_events) == 3
