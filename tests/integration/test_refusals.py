@@ -46,8 +46,9 @@ def refused_and_nothing_recorded(
 
 
 @pytest.fixture
-def app(memory_journeys: CaseJourneys) -> CaseJourneys:
-    return memory_journeys
+def app(journeys: CaseJourneys) -> CaseJourneys:
+    """On every store: a refusal must leave each kind of log untouched."""
+    return journeys
 
 
 @pytest.fixture
