@@ -443,11 +443,20 @@ class CaseJourneys(Application[UUID]):
             start = page[-1].id
 
     def case_events(
-        self, case_id: UUID, *, until: datetime | None = None
+        self,
+        case_id: UUID,
+        *,
+        until: datetime | None = None,
+        after_version: int | None = None,
     ) -> list[CaseEvent]:
-        """The case's events in order, up to and including ``until`` if given."""
-        events = [e for e in self.events.get(case_id) if isinstance(e, CaseEvent)]
-        if not events:
+        """The case's events in order: those recorded up to and including ``until``,
+        or those after ``after_version`` (none, when nothing new was recorded)."""
+        events = [
+            e
+            for e in self.events.get(case_id, gt=after_version)
+            if isinstance(e, CaseEvent)
+        ]
+        if not events and after_version is None:
             raise CaseNotFound(case_id)
         if until is not None:
             events = [e for e in events if e.timestamp <= until]

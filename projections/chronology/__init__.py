@@ -1,6 +1,7 @@
 """The chronology: a case's steps, earliest first, as the record stood at any moment."""
 
 from projections.chronology.fold import chronology_of
+from projections.chronology.reader import ChronologyReader
 from projections.chronology.rows import (
     Chronology,
     ChronologyRow,
@@ -13,6 +14,7 @@ from projections.chronology.rows import (
 
 __all__ = [
     "Chronology",
+    "ChronologyReader",
     "ChronologyRow",
     "Dispute",
     "Purpose",

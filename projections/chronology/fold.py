@@ -24,7 +24,6 @@ from domain.case import (
     StepRetracted,
 )
 from domain.dates import UncertainDate
-from domain.hashchain import GENESIS
 from domain.steps import StepReading
 from domain.vocabulary import STEP_KINDS, step_kind
 from projections.chronology.rows import (
@@ -65,7 +64,7 @@ class _StepDraft:
         return max(times)
 
 
-class _ChronologyFold:
+class ChronologyFold:
     """Mutable state while folding; frozen into a ``Chronology`` at the end."""
 
     def __init__(self) -> None:
@@ -82,11 +81,35 @@ class _ChronologyFold:
             StepDisputed: self._step_disputed,
         }
 
+    @property
+    def version(self) -> int | None:
+        return self.last.originator_version if self.last else None
+
     def fold(self, event: CaseEvent) -> None:
         handler = self.handlers.get(type(event))
         if handler is not None:
             handler(event)
         self.last = event
+
+    def freeze(
+        self,
+        purpose: Purpose,
+        as_at: datetime | None,
+        changed_since: datetime | None,
+    ) -> Chronology:
+        if self.opened is None or self.last is None:
+            raise ValueError("a chronology needs the case's opening event")
+        return Chronology(
+            case_id=self.opened.originator_id,
+            reference=self.opened.reference,
+            jurisdiction=self.opened.jurisdiction,
+            purpose=purpose,
+            as_at=as_at,
+            changed_since=changed_since,
+            rows=tuple(self.rows(purpose, changed_since)),
+            version=self.last.originator_version,
+            chain_head=self.last.chain_hash(),
+        )
 
     def _opened(self, event: CaseOpened) -> None:
         self.opened = event
@@ -216,21 +239,9 @@ def chronology_of(
     changed_since: datetime | None = None,
 ) -> Chronology:
     """The chronology of one case from its events, earliest first."""
-    state = _ChronologyFold()
+    state = ChronologyFold()
     for event in events:
         if as_at is not None and event.timestamp > as_at:
             break
         state.fold(event)
-    if state.opened is None or state.last is None:
-        raise ValueError("a chronology needs the case's opening event")
-    return Chronology(
-        case_id=state.opened.originator_id,
-        reference=state.opened.reference,
-        jurisdiction=state.opened.jurisdiction,
-        purpose=purpose,
-        as_at=as_at,
-        changed_since=changed_since,
-        rows=tuple(state.rows(purpose, changed_since)),
-        version=state.last.originator_version,
-        chain_head=state.last.chain_hash() if state.last else GENESIS,
-    )
+    return state.freeze(purpose, as_at, changed_since)
