@@ -1,0 +1,155 @@
+"""The HTTP application: GraphQL at ``/graphql`` (GraphiQL on), ``/healthz`` and
+``/readyz``. Built by ``create_app``; nothing is created at import time.
+
+The caller owns ``journeys`` and closes it after the server stops.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+import anyio.to_thread
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from starlette import status
+from starlette.exceptions import WebSocketException
+from starlette.requests import HTTPConnection
+from strawberry.fastapi import GraphQLRouter
+
+from api.auth import AuthenticationFailed, authenticate, check_token_settings
+from api.graphql import WaymarkContext, build_schema
+from api.settings import Settings
+from domain.application import CaseJourneys
+from projections.chronology import ChronologyReader
+
+logger = logging.getLogger(__name__)
+
+GRAPHQL_PATH = "/graphql"
+#: Worker threads for store calls, at most; beyond it requests queue. Sized to
+#: the PostgreSQL pool (5) plus its overflow (10), and one to spare.
+STORE_THREADS = 16
+#: How long /readyz waits for the store before calling it unavailable.
+READY_TIMEOUT_SECONDS = 2.0
+
+
+class WaymarkGraphQLRouter(GraphQLRouter[WaymarkContext, None]):
+    """Strawberry's FastAPI router, encoding and decoding JSON with orjson."""
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)  # orjson.JSONDecodeError is a json one
+
+
+def json_response(data: Any, status_code: int = 200, **headers: str) -> Response:
+    return Response(
+        orjson.dumps(data),
+        status_code=status_code,
+        media_type="application/json",
+        headers=headers or None,
+    )
+
+
+class Unauthenticated(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def create_app(journeys: CaseJourneys, settings: Settings) -> FastAPI:
+    check_token_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.store_limiter = anyio.CapacityLimiter(STORE_THREADS)
+        logger.info("Waymark API serving GraphQL at %s", GRAPHQL_PATH)
+        yield
+
+    app = FastAPI(
+        title="Waymark",
+        summary="The case journey record for independent modern slavery advocates.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    router = WaymarkGraphQLRouter(
+        build_schema(),
+        graphql_ide="graphiql",
+        subscription_protocols=(),
+        context_getter=_context_getter(journeys, ChronologyReader(journeys), settings),
+    )
+    app.include_router(router, prefix=GRAPHQL_PATH)
+
+    @app.exception_handler(Unauthenticated)
+    async def unauthenticated(request: Request, error: Unauthenticated) -> Response:
+        return json_response(
+            {
+                "errors": [
+                    {
+                        "message": error.reason,
+                        "extensions": {"code": "UNAUTHENTICATED"},
+                    }
+                ]
+            },
+            status_code=401,
+            **{"WWW-Authenticate": 'Bearer realm="waymark"'},
+        )
+
+    @app.get("/healthz", summary="The process is alive.")
+    async def healthz() -> Response:
+        return json_response({"status": "alive"})
+
+    @app.get("/readyz", summary="The store answers.")
+    async def readyz(request: Request) -> Response:
+        try:
+            with anyio.fail_after(READY_TIMEOUT_SECONDS):
+                position = await anyio.to_thread.run_sync(
+                    journeys.log_position,
+                    abandon_on_cancel=True,
+                    limiter=request.app.state.store_limiter,
+                )
+        except Exception as error:  # any failure means "not ready"; say which
+            logger.warning("readiness check failed: %r", error)
+            return json_response(
+                {"status": "unavailable", "reason": type(error).__name__},
+                status_code=503,
+            )
+        return json_response({"status": "ready", "position": position})
+
+    return app
+
+
+def _context_getter(
+    journeys: CaseJourneys, chronologies: ChronologyReader, settings: Settings
+) -> Any:
+    async def get_context(connection: HTTPConnection) -> WaymarkContext:
+        if connection.scope["type"] != "http":
+            raise WebSocketException(
+                status.WS_1008_POLICY_VIOLATION, "no subscriptions"
+            )
+        limiter = connection.app.state.store_limiter
+        if _asks_for_graphiql(connection):
+            return WaymarkContext(journeys, chronologies, None, limiter)
+        try:
+            principal = authenticate(settings, connection.headers.get("authorization"))
+        except AuthenticationFailed as error:
+            raise Unauthenticated(error.reason) from None
+        return WaymarkContext(journeys, chronologies, principal, limiter)
+
+    return get_context
+
+
+def _asks_for_graphiql(connection: HTTPConnection) -> bool:
+    """The GraphiQL page itself loads without a token; it runs no operation."""
+    return (
+        connection.scope.get("method") == "GET"
+        and "query" not in connection.query_params
+        and "text/html" in connection.headers.get("accept", "")
+    )

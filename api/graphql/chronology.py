@@ -1,0 +1,378 @@
+"""The chronology of a case: its steps earliest first, with sources, disputes,
+corrections and retractions, as the record stands now or stood at any moment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+from uuid import UUID
+
+import strawberry
+from strawberry.scalars import JSON
+
+from api.auth import Principal
+from api.graphql.access import readable_case
+from api.graphql.context import Information
+from api.graphql.enums import ChronologyPurpose, RowStatus
+from api.graphql.results import (
+    InvalidArgument,
+    NotFound,
+    NotFoundError,
+    NotPermitted,
+    NotPermittedError,
+    ValidationFailed,
+    failure_for,
+)
+from domain.application import CaseJourneys
+from domain.dates import UNDATED, UncertainDate
+from domain.errors import CommandRefused
+from projections.chronology import Chronology as ChronologyView
+from projections.chronology import ChronologyReader, Purpose, SourceCite
+from projections.chronology import ChronologyRow as RowView
+from projections.chronology import Dispute as DisputeView
+from projections.chronology import StepVersion as VersionView
+from projections.chronology.rows import Retraction as RetractionView
+
+
+def jsonable(value: Any) -> Any:
+    """Details as JSON: exact amounts as strings, never binary floats."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {key: jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    return value
+
+
+def _when(occurred: UncertainDate | None) -> str:
+    return occurred.display if occurred else UNDATED
+
+
+@strawberry.type(description="A source for a fact, with its citation.")
+class Source:
+    document: str = strawberry.field(
+        description="The document as recorded: an attached document's id or a name."
+    )
+    pin: str | None = strawberry.field(description="The pin cite within it.")
+    title: str | None = strawberry.field(
+        description="The attached document's title, when the source names one."
+    )
+    bundle_ref: str | None = strawberry.field(
+        description="The attached document's place in the bundle (e.g. `B/345`)."
+    )
+    cite: str = strawberry.field(
+        description="The citation as a chronology prints it: title or document, "
+        "pin, and bundle reference."
+    )
+
+    @classmethod
+    def of(cls, source: SourceCite) -> Source:
+        return cls(
+            document=source.document,
+            pin=source.pin,
+            title=source.title,
+            bundle_ref=source.bundle_ref,
+            cite=source.cite,
+        )
+
+
+@strawberry.type(description="One reading of a step: as first recorded, or corrected.")
+class StepVersion:
+    kind: str = strawberry.field(description="The step's kind in this reading.")
+    when: str = strawberry.field(
+        description="When it happened, in words (`c. June 2019`, `undated`)."
+    )
+    occurred: str | None = strawberry.field(
+        description="When it happened, in EDTF; null when undated."
+    )
+    earliest: date | None = strawberry.field(
+        description="The earliest day the date can mean; null if undated or open."
+    )
+    latest: date | None = strawberry.field(
+        description="The latest day the date can mean; null if undated or open."
+    )
+    order: int | None = strawberry.field(
+        description="The stated order among steps on the same date."
+    )
+    summary: str = strawberry.field(description="What happened, in neutral words.")
+    details: JSON = strawberry.field(
+        description="The kind's payload (amounts as decimal strings)."
+    )
+    sources: list[Source] = strawberry.field(description="Where it comes from.")
+    recorded_at: datetime = strawberry.field(description="When this was recorded.")
+    recorded_by: str = strawberry.field(description="Who recorded it.")
+    reason: str | None = strawberry.field(
+        description="Why it was corrected; null for the first recording."
+    )
+
+    @classmethod
+    def of(cls, version: VersionView) -> StepVersion:
+        occurred = version.occurred
+        return cls(
+            kind=version.kind,
+            when=_when(occurred),
+            occurred=occurred.edtf if occurred else None,
+            earliest=occurred.earliest if occurred else None,
+            latest=occurred.latest if occurred else None,
+            order=version.order,
+            summary=version.summary,
+            details=jsonable(version.details),
+            sources=[Source.of(source) for source in version.sources],
+            recorded_at=version.recorded_at,
+            recorded_by=version.recorded_by,
+            reason=version.reason,
+        )
+
+
+@strawberry.type(
+    description="A disputed step: the version on record and the other version."
+)
+class Dispute:
+    recorded_version: str = strawberry.field(
+        description="The step's version on record (its current summary)."
+    )
+    recorded_when: str = strawberry.field(
+        description="When it happened according to the version on record, in words."
+    )
+    disputed_by: str = strawberry.field(description="Who gives the other version.")
+    other_version: str = strawberry.field(description="The other version.")
+    other_when: str = strawberry.field(
+        description="When it happened according to the other version, in words "
+        "(`undated` if it gives no date)."
+    )
+    other_occurred: str | None = strawberry.field(
+        description="The other version's date in EDTF, if it gives one."
+    )
+    sources: list[Source] = strawberry.field(
+        description="Where the other version comes from."
+    )
+    recorded_at: datetime = strawberry.field(
+        description="When the dispute was recorded."
+    )
+    recorded_by: str = strawberry.field(description="Who recorded the dispute.")
+
+    @classmethod
+    def of(cls, dispute: DisputeView, current: VersionView) -> Dispute:
+        return cls(
+            recorded_version=current.summary,
+            recorded_when=current.when,
+            disputed_by=dispute.disputed_by,
+            other_version=dispute.other_version,
+            other_when=_when(dispute.other_occurred),
+            other_occurred=dispute.other_occurred.edtf
+            if dispute.other_occurred
+            else None,
+            sources=[Source.of(source) for source in dispute.sources],
+            recorded_at=dispute.recorded_at,
+            recorded_by=dispute.recorded_by,
+        )
+
+
+@strawberry.type(description="A retraction: the step stays on record, marked so.")
+class Retraction:
+    reason: str = strawberry.field(description="Why it was retracted.")
+    recorded_at: datetime = strawberry.field(description="When it was retracted.")
+    recorded_by: str = strawberry.field(description="Who retracted it.")
+
+    @classmethod
+    def of(cls, retraction: RetractionView) -> Retraction:
+        return cls(
+            reason=retraction.reason,
+            recorded_at=retraction.recorded_at,
+            recorded_by=retraction.recorded_by,
+        )
+
+
+@strawberry.type(description="One step on the chronology, in its current reading.")
+class ChronologyRow:
+    step_id: UUID = strawberry.field(description="The step's id.")
+    kind: str = strawberry.field(description="The step's kind (`area.kind`).")
+    label: str = strawberry.field(description="The kind's neutral label.")
+    area: str = strawberry.field(description="The area of the journey.")
+    when: str = strawberry.field(
+        description="When it happened, in words, as honestly as it is known "
+        "(`14 June 2019`, `c. June 2019`, `between March and May 2018`, `undated`)."
+    )
+    occurred: str | None = strawberry.field(
+        description="When it happened, in EDTF; null when undated."
+    )
+    earliest: date | None = strawberry.field(
+        description="The earliest day the date can mean (the chronology's sort key)."
+    )
+    latest: date | None = strawberry.field(
+        description="The latest day the date can mean."
+    )
+    order: int | None = strawberry.field(
+        description="The stated order among steps on the same date."
+    )
+    summary: str = strawberry.field(description="What happened, in neutral words.")
+    details: JSON = strawberry.field(
+        description="The kind's payload (amounts as decimal strings)."
+    )
+    sources: list[Source] = strawberry.field(description="Where it comes from.")
+    status: RowStatus = strawberry.field(description="How the row stands.")
+    recorded_at: datetime = strawberry.field(
+        description="When the step was first recorded (a late disclosure shows here)."
+    )
+    recorded_by: str = strawberry.field(description="Who first recorded it.")
+    last_changed_at: datetime = strawberry.field(
+        description="When the row last changed: corrected, disputed or retracted."
+    )
+    history: list[StepVersion] = strawberry.field(
+        description="Every reading, first recorded first; the last is current."
+    )
+    disputes: list[Dispute] = strawberry.field(
+        description="Other versions of the step, each beside the version on record."
+    )
+    retraction: Retraction | None = strawberry.field(
+        description="The retraction, if the step was retracted."
+    )
+    warnings: list[str] = strawberry.field(
+        description="Plausibility warnings (e.g. a decision with no referral on "
+        "record); never refusals."
+    )
+
+    @classmethod
+    def of(cls, row: RowView) -> ChronologyRow:
+        current = row.current
+        occurred = current.occurred
+        return cls(
+            step_id=row.step_id,
+            kind=current.kind,
+            label=row.label,
+            area=row.area,
+            when=current.when,
+            occurred=occurred.edtf if occurred else None,
+            earliest=occurred.earliest if occurred else None,
+            latest=occurred.latest if occurred else None,
+            order=current.order,
+            summary=current.summary,
+            details=jsonable(current.details),
+            sources=[Source.of(source) for source in current.sources],
+            status=row.status,
+            recorded_at=row.first_recorded_at,
+            recorded_by=row.history[0].recorded_by,
+            last_changed_at=row.last_changed_at,
+            history=[StepVersion.of(version) for version in row.history],
+            disputes=[Dispute.of(dispute, current) for dispute in row.disputes],
+            retraction=Retraction.of(row.retraction) if row.retraction else None,
+            warnings=list(row.warnings),
+        )
+
+
+@strawberry.type(
+    description="A case's chronology: neutral, earliest first (undated steps "
+    "last), reproducible as it stood at any moment."
+)
+class Chronology:
+    case_id: UUID = strawberry.field(description="The case.")
+    reference: str = strawberry.field(description="The case's reference.")
+    purpose: ChronologyPurpose = strawberry.field(description="What it is for.")
+    as_at: datetime | None = strawberry.field(
+        description="The moment it reflects; null means now."
+    )
+    changed_since: datetime | None = strawberry.field(
+        description="When given, only rows changed after this moment are listed."
+    )
+    case_version: int = strawberry.field(
+        description="The case's version at `asAt` (or now)."
+    )
+    chain_head: str = strawberry.field(
+        description="The head of the case's hash chain at that version: a court "
+        "can check the chronology was not altered after it was served."
+    )
+    position: int = strawberry.field(
+        description="The log position it was read at: it reflects every change up "
+        "to at least this position."
+    )
+    rows: list[ChronologyRow] = strawberry.field(description="The steps, in order.")
+
+    @classmethod
+    def of(cls, chronology: ChronologyView, position: int) -> Chronology:
+        return cls(
+            case_id=chronology.case_id,
+            reference=chronology.reference,
+            purpose=chronology.purpose,
+            as_at=chronology.as_at,
+            changed_since=chronology.changed_since,
+            case_version=chronology.version,
+            chain_head=chronology.chain_head,
+            position=position,
+            rows=[ChronologyRow.of(row) for row in chronology.rows],
+        )
+
+
+ChronologyResult = Annotated[
+    Chronology | ValidationFailed | NotFound | NotPermitted,
+    strawberry.union(
+        "ChronologyResult", description="A chronology, or why it cannot be shown."
+    ),
+]
+
+
+def _aware(moment: datetime | None, field: str) -> datetime | None:
+    if moment is not None and moment.utcoffset() is None:
+        raise InvalidArgument(
+            field, "give a time zone offset, e.g. 2024-05-01T12:00:00Z"
+        )
+    return moment
+
+
+def _read_chronology(
+    journeys: CaseJourneys,
+    chronologies: ChronologyReader,
+    principal: Principal,
+    case_id: UUID,
+    purpose: Purpose,
+    as_at: datetime | None,
+    changed_since: datetime | None,
+) -> Chronology:
+    summary = readable_case(journeys, principal, case_id)
+    if as_at is not None and summary.opened_at > as_at:
+        raise NotFoundError("the case had not been opened by asAt")
+    position = journeys.log_position()
+    view = chronologies.chronology(
+        case_id, purpose=purpose, as_at=as_at, changed_since=changed_since
+    )
+    return Chronology.of(view, position)
+
+
+async def resolve_chronology(
+    info: Information,
+    case_id: Annotated[UUID, strawberry.argument(description="The case.")],
+    purpose: Annotated[
+        ChronologyPurpose,
+        strawberry.argument(description="What it is for; selects the areas shown."),
+    ] = ChronologyPurpose.FULL,
+    as_at: Annotated[
+        datetime | None,
+        strawberry.argument(
+            description="Reproduce the chronology exactly as it stood at this "
+            "moment (with a time zone offset)."
+        ),
+    ] = None,
+    changed_since: Annotated[
+        datetime | None,
+        strawberry.argument(
+            description="Only rows changed after this moment (with a time zone "
+            "offset): what changed since counsel last looked."
+        ),
+    ] = None,
+) -> ChronologyResult:
+    context = info.context
+    try:
+        return await context.in_thread(
+            _read_chronology,
+            context.journeys,
+            context.chronologies,
+            context.principal,
+            case_id,
+            purpose,
+            _aware(as_at, "asAt"),
+            _aware(changed_since, "changedSince"),
+        )
+    except (CommandRefused, NotPermittedError, NotFoundError, InvalidArgument) as error:
+        return failure_for(error)  # type: ignore[return-value]

@@ -1,0 +1,53 @@
+"""What every resolver is handed: the application, the caller and the request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TypeVar
+
+import anyio
+import anyio.to_thread
+from strawberry.fastapi import BaseContext
+from strawberry.types import Info
+
+from api.auth import Principal
+from domain.application import CaseJourneys
+from projections.chronology import ChronologyReader
+
+T = TypeVar("T")
+
+
+class WaymarkContext(BaseContext):
+    """Per request: the application and its readers are shared; the principal is
+    this caller's."""
+
+    def __init__(
+        self,
+        journeys: CaseJourneys,
+        chronologies: ChronologyReader,
+        principal: Principal | None,
+        limiter: anyio.CapacityLimiter | None = None,
+    ) -> None:
+        super().__init__()
+        self.journeys = journeys
+        self.chronologies = chronologies
+        self._principal = principal
+        self.limiter = limiter
+
+    @property
+    def principal(self) -> Principal:
+        # Only the GraphiQL page is served without a principal, and it resolves
+        # nothing; reaching here without one is a bug, so it fails (masked).
+        if self._principal is None:
+            raise RuntimeError("an operation ran without an authenticated caller")
+        return self._principal
+
+    async def in_thread(self, work: Callable[..., T], *args: object) -> T:
+        """Runs synchronous store work off the event loop."""
+        return await anyio.to_thread.run_sync(
+            partial(work, *args), limiter=self.limiter
+        )
+
+
+Information = Info[WaymarkContext, None]

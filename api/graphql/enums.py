@@ -1,0 +1,38 @@
+"""The domain's enums, exposed to GraphQL as they are (same names, same values).
+
+Strawberry registers an existing enum class without changing its behaviour, so the
+schema can never drift from the domain and resolvers need no conversions.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain.case import ConsentPurpose, Jurisdiction
+from projections.chronology import Purpose, RowStatus
+
+strawberry.enum(
+    Jurisdiction,
+    description="The legal system the survivor's case falls under; its rules and "
+    "clocks differ.",
+)
+strawberry.enum(
+    ConsentPurpose,
+    description="What a survivor's consent covers: record keeping, sharing with "
+    "counsel, inclusion in evaluation, or an NRM referral.",
+)
+strawberry.enum(
+    Purpose,
+    name="ChronologyPurpose",
+    description="What a chronology is for; each purpose selects the areas of the "
+    "journey it needs (FULL shows every area).",
+)
+strawberry.enum(
+    RowStatus,
+    description="How a chronology row stands: CURRENT as first recorded, CORRECTED, "
+    "DISPUTED (another version stands beside it), or RETRACTED.",
+)
+
+ChronologyPurpose = Purpose
+
+__all__ = ["ChronologyPurpose", "ConsentPurpose", "Jurisdiction", "RowStatus"]

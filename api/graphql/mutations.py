@@ -1,0 +1,380 @@
+"""Commands: each checks the caller, hands one command to ``CaseJourneys`` in a
+worker thread, and answers with its success type or a typed failure."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, TypeAlias, TypeVar
+from uuid import UUID
+
+import strawberry
+
+from api.auth import Principal
+from api.graphql.access import changeable_case, require_writer
+from api.graphql.context import Information
+from api.graphql.inputs import (
+    AssignAdvocateInput,
+    AttachEvidenceInput,
+    CloseCaseInput,
+    CorrectStepInput,
+    DisputeStepInput,
+    GiveConsentInput,
+    OpenCaseInput,
+    RecordStepInput,
+    ReopenCaseInput,
+    RetractStepInput,
+    TransferCaseInput,
+    WithdrawConsentInput,
+    source_records,
+)
+from api.graphql.results import (
+    AdvocateAssigned,
+    AnyFailure,
+    CaseClosed,
+    CaseOpened,
+    CaseReopened,
+    CaseTransferred,
+    CommandSucceeded,
+    ConsentGiven,
+    ConsentWithdrawn,
+    EvidenceAttached,
+    NotPermittedError,
+    StepCorrected,
+    StepDisputed,
+    StepRecorded,
+    StepRetracted,
+    failure_for,
+)
+from domain.application import CaseJourneys, CommandResult
+from domain.errors import CommandRefused, InvalidField
+
+S = TypeVar("S", bound=CommandSucceeded)
+
+INPUT = strawberry.argument(description="The command.")
+
+#: A command as the resolver hands it over: the application and who records.
+Command = Callable[[CaseJourneys, str], CommandResult]
+
+
+_OUTCOME = "`{}`, or why nothing was recorded."
+
+OpenCaseResult: TypeAlias = Annotated[
+    CaseOpened | AnyFailure,
+    strawberry.union("OpenCaseResult", description=_OUTCOME.format("CaseOpened")),
+]
+RecordStepResult: TypeAlias = Annotated[
+    StepRecorded | AnyFailure,
+    strawberry.union("RecordStepResult", description=_OUTCOME.format("StepRecorded")),
+]
+CorrectStepResult: TypeAlias = Annotated[
+    StepCorrected | AnyFailure,
+    strawberry.union("CorrectStepResult", description=_OUTCOME.format("StepCorrected")),
+]
+RetractStepResult: TypeAlias = Annotated[
+    StepRetracted | AnyFailure,
+    strawberry.union("RetractStepResult", description=_OUTCOME.format("StepRetracted")),
+]
+DisputeStepResult: TypeAlias = Annotated[
+    StepDisputed | AnyFailure,
+    strawberry.union("DisputeStepResult", description=_OUTCOME.format("StepDisputed")),
+]
+AttachEvidenceResult: TypeAlias = Annotated[
+    EvidenceAttached | AnyFailure,
+    strawberry.union(
+        "AttachEvidenceResult", description=_OUTCOME.format("EvidenceAttached")
+    ),
+]
+GiveConsentResult: TypeAlias = Annotated[
+    ConsentGiven | AnyFailure,
+    strawberry.union("GiveConsentResult", description=_OUTCOME.format("ConsentGiven")),
+]
+WithdrawConsentResult: TypeAlias = Annotated[
+    ConsentWithdrawn | AnyFailure,
+    strawberry.union(
+        "WithdrawConsentResult", description=_OUTCOME.format("ConsentWithdrawn")
+    ),
+]
+AssignAdvocateResult: TypeAlias = Annotated[
+    AdvocateAssigned | AnyFailure,
+    strawberry.union(
+        "AssignAdvocateResult", description=_OUTCOME.format("AdvocateAssigned")
+    ),
+]
+TransferCaseResult: TypeAlias = Annotated[
+    CaseTransferred | AnyFailure,
+    strawberry.union(
+        "TransferCaseResult", description=_OUTCOME.format("CaseTransferred")
+    ),
+]
+CloseCaseResult: TypeAlias = Annotated[
+    CaseClosed | AnyFailure,
+    strawberry.union("CloseCaseResult", description=_OUTCOME.format("CaseClosed")),
+]
+ReopenCaseResult: TypeAlias = Annotated[
+    CaseReopened | AnyFailure,
+    strawberry.union("ReopenCaseResult", description=_OUTCOME.format("CaseReopened")),
+]
+
+
+async def _on_case(
+    info: Information, case_id: UUID, command: Command, success: type[S]
+) -> S | AnyFailure:
+    """Runs a command on an existing case the caller may change."""
+    journeys, principal = info.context.journeys, info.context.principal
+
+    def work() -> CommandResult:
+        changeable_case(journeys, principal, case_id)
+        return command(journeys, principal.subject)
+
+    try:
+        result = await info.context.in_thread(work)
+    except (CommandRefused, NotPermittedError) as error:
+        return failure_for(error)
+    return success.from_result(result)
+
+
+def _open(
+    journeys: CaseJourneys, principal: Principal, data: OpenCaseInput
+) -> CommandResult:
+    require_writer(principal)
+    organisation_id = data.organisation_id or principal.organisation_id
+    if not organisation_id:
+        raise InvalidField("organisationId", "name the organisation holding the case")
+    if not principal.may_change(organisation_id):
+        raise NotPermittedError("cases may be opened only for your own organisation")
+    return journeys.open_case(
+        reference=data.reference,
+        organisation_id=organisation_id,
+        jurisdiction=data.jurisdiction.value,
+        local_authority=data.local_authority,
+        recorded_by=principal.subject,
+        idempotency_key=data.idempotency_key,
+    )
+
+
+@strawberry.type(
+    description="Commands that change a case. Nothing is edited or deleted."
+)
+class Mutation:
+    @strawberry.mutation(description="Open a case for a survivor.")
+    async def open_case(
+        self, info: Information, input: Annotated[OpenCaseInput, INPUT]
+    ) -> OpenCaseResult:
+        context = info.context
+        try:
+            result = await context.in_thread(
+                _open, context.journeys, context.principal, input
+            )
+        except (CommandRefused, NotPermittedError) as error:
+            return failure_for(error)
+        return CaseOpened.from_result(result)
+
+    @strawberry.mutation(description="Record a step of the survivor's journey.")
+    async def record_step(
+        self, info: Information, input: Annotated[RecordStepInput, INPUT]
+    ) -> RecordStepResult:
+        return await _on_case(
+            info,
+            input.case_id,
+            lambda journeys, by: journeys.record_step(
+                input.case_id,
+                input.step(),
+                recorded_by=by,
+                idempotency_key=input.idempotency_key,
+                expected_version=input.expected_version,
+            ),
+            StepRecorded,
+        )
+
+    @strawberry.mutation(
+        description="Correct a step with a complete new reading and a reason."
+    )
+    async def correct_step(
+        self, info: Information, input: Annotated[CorrectStepInput, INPUT]
+    ) -> CorrectStepResult:
+        return await _on_case(
+            info,
+            input.case_id,
+            lambda journeys, by: journeys.correct_step(
+                input.case_id,
+                input.step_id,
+                input.step(),
+                reason=input.reason,
+                recorded_by=by,
+                idempotency_key=input.idempotency_key,
+                expected_version=input.expected_version,
+            ),
+            StepCorrected,
+        )
+
+    @strawberry.mutation(description="Retract a step recorded in error, with a reason.")
+    async def retract_step(
+        self, info: Information, input: Annotated[RetractStepInput, INPUT]
+    ) -> RetractStepResult:
+        return await _on_case(
+            info,
+            input.case_id,
+            lambda journeys, by: journeys.retract_step(
+                input.case_id,
+                input.step_id,
+                reason=input.reason,
+                recorded_by=by,
+                idempotency_key=input.idempotency_key,
+                expected_version=input.expected_version,
+            ),
+            StepRetracted,
+        )
+
+    @strawberry.mutation(
+        description="Record another version of a step; both stand on the chronology."
+    )
+    async def dispute_step(
+        self, info: Information, input: Annotated[DisputeStepInput, INPUT]
+    ) -> DisputeStepResult:
+        return await _on_case(
+            info,
+            input.case_id,
+            lambda journeys, by: journeys.dispute_step(
+                input.case_id,
+                input.step_id,
+                disputed_by=input.disputed_by,
+                other_version=input.other_version,
+                other_occurred=input.other_occurred,
+                sources=source_records(input.sources),
+                recorded_by=by,
+                idempotency_key=input.idempotency_key,
+                expected_version=input.expected_version,
+            ),
+            StepDisputed,
+        )
+
+    @strawberry.mutation(description="Attach an evidence document to the case.")
+    async def attach_evidence(
+        self, info: Information, input: Annotated[AttachEvidenceInput, INPUT]
+    ) -> AttachEvidenceResult:
+        return await _on_case(
+            info,
+            input.case_id,
+            lambda journeys, by: journeys.attach_evidence(
+                input.case_id,
+                title=input.title,
+                document_kind=input.document_kind,
+                bundle_ref=input.bundle_ref,
+                sha256=input.sha256,
+                recorded_by=by,
+                idempotency_key=input.idempotency_key,
+                expected_version=input.expected_version,
+            ),
+            EvidenceAttached,
+        )
+
+    @strawberry.mutation(description="Record the survivor's consent for a purpose.")
+    async def give_consent(
+        self, info: Information, input: Annotated[GiveConsentInput, INPUT]
+    ) -> GiveConsentResult:
+        return await _on_case(
+            info,
+            input.case_id,
+            lambda journeys, by: journeys.give_consent(
+                input.case_id,
+                input.purpose.value,
+                note=input.note,
+                recorded_by=by,
+                idempotency_key=input.idempotency_key,
+                expected_version=input.expected_version,
+            ),
+            ConsentGiven,
+        )
+
+    @strawberry.mutation(
+        description="Record that the survivor withdrew consent for a purpose."
+    )
+    async def withdraw_consent(
+        self, info: Information, input: Annotated[WithdrawConsentInput, INPUT]
+    ) -> WithdrawConsentResult:
+        return await _on_case(
+            info,
+            input.case_id,
+            lambda journeys, by: journeys.withdraw_consent(
+                input.case_id,
+                input.purpose.value,
+                note=input.note,
+                recorded_by=by,
+                idempotency_key=input.idempotency_key,
+                expected_version=input.expected_version,
+            ),
+            ConsentWithdrawn,
+        )
+
+    @strawberry.mutation(description="Assign an advocate to the case, or hand it over.")
+    async def assign_advocate(
+        self, info: Information, input: Annotated[AssignAdvocateInput, INPUT]
+    ) -> AssignAdvocateResult:
+        return await _on_case(
+            info,
+            input.case_id,
+            lambda journeys, by: journeys.assign_advocate(
+                input.case_id,
+                input.advocate_id,
+                note=input.note,
+                recorded_by=by,
+                idempotency_key=input.idempotency_key,
+                expected_version=input.expected_version,
+            ),
+            AdvocateAssigned,
+        )
+
+    @strawberry.mutation(
+        description="Transfer the case to another organisation; the caller's "
+        "organisation then no longer sees it."
+    )
+    async def transfer_case(
+        self, info: Information, input: Annotated[TransferCaseInput, INPUT]
+    ) -> TransferCaseResult:
+        return await _on_case(
+            info,
+            input.case_id,
+            lambda journeys, by: journeys.transfer_case(
+                input.case_id,
+                input.to_organisation_id,
+                reason=input.reason,
+                recorded_by=by,
+                idempotency_key=input.idempotency_key,
+                expected_version=input.expected_version,
+            ),
+            CaseTransferred,
+        )
+
+    @strawberry.mutation(description="Close the case, with a reason.")
+    async def close_case(
+        self, info: Information, input: Annotated[CloseCaseInput, INPUT]
+    ) -> CloseCaseResult:
+        return await _on_case(
+            info,
+            input.case_id,
+            lambda journeys, by: journeys.close_case(
+                input.case_id,
+                reason=input.reason,
+                recorded_by=by,
+                idempotency_key=input.idempotency_key,
+                expected_version=input.expected_version,
+            ),
+            CaseClosed,
+        )
+
+    @strawberry.mutation(description="Reopen a closed case, with a reason.")
+    async def reopen_case(
+        self, info: Information, input: Annotated[ReopenCaseInput, INPUT]
+    ) -> ReopenCaseResult:
+        return await _on_case(
+            info,
+            input.case_id,
+            lambda journeys, by: journeys.reopen_case(
+                input.case_id,
+                reason=input.reason,
+                recorded_by=by,
+                idempotency_key=input.idempotency_key,
+                expected_version=input.expected_version,
+            ),
+            CaseReopened,
+        )

@@ -1,0 +1,202 @@
+"""Bearer tokens and what each role may do with a case."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import jwt
+import pytest
+
+from api.auth import (
+    AuthenticationFailed,
+    Principal,
+    Role,
+    TokenMintingUnavailable,
+    authenticate,
+    mint_token,
+)
+from api.settings import Settings
+
+SETTINGS = Settings(
+    persistence={},
+    token_secret="unit-test-secret-" + "y" * 32,
+    token_issuer="waymark",
+    token_audience="waymark",
+    token_public_key=None,
+)
+
+
+def claims(**changes: Any) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    base = {
+        "sub": "advocate-1",
+        "role": "advocate",
+        "organisation_id": "org-north",
+        "iss": "waymark",
+        "aud": "waymark",
+        "iat": now,
+        "exp": now + timedelta(hours=1),
+    }
+    return {
+        key: value for key, value in {**base, **changes}.items() if value is not ...
+    }
+
+
+def signed(secret: str = SETTINGS.token_secret, **changes: Any) -> str:
+    return jwt.encode(claims(**changes), secret, algorithm="HS256")
+
+
+def refusal(header: str | None, settings: Settings = SETTINGS) -> str:
+    with pytest.raises(AuthenticationFailed) as caught:
+        authenticate(settings, header)
+    return caught.value.reason
+
+
+def test_a_minted_token_authenticates_its_subject_role_and_organisation() -> None:
+    token = mint_token(
+        SETTINGS, subject="advocate-1", role="advocate", organisation_id="org-north"
+    )
+
+    principal = authenticate(SETTINGS, f"Bearer {token}")
+
+    assert principal == Principal("advocate-1", Role.ADVOCATE, "org-north")
+
+
+def test_administrators_and_evaluators_need_no_organisation() -> None:
+    for role in (Role.ADMINISTRATOR, Role.EVALUATOR):
+        token = mint_token(SETTINGS, subject="x", role=role, organisation_id=None)
+        assert authenticate(SETTINGS, f"bearer {token}").role is role
+
+
+def test_a_missing_or_malformed_header_is_refused_with_a_reason() -> None:
+    assert "send a bearer token" in refusal(None)
+    assert "send a bearer token" in refusal("  ")
+    assert "must read 'Bearer <token>'" in refusal("Basic abc")
+    assert "must read 'Bearer <token>'" in refusal("Bearer ")
+    assert "not valid" in refusal("Bearer not.a.jwt")
+
+
+def test_an_expired_token_is_refused() -> None:
+    past = datetime.now(UTC) - timedelta(hours=2)
+    token = signed(iat=past, exp=past + timedelta(hours=1))
+
+    assert refusal(f"Bearer {token}") == "the token has expired"
+
+
+def test_a_token_signed_with_another_key_is_refused() -> None:
+    token = signed(secret="someone-elses-secret-" + "z" * 32)
+
+    assert refusal(f"Bearer {token}") == "the token's signature does not verify"
+
+
+def test_a_token_for_another_issuer_or_audience_is_refused() -> None:
+    assert "untrusted issuer" in refusal(f"Bearer {signed(iss='elsewhere')}")
+    assert "another audience" in refusal(f"Bearer {signed(aud='elsewhere')}")
+
+
+def test_a_token_missing_a_required_claim_is_refused() -> None:
+    for claim in ("sub", "role", "exp", "iat", "iss", "aud"):
+        reason = refusal(f"Bearer {signed(**{claim: ...})}")
+        assert claim in reason or "audience" in reason or "issuer" in reason, claim
+
+
+def test_an_unsigned_token_is_refused() -> None:
+    token = jwt.encode(claims(), key=None, algorithm="none")
+
+    assert "signed with HS256" in refusal(f"Bearer {token}")
+
+
+def test_a_token_with_an_unknown_role_or_no_organisation_is_refused() -> None:
+    assert "role 'superuser'" in refusal(f"Bearer {signed(role='superuser')}")
+    assert "must name their organisation" in refusal(
+        f"Bearer {signed(organisation_id=...)}"
+    )
+    assert "must be a string" in refusal(f"Bearer {signed(organisation_id=7)}")
+
+
+def test_minting_checks_what_it_signs() -> None:
+    with pytest.raises(ValueError, match="role 'judge'"):
+        mint_token(SETTINGS, subject="x", role="judge", organisation_id="o")
+    with pytest.raises(ValueError, match="must name their organisation"):
+        mint_token(SETTINGS, subject="x", role="counsel", organisation_id=None)
+    with pytest.raises(ValueError, match="subject"):
+        mint_token(SETTINGS, subject=" ", role="advocate", organisation_id="o")
+    with pytest.raises(ValueError, match="lifetime"):
+        mint_token(
+            SETTINGS,
+            subject="x",
+            role="advocate",
+            organisation_id="o",
+            ttl=timedelta(0),
+        )
+
+
+def test_a_short_secret_is_a_configuration_error() -> None:
+    weak = replace(SETTINGS, token_secret="short")
+
+    with pytest.raises(RuntimeError, match="at least 32 bytes"):
+        authenticate(weak, f"Bearer {signed()}")
+
+
+def test_with_an_identity_providers_key_only_its_rs256_tokens_are_accepted() -> None:
+    serialization = pytest.importorskip("cryptography.hazmat.primitives.serialization")
+    rsa = pytest.importorskip("cryptography.hazmat.primitives.asymmetric.rsa")
+    private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public_pem = (
+        private_key.public_key()
+        .public_bytes(
+            serialization.Encoding.PEM,
+            serialization.PublicFormat.SubjectPublicKeyInfo,
+        )
+        .decode()
+    )
+    provider = replace(SETTINGS, token_public_key=public_pem)
+    token = jwt.encode(claims(sub="idp-user"), private_key, algorithm="RS256")
+
+    assert authenticate(provider, f"Bearer {token}").subject == "idp-user"
+    # A token signed with the public key as an HMAC secret (algorithm confusion).
+    assert "signed with RS256" in refusal(f"Bearer {signed()}", provider)
+    with pytest.raises(TokenMintingUnavailable):
+        mint_token(provider, subject="x", role="advocate", organisation_id="o")
+
+
+def test_without_cryptography_an_identity_providers_key_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("api.auth.has_crypto", False)
+    provider = replace(SETTINGS, token_public_key="-----BEGIN PUBLIC KEY-----")
+
+    with pytest.raises(RuntimeError, match=r"pyjwt\[crypto\]"):
+        authenticate(provider, f"Bearer {signed()}")
+
+
+@pytest.mark.parametrize(
+    ("role", "organisation", "sees", "changes"),
+    [
+        (Role.ADVOCATE, "org-north", True, True),
+        (Role.ADVOCATE, "org-south", False, False),
+        (Role.MANAGER, "org-north", True, True),
+        (Role.MANAGER, "org-south", False, False),
+        (Role.COUNSEL, "org-north", False, False),
+        (Role.EVALUATOR, "org-north", False, False),
+        (Role.ADMINISTRATOR, "org-south", True, True),
+    ],
+)
+def test_what_each_role_may_do_with_a_case(
+    role: Role, organisation: str, sees: bool, changes: bool
+) -> None:
+    principal = Principal("someone", role, "org-north")
+
+    assert principal.may_see(organisation, ()) is sees
+    assert principal.may_change(organisation) is changes
+
+
+def test_counsel_see_their_organisations_cases_only_with_consent_to_share() -> None:
+    counsel = Principal("counsel-1", Role.COUNSEL, "org-north")
+
+    assert counsel.may_see("org-north", ("sharing_with_counsel",))
+    assert not counsel.may_see("org-south", ("sharing_with_counsel",))
+    assert not counsel.may_see("org-north", ("record_keeping",))
+    assert not counsel.may_change("org-north")
