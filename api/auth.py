@@ -79,6 +79,11 @@ class Principal:
     def may_read_cases(self) -> bool:
         return self.role is not Role.EVALUATOR
 
+    @property
+    def acts_for(self) -> str | None:
+        """The organisation whose cases alone this caller may change; None for all."""
+        return None if self.role is Role.ADMINISTRATOR else self.organisation_id
+
     def may_change(self, organisation_id: str) -> bool:
         """May record on a case held by ``organisation_id``."""
         if self.role is Role.ADMINISTRATOR:

@@ -114,7 +114,11 @@ def command_digest(name: str, inputs: Mapping[str, Any]) -> str:
 
 
 class CaseJourneys(Application[UUID]):
-    """Survivor cases: opening, recording the journey, reading it back."""
+    """Survivor cases: opening, recording the journey, reading it back.
+
+    A command made ``on_behalf_of`` an organisation acts only on that
+    organisation's cases; any other case is answered as not found.
+    """
 
     name = "CaseJourneys"
     env = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
@@ -178,6 +182,7 @@ class CaseJourneys(Application[UUID]):
         recorded_by: str,
         idempotency_key: str | None = None,
         expected_version: int | None = None,
+        on_behalf_of: str | None = None,
     ) -> CommandResult:
         reading = self._reading(step)
         return self._execute(
@@ -188,6 +193,7 @@ class CaseJourneys(Application[UUID]):
             recorded_by,
             idempotency_key,
             expected_version,
+            on_behalf_of,
         )
 
     def correct_step(
@@ -200,6 +206,7 @@ class CaseJourneys(Application[UUID]):
         recorded_by: str,
         idempotency_key: str | None = None,
         expected_version: int | None = None,
+        on_behalf_of: str | None = None,
     ) -> CommandResult:
         reading = self._reading(step)
         return self._execute(
@@ -210,6 +217,7 @@ class CaseJourneys(Application[UUID]):
             recorded_by,
             idempotency_key,
             expected_version,
+            on_behalf_of,
             result_id=step_id,
         )
 
@@ -222,6 +230,7 @@ class CaseJourneys(Application[UUID]):
         recorded_by: str,
         idempotency_key: str | None = None,
         expected_version: int | None = None,
+        on_behalf_of: str | None = None,
     ) -> CommandResult:
         return self._execute(
             case_id,
@@ -231,6 +240,7 @@ class CaseJourneys(Application[UUID]):
             recorded_by,
             idempotency_key,
             expected_version,
+            on_behalf_of,
             result_id=step_id,
         )
 
@@ -246,6 +256,7 @@ class CaseJourneys(Application[UUID]):
         recorded_by: str,
         idempotency_key: str | None = None,
         expected_version: int | None = None,
+        on_behalf_of: str | None = None,
     ) -> CommandResult:
         occurred = parse_occurred(other_occurred, self.today(), "otherOccurred")
         parsed_sources = parse_sources(sources, "sources")
@@ -270,6 +281,7 @@ class CaseJourneys(Application[UUID]):
             recorded_by,
             idempotency_key,
             expected_version,
+            on_behalf_of,
             result_id=step_id,
         )
 
@@ -284,6 +296,7 @@ class CaseJourneys(Application[UUID]):
         recorded_by: str,
         idempotency_key: str | None = None,
         expected_version: int | None = None,
+        on_behalf_of: str | None = None,
     ) -> CommandResult:
         return self._execute(
             case_id,
@@ -304,6 +317,7 @@ class CaseJourneys(Application[UUID]):
             recorded_by,
             idempotency_key,
             expected_version,
+            on_behalf_of,
         )
 
     def give_consent(
@@ -315,6 +329,7 @@ class CaseJourneys(Application[UUID]):
         recorded_by: str,
         idempotency_key: str | None = None,
         expected_version: int | None = None,
+        on_behalf_of: str | None = None,
     ) -> CommandResult:
         return self._execute(
             case_id,
@@ -324,6 +339,7 @@ class CaseJourneys(Application[UUID]):
             recorded_by,
             idempotency_key,
             expected_version,
+            on_behalf_of,
         )
 
     def withdraw_consent(
@@ -335,6 +351,7 @@ class CaseJourneys(Application[UUID]):
         recorded_by: str,
         idempotency_key: str | None = None,
         expected_version: int | None = None,
+        on_behalf_of: str | None = None,
     ) -> CommandResult:
         return self._execute(
             case_id,
@@ -344,6 +361,7 @@ class CaseJourneys(Application[UUID]):
             recorded_by,
             idempotency_key,
             expected_version,
+            on_behalf_of,
         )
 
     def assign_advocate(
@@ -355,6 +373,7 @@ class CaseJourneys(Application[UUID]):
         recorded_by: str,
         idempotency_key: str | None = None,
         expected_version: int | None = None,
+        on_behalf_of: str | None = None,
     ) -> CommandResult:
         return self._execute(
             case_id,
@@ -364,6 +383,7 @@ class CaseJourneys(Application[UUID]):
             recorded_by,
             idempotency_key,
             expected_version,
+            on_behalf_of,
         )
 
     def transfer_case(
@@ -375,6 +395,7 @@ class CaseJourneys(Application[UUID]):
         recorded_by: str,
         idempotency_key: str | None = None,
         expected_version: int | None = None,
+        on_behalf_of: str | None = None,
     ) -> CommandResult:
         return self._execute(
             case_id,
@@ -384,6 +405,7 @@ class CaseJourneys(Application[UUID]):
             recorded_by,
             idempotency_key,
             expected_version,
+            on_behalf_of,
         )
 
     def close_case(
@@ -394,6 +416,7 @@ class CaseJourneys(Application[UUID]):
         recorded_by: str,
         idempotency_key: str | None = None,
         expected_version: int | None = None,
+        on_behalf_of: str | None = None,
     ) -> CommandResult:
         return self._execute(
             case_id,
@@ -403,6 +426,7 @@ class CaseJourneys(Application[UUID]):
             recorded_by,
             idempotency_key,
             expected_version,
+            on_behalf_of,
         )
 
     def reopen_case(
@@ -413,6 +437,7 @@ class CaseJourneys(Application[UUID]):
         recorded_by: str,
         idempotency_key: str | None = None,
         expected_version: int | None = None,
+        on_behalf_of: str | None = None,
     ) -> CommandResult:
         return self._execute(
             case_id,
@@ -422,6 +447,7 @@ class CaseJourneys(Application[UUID]):
             recorded_by,
             idempotency_key,
             expected_version,
+            on_behalf_of,
         )
 
     # Queries: plain data, never an aggregate
@@ -486,11 +512,16 @@ class CaseJourneys(Application[UUID]):
         recorded_by: str,
         idempotency_key: str | None,
         expected_version: int | None,
+        on_behalf_of: str | None,
         result_id: UUID | None = None,
     ) -> CommandResult:
         by = self._provenance(recorded_by, idempotency_key, name, inputs)
         for _ in range(self.max_attempts):
             case = self._load(case_id)
+            if on_behalf_of is not None and case.organisation_id != on_behalf_of:
+                # Checked on the very case the command changes, so a transfer
+                # between an access check and the command cannot slip past.
+                raise CaseNotFound(case_id)
             if idempotency_key and case.outcome_of(idempotency_key):
                 return self._replay(case, by)
             if expected_version is not None and case.version != expected_version:

@@ -36,14 +36,3 @@ def readable_case(
     if not principal.may_see(summary.organisation_id, summary.consents):
         raise CaseNotFound(case_id)
     return summary
-
-
-def changeable_case(
-    journeys: CaseJourneys, principal: Principal, case_id: UUID
-) -> CaseSummary:
-    """The case's summary, if the caller may record on it."""
-    require_writer(principal)
-    summary = journeys.case_summary(case_id)
-    if not principal.may_change(summary.organisation_id):
-        raise CaseNotFound(case_id)
-    return summary

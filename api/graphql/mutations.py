@@ -4,13 +4,13 @@ worker thread, and answers with its success type or a typed failure."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, TypeAlias, TypeVar
+from typing import Annotated, Any, TypeAlias, TypeVar
 from uuid import UUID
 
 import strawberry
 
 from api.auth import Principal
-from api.graphql.access import changeable_case, require_writer
+from api.graphql.access import require_writer
 from api.graphql.context import Information
 from api.graphql.inputs import (
     AssignAdvocateInput,
@@ -52,8 +52,9 @@ S = TypeVar("S", bound=CommandSucceeded)
 
 INPUT = strawberry.argument(description="The command.")
 
-#: A command as the resolver hands it over: the application and who records.
-Command = Callable[[CaseJourneys, str], CommandResult]
+#: A command as the resolver hands it over: the application, and who records it
+#: on behalf of which organisation (``recorded_by`` and ``on_behalf_of``).
+Command = Callable[[CaseJourneys, dict[str, Any]], CommandResult]
 
 
 _OUTCOME = "`{}`, or why nothing was recorded."
@@ -123,8 +124,11 @@ async def _on_case(
     journeys, principal = info.context.journeys, info.context.principal
 
     def work() -> CommandResult:
-        changeable_case(journeys, principal, case_id)
-        return command(journeys, principal.subject)
+        require_writer(principal)
+        # The domain checks the organisation on the case it changes, in the same
+        # load, so nothing can move the case between the check and the change.
+        actor = {"recorded_by": principal.subject, "on_behalf_of": principal.acts_for}
+        return command(journeys, actor)
 
     try:
         result = await info.context.in_thread(work)
@@ -176,10 +180,10 @@ class Mutation:
         return await _on_case(
             info,
             input.case_id,
-            lambda journeys, by: journeys.record_step(
+            lambda journeys, actor: journeys.record_step(
                 input.case_id,
                 input.step(),
-                recorded_by=by,
+                **actor,
                 idempotency_key=input.idempotency_key,
                 expected_version=input.expected_version,
             ),
@@ -195,12 +199,12 @@ class Mutation:
         return await _on_case(
             info,
             input.case_id,
-            lambda journeys, by: journeys.correct_step(
+            lambda journeys, actor: journeys.correct_step(
                 input.case_id,
                 input.step_id,
                 input.step(),
                 reason=input.reason,
-                recorded_by=by,
+                **actor,
                 idempotency_key=input.idempotency_key,
                 expected_version=input.expected_version,
             ),
@@ -214,11 +218,11 @@ class Mutation:
         return await _on_case(
             info,
             input.case_id,
-            lambda journeys, by: journeys.retract_step(
+            lambda journeys, actor: journeys.retract_step(
                 input.case_id,
                 input.step_id,
                 reason=input.reason,
-                recorded_by=by,
+                **actor,
                 idempotency_key=input.idempotency_key,
                 expected_version=input.expected_version,
             ),
@@ -234,14 +238,14 @@ class Mutation:
         return await _on_case(
             info,
             input.case_id,
-            lambda journeys, by: journeys.dispute_step(
+            lambda journeys, actor: journeys.dispute_step(
                 input.case_id,
                 input.step_id,
                 disputed_by=input.disputed_by,
                 other_version=input.other_version,
                 other_occurred=input.other_occurred,
                 sources=source_records(input.sources),
-                recorded_by=by,
+                **actor,
                 idempotency_key=input.idempotency_key,
                 expected_version=input.expected_version,
             ),
@@ -255,13 +259,13 @@ class Mutation:
         return await _on_case(
             info,
             input.case_id,
-            lambda journeys, by: journeys.attach_evidence(
+            lambda journeys, actor: journeys.attach_evidence(
                 input.case_id,
                 title=input.title,
                 document_kind=input.document_kind,
                 bundle_ref=input.bundle_ref,
                 sha256=input.sha256,
-                recorded_by=by,
+                **actor,
                 idempotency_key=input.idempotency_key,
                 expected_version=input.expected_version,
             ),
@@ -275,11 +279,11 @@ class Mutation:
         return await _on_case(
             info,
             input.case_id,
-            lambda journeys, by: journeys.give_consent(
+            lambda journeys, actor: journeys.give_consent(
                 input.case_id,
                 input.purpose.value,
                 note=input.note,
-                recorded_by=by,
+                **actor,
                 idempotency_key=input.idempotency_key,
                 expected_version=input.expected_version,
             ),
@@ -295,11 +299,11 @@ class Mutation:
         return await _on_case(
             info,
             input.case_id,
-            lambda journeys, by: journeys.withdraw_consent(
+            lambda journeys, actor: journeys.withdraw_consent(
                 input.case_id,
                 input.purpose.value,
                 note=input.note,
-                recorded_by=by,
+                **actor,
                 idempotency_key=input.idempotency_key,
                 expected_version=input.expected_version,
             ),
@@ -313,11 +317,11 @@ class Mutation:
         return await _on_case(
             info,
             input.case_id,
-            lambda journeys, by: journeys.assign_advocate(
+            lambda journeys, actor: journeys.assign_advocate(
                 input.case_id,
                 input.advocate_id,
                 note=input.note,
-                recorded_by=by,
+                **actor,
                 idempotency_key=input.idempotency_key,
                 expected_version=input.expected_version,
             ),
@@ -334,11 +338,11 @@ class Mutation:
         return await _on_case(
             info,
             input.case_id,
-            lambda journeys, by: journeys.transfer_case(
+            lambda journeys, actor: journeys.transfer_case(
                 input.case_id,
                 input.to_organisation_id,
                 reason=input.reason,
-                recorded_by=by,
+                **actor,
                 idempotency_key=input.idempotency_key,
                 expected_version=input.expected_version,
             ),
@@ -352,10 +356,10 @@ class Mutation:
         return await _on_case(
             info,
             input.case_id,
-            lambda journeys, by: journeys.close_case(
+            lambda journeys, actor: journeys.close_case(
                 input.case_id,
                 reason=input.reason,
-                recorded_by=by,
+                **actor,
                 idempotency_key=input.idempotency_key,
                 expected_version=input.expected_version,
             ),
@@ -369,10 +373,10 @@ class Mutation:
         return await _on_case(
             info,
             input.case_id,
-            lambda journeys, by: journeys.reopen_case(
+            lambda journeys, actor: journeys.reopen_case(
                 input.case_id,
                 reason=input.reason,
-                recorded_by=by,
+                **actor,
                 idempotency_key=input.idempotency_key,
                 expected_version=input.expected_version,
             ),

@@ -348,3 +348,37 @@ def test_evidence_with_a_malformed_digest_is_refused(
         ),
     )
     assert refusal.field == "sha256"
+
+
+def test_a_command_for_another_organisation_finds_no_case_and_records_nothing(
+    app: CaseJourneys, case_id: UUID
+) -> None:
+    refused_and_nothing_recorded(
+        app,
+        CaseNotFound,
+        lambda: app.record_step(
+            case_id,
+            REFERRED,
+            recorded_by="advocate-elsewhere",
+            on_behalf_of="org-south",
+        ),
+    )
+    app.transfer_case(
+        case_id, "org-south", reason="The survivor moved south", recorded_by=ADVOCATE
+    )
+    refused_and_nothing_recorded(
+        app,
+        CaseNotFound,
+        lambda: app.record_step(
+            case_id, REFERRED, recorded_by=ADVOCATE, on_behalf_of="org-north"
+        ),
+    )
+    assert (
+        app.record_step(
+            case_id,
+            REFERRED,
+            recorded_by="advocate-elsewhere",
+            on_behalf_of="org-south",
+        ).version
+        == 3
+    )

@@ -1,0 +1,770 @@
+"""Synthetic demo cases, shaped on the journeys in the policy paper.
+
+Every case is pseudonymous and every fact is invented: references such as
+``MAUREEN-D1``, advocates such as ``adv-north-03``, fictional local authorities.
+The journeys follow the paper's stories of Maureen, Jin and a multi-victim
+prosecution like Operation Fort, in the neutral words of a chronology for counsel.
+
+Loading is idempotent: every command carries an idempotency key, so loading the
+demo again answers each command with its first result and records nothing new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from domain.application import CaseJourneys, CommandResult, StepInput
+
+#: The organisation a newcomer's token is for: Maureen's and Jin's cases are here.
+DEMO_ORGANISATION = "org-north"
+#: The organisation of the prosecution cases.
+DEMO_PROSECUTION_ORGANISATION = "org-south"
+#: The advocate who holds Maureen's and Jin's cases once the demo has loaded.
+DEMO_ADVOCATE = "adv-north-07"
+
+_KEY_PREFIX = "demo-v1"
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    reference: str
+    case_id: UUID
+    organisation_id: str
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    cases: tuple[DemoCase, ...]
+    #: Commands that recorded something new in this load.
+    recorded: int
+    #: Commands answered from an earlier load (nothing recorded).
+    already_present: int
+    #: The log position once the demo is loaded.
+    position: int
+
+    def case_id(self, reference: str) -> UUID:
+        for case in self.cases:
+            if case.reference == reference:
+                return case.case_id
+        raise KeyError(reference)
+
+
+@dataclass
+class _Tally:
+    recorded: int = 0
+    already_present: int = 0
+
+    def count(self, result: CommandResult) -> CommandResult:
+        if result.replayed:
+            self.already_present += 1
+        else:
+            self.recorded += 1
+        return result
+
+
+@dataclass
+class _DemoCase:
+    """Records one demo case, giving each command a stable idempotency key."""
+
+    journeys: CaseJourneys
+    tally: _Tally
+    key: str
+    case_id: UUID
+    recorded_by: str
+    documents: dict[str, UUID] = field(default_factory=dict)
+
+    @classmethod
+    def open(
+        cls,
+        journeys: CaseJourneys,
+        tally: _Tally,
+        *,
+        key: str,
+        reference: str,
+        organisation_id: str,
+        local_authority: str,
+        recorded_by: str,
+    ) -> _DemoCase:
+        result = tally.count(
+            journeys.open_case(
+                reference=reference,
+                organisation_id=organisation_id,
+                jurisdiction="england_and_wales",
+                local_authority=local_authority,
+                recorded_by=recorded_by,
+                idempotency_key=f"{_KEY_PREFIX}:{key}:open",
+            )
+        )
+        return cls(journeys, tally, key, result.case_id, recorded_by)
+
+    def _key(self, command: str, label: str) -> str:
+        return f"{_KEY_PREFIX}:{self.key}:{command}:{label}"
+
+    def as_advocate(self, advocate_id: str) -> None:
+        self.recorded_by = advocate_id
+
+    def assign(self, label: str, advocate_id: str, note: str | None = None) -> None:
+        self.tally.count(
+            self.journeys.assign_advocate(
+                self.case_id,
+                advocate_id,
+                note=note,
+                recorded_by=self.recorded_by,
+                idempotency_key=self._key("assign", label),
+            )
+        )
+
+    def consent(self, purpose: str, note: str) -> None:
+        self.tally.count(
+            self.journeys.give_consent(
+                self.case_id,
+                purpose,
+                note=note,
+                recorded_by=self.recorded_by,
+                idempotency_key=self._key("consent", purpose),
+            )
+        )
+
+    def evidence(
+        self, label: str, title: str, document_kind: str, bundle_ref: str
+    ) -> None:
+        result = self.tally.count(
+            self.journeys.attach_evidence(
+                self.case_id,
+                title=title,
+                document_kind=document_kind,
+                bundle_ref=bundle_ref,
+                recorded_by=self.recorded_by,
+                idempotency_key=self._key("evidence", label),
+            )
+        )
+        self.documents[label] = result.id
+
+    def cite(self, label: str, pin: str) -> dict[str, str]:
+        """A source naming attached evidence by id, with a pin cite."""
+        return {"document": str(self.documents[label]), "pin": pin}
+
+    def step(
+        self,
+        label: str,
+        kind: str,
+        occurred: str | None,
+        summary: str,
+        details: Mapping[str, Any] | None = None,
+        sources: Sequence[Mapping[str, Any]] = (),
+        order: int | None = None,
+    ) -> UUID:
+        result = self.tally.count(
+            self.journeys.record_step(
+                self.case_id,
+                StepInput(
+                    kind=kind,
+                    occurred=occurred,
+                    summary=summary,
+                    details=details,
+                    sources=list(sources),
+                    order=order,
+                ),
+                recorded_by=self.recorded_by,
+                idempotency_key=self._key("step", label),
+            )
+        )
+        return result.id
+
+    def correct(
+        self,
+        label: str,
+        step_id: UUID,
+        kind: str,
+        occurred: str | None,
+        summary: str,
+        *,
+        reason: str,
+        details: Mapping[str, Any] | None = None,
+        sources: Sequence[Mapping[str, Any]] = (),
+    ) -> None:
+        self.tally.count(
+            self.journeys.correct_step(
+                self.case_id,
+                step_id,
+                StepInput(
+                    kind=kind,
+                    occurred=occurred,
+                    summary=summary,
+                    details=details,
+                    sources=list(sources),
+                ),
+                reason=reason,
+                recorded_by=self.recorded_by,
+                idempotency_key=self._key("correct", label),
+            )
+        )
+
+    def retract(self, label: str, step_id: UUID, reason: str) -> None:
+        self.tally.count(
+            self.journeys.retract_step(
+                self.case_id,
+                step_id,
+                reason=reason,
+                recorded_by=self.recorded_by,
+                idempotency_key=self._key("retract", label),
+            )
+        )
+
+    def dispute(
+        self,
+        label: str,
+        step_id: UUID,
+        *,
+        disputed_by: str,
+        other_version: str,
+        other_occurred: str | None = None,
+        sources: Sequence[Mapping[str, Any]] = (),
+    ) -> None:
+        self.tally.count(
+            self.journeys.dispute_step(
+                self.case_id,
+                step_id,
+                disputed_by=disputed_by,
+                other_version=other_version,
+                other_occurred=other_occurred,
+                sources=list(sources),
+                recorded_by=self.recorded_by,
+                idempotency_key=self._key("dispute", label),
+            )
+        )
+
+    def summary(self) -> DemoCase:
+        case = self.journeys.case_summary(self.case_id)
+        return DemoCase(case.reference, case.id, case.organisation_id)
+
+
+def load_demo(journeys: CaseJourneys) -> DemoSummary:
+    """Records the demo cases; a second load records nothing new."""
+    tally = _Tally()
+    cases = [
+        _maureen(journeys, tally),
+        _jin(journeys, tally),
+        *_prosecution(journeys, tally),
+    ]
+    return DemoSummary(
+        cases=tuple(case.summary() for case in cases),
+        recorded=tally.recorded,
+        already_present=tally.already_present,
+        position=journeys.log_position(),
+    )
+
+
+def _maureen(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
+    """A negative RG on a dictated account; the truth told later, with an advocate."""
+    case = _DemoCase.open(
+        journeys,
+        tally,
+        key="maureen",
+        reference="MAUREEN-D1",
+        organisation_id=DEMO_ORGANISATION,
+        local_authority="Northbury",
+        recorded_by="adv-north-03",
+    )
+    case.assign(
+        "assign", "adv-north-03", "Allocated at referral from the first responder"
+    )
+    case.consent(
+        "record_keeping", "Explained with an interpreter; consent given orally"
+    )
+    case.consent("evaluation", "Agreed to pseudonymous inclusion in the evaluation")
+    case.consent("sharing_with_counsel", "For the criminal trial and the NRM matters")
+
+    case.evidence("rg-letter", "Home Office RG decision letter", "letter", "B/12")
+    case.evidence("referral-form", "NRM referral form", "form", "B/3")
+    case.evidence(
+        "reconsideration",
+        "Request for reconsideration of RG decision",
+        "letter",
+        "B/40",
+    )
+    case.evidence("abe-record", "ABE interview record (summary)", "transcript", "B/345")
+
+    case.step(
+        "first-account",
+        "account.disclosure",
+        "2016-03~",
+        "Gave an account to the first responder at the referral interview. "
+        "The person she was then living and working with was present.",
+        {"to_whom": "first responder"},
+        [case.cite("referral-form", "section 3")],
+        order=1,
+    )
+    case.step(
+        "referred",
+        "nrm.referred",
+        "2016-03~",
+        "Referred into the NRM by the first responder.",
+        sources=[case.cite("referral-form", "p. 1")],
+        order=2,
+    )
+    negative_rg = case.step(
+        "rg-negative",
+        "nrm.reasonable_grounds_decision",
+        "2016-04-12",
+        "Negative reasonable grounds decision. The decision letter relies on the "
+        "account given at the referral interview.",
+        {"outcome": "negative"},
+        [case.cite("rg-letter", "p. 2, paras 6-9")],
+    )
+    case.step(
+        "gp",
+        "health.gp_registered",
+        None,
+        "Registered with a GP. The date is not known.",
+    )
+    case.step(
+        "arrested",
+        "own_conviction.arrested",
+        "2017-08-14",
+        "Arrested at her place of work on suspicion of using a false passport "
+        "to obtain employment.",
+        sources=[{"document": "Police custody record", "pin": "p. 1"}],
+    )
+    case.step(
+        "second-account",
+        "account.disclosure",
+        "2017-08-15",
+        "Gave an account to immigration enforcement officers, with her advocate "
+        "present. This account describes domestic work without pay from about "
+        "2014 and differs from the account given in March 2016.",
+        {"to_whom": "immigration enforcement, with her advocate"},
+        [{"document": "Advocate's note of interview, 15 August 2017", "pin": "p. 1-4"}],
+    )
+    case.step(
+        "s45",
+        "own_conviction.statutory_defence_raised",
+        "2017-09~",
+        "Her solicitor raised the s.45 Modern Slavery Act 2015 defence in "
+        "correspondence with the Crown Prosecution Service.",
+    )
+    case.step(
+        "reconsideration",
+        "nrm.reconsideration_requested",
+        "2017-09-04",
+        "The first responder requested reconsideration of the negative reasonable "
+        "grounds decision, enclosing the account of 15 August 2017.",
+        sources=[case.cite("reconsideration", "paras 1-12")],
+    )
+    case.step(
+        "rg-positive",
+        "nrm.reasonable_grounds_decision",
+        "2017-10-02",
+        "Positive reasonable grounds decision on reconsideration.",
+        {"outcome": "positive"},
+    )
+    case.step(
+        "crime-reported",
+        "criminal_justice.crime_reported",
+        "2017-10",
+        "Reported domestic servitude to the police.",
+        {"crime_reference": "CR-DEMO-0417"},
+    )
+    case.step(
+        "asylum",
+        "immigration.asylum_claim_lodged",
+        "2017-11~",
+        "Asylum claim lodged with the help of her immigration adviser.",
+    )
+    case.step(
+        "abe",
+        "criminal_justice.abe_interview",
+        "2018-01-22",
+        "Achieving Best Evidence interview with the police; her advocate attended "
+        "as a supporter.",
+        sources=[case.cite("abe-record", "p. 1")],
+    )
+    case.step(
+        "cg-positive",
+        "nrm.conclusive_grounds_decision",
+        "2018-03/2018-05",
+        "Positive conclusive grounds decision. The letter is undated; it was "
+        "received between March and May 2018.",
+        {"outcome": "positive"},
+    )
+    case.assign(
+        "handover",
+        DEMO_ADVOCATE,
+        "Handed over when adv-north-03 left the organisation; a joint meeting with "
+        "Maureen was held first.",
+    )
+    case.as_advocate(DEMO_ADVOCATE)
+    witness = case.step(
+        "witness",
+        "criminal_justice.witness_called",
+        "2019-02",
+        "Told the officer in the case that she agrees to give evidence; "
+        "warned as a prosecution witness.",
+    )
+    case.correct(
+        "witness-corrected",
+        witness,
+        "criminal_justice.witness_called",
+        "2019-02-11",
+        "Told the officer in the case that she agrees to give evidence; "
+        "warned as a prosecution witness.",
+        reason="Exact date confirmed from the witness care unit's letter.",
+        sources=[{"document": "Witness care unit letter", "pin": "p. 1"}],
+    )
+    case.step(
+        "refugee",
+        "immigration.decision",
+        "2019-06~",
+        "Granted refugee status.",
+        {"outcome": "refugee_status"},
+    )
+    case.dispute(
+        "rg-disputed",
+        negative_rg,
+        disputed_by="Maureen, through her advocate",
+        other_occurred="2016-04-12",
+        other_version=(
+            "The account the decision relied on was prepared for her by the person "
+            "she was working for. Her account of 15 August 2017 describes domestic "
+            "servitude from about 2014."
+        ),
+        sources=[
+            {"document": "Advocate's note of interview, 15 August 2017", "pin": "p. 2"},
+            case.cite("reconsideration", "para 4"),
+        ],
+    )
+    return case
+
+
+def _jin(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
+    """Trafficked at 15; an advocate from 18; a re-trafficking risk averted."""
+    case = _DemoCase.open(
+        journeys,
+        tally,
+        key="jin",
+        reference="JIN-D1",
+        organisation_id=DEMO_ORGANISATION,
+        local_authority="Northbury",
+        recorded_by=DEMO_ADVOCATE,
+    )
+    case.assign(
+        "assign",
+        DEMO_ADVOCATE,
+        "Allocated at 18, when support as a child ended. Earlier steps were "
+        "recorded afterwards, from his account and from children's services records.",
+    )
+    case.consent("record_keeping", "Consent given at the first meeting")
+    case.consent("evaluation", "Agreed to pseudonymous inclusion in the evaluation")
+    case.evidence(
+        "asylum-letter", "Home Office asylum decision letter", "letter", "C/210"
+    )
+    case.evidence("la-records", "Children's services chronology", "records", "C/14")
+
+    case.step(
+        "identified",
+        "safety.safeguarding_referral",
+        "../2016",
+        "Found by police at an address linked to criminal exploitation and "
+        "referred to children's services. He was 15. The exact date is not known.",
+        sources=[case.cite("la-records", "p. 2")],
+    )
+    case.step(
+        "nrm-child",
+        "nrm.referred",
+        "2016-02~",
+        "Referred into the NRM as a child by children's services, as first "
+        "responder. An Independent Child Trafficking Guardian was allocated.",
+        sources=[case.cite("la-records", "p. 5")],
+    )
+    case.step(
+        "asylum",
+        "immigration.asylum_claim_lodged",
+        "2016-05-10",
+        "Asylum claim lodged, with his Independent Child Trafficking Guardian "
+        "and a legal representative.",
+        sources=[case.cite("asylum-letter", "para 1")],
+    )
+    case.step(
+        "cg",
+        "nrm.conclusive_grounds_decision",
+        "2017-01~",
+        "Positive conclusive grounds decision, as a child.",
+        {"outcome": "positive"},
+        [case.cite("la-records", "p. 9")],
+    )
+    case.step(
+        "turned-18",
+        "transition.turned_18",
+        "2018-03",
+        "Turned 18. Support from children's services as an unaccompanied child ended.",
+        order=1,
+    )
+    case.step(
+        "guardian-ended",
+        "transition.service_ended",
+        "2018-03",
+        "The Independent Child Trafficking Guardian service ended at 18.",
+        {"service": "Independent Child Trafficking Guardian"},
+        order=2,
+    )
+    case.step(
+        "disclosure",
+        "account.disclosure",
+        "2018-04",
+        "Described to his advocate the period from the age of 15 until he was "
+        "found by police. "
+        "Steps before April 2018 on this record were entered from this account "
+        "and from children's services records.",
+        {"to_whom": "his advocate"},
+    )
+    housing = case.step(
+        "housing",
+        "housing.accommodation_secured",
+        "2018-04",
+        "Moved into accommodation arranged with the local authority.",
+        {"tenure": "temporary"},
+    )
+    case.correct(
+        "housing-corrected",
+        housing,
+        "housing.accommodation_secured",
+        "2018-04",
+        "Moved into supported accommodation arranged with the local authority.",
+        reason="The housing provider confirmed the tenancy is supported "
+        "accommodation, not temporary accommodation.",
+        details={"tenure": "supported"},
+    )
+    case.step(
+        "immigration-advice",
+        "immigration.advice_accessed",
+        "2018-05",
+        "Advocate arranged an appointment with an immigration adviser about the "
+        "outstanding asylum claim.",
+    )
+    missed = case.step(
+        "disengaged",
+        "engagement.disengaged",
+        "2019-01~",
+        "No contact with his advocate for several weeks.",
+    )
+    case.retract(
+        "disengaged-retracted",
+        missed,
+        "Entered in error: the appointments were rearranged by phone and contact "
+        "continued throughout.",
+    )
+    case.step(
+        "risk",
+        "safety.risk_identified",
+        "2019-06~",
+        "Offered a job by an acquaintance. His advocate recognised the address as "
+        "one known to police as a cannabis farm; the risk of re-trafficking was "
+        "discussed with him, he declined the offer and police were informed.",
+    )
+    case.step(
+        "refugee",
+        "immigration.decision",
+        "2021-03-15",
+        "Granted refugee status, almost five years after the asylum claim.",
+        {"outcome": "refugee_status"},
+        [case.cite("asylum-letter", "p. 1")],
+    )
+    case.step(
+        "job",
+        "employment.employment_gained",
+        "2021-09",
+        "Started work in a warehouse, on a contract checked with his advocate.",
+    )
+    case.step(
+        "home",
+        "housing.accommodation_secured",
+        "2022-02",
+        "Signed a tenancy for his own home.",
+        {"tenure": "permanent"},
+    )
+    return case
+
+
+#: The prosecution's trials: when witnesses were warned, the listing, when they
+#: attended and gave evidence, the verdict, and whether it was for trafficking.
+_TRIALS = {
+    "2019": ("2018-10~", "2019-01-14", "2019-02~", "2019-03-08", True),
+    "2021": ("2020-11~", "2021-05-10", "2021-06~", "2021-07-02", True),
+    "2024": ("2023-09~", "2024-02-05", "2024-03~", "2024-04-19", False),
+}
+
+
+@dataclass(frozen=True)
+class _Survivor:
+    number: int
+    reported: str
+    abe: str
+    trials: tuple[str, ...]
+    special_measures: bool
+    cica: tuple[tuple[str, str, Mapping[str, Any] | None, str], ...]
+
+
+_SURVIVORS = (
+    _Survivor(
+        1,
+        "2015~",
+        "2015-11",
+        ("2019", "2021"),
+        True,
+        (
+            ("application", "2019-09-02", None, "CICA application submitted."),
+            (
+                "decision",
+                "2020-06-18",
+                {"outcome": "award", "amount": "22000.00"},
+                "CICA made an award.",
+            ),
+        ),
+    ),
+    _Survivor(
+        2,
+        "2015~",
+        "2016-01",
+        ("2019",),
+        True,
+        (
+            ("application", "2019-11~", None, "CICA application submitted."),
+            (
+                "decision",
+                "2021-02-09",
+                {"outcome": "nil_award", "amount": None},
+                "CICA made no award, citing an unspent conviction.",
+            ),
+            (
+                "review",
+                "2021-03-30",
+                None,
+                "Review requested on the ground that the conviction concerned an "
+                "offence committed under compulsion. The review is awaited.",
+            ),
+        ),
+    ),
+    _Survivor(
+        3,
+        "2016-03/2016-06",
+        "2016-07",
+        ("2019", "2024"),
+        False,
+        (("application", "2022-05-16", None, "CICA application submitted; awaited."),),
+    ),
+    _Survivor(
+        4,
+        "2016~",
+        "2016-09",
+        ("2021",),
+        True,
+        (
+            ("application", "2021-11~", None, "CICA application submitted."),
+            (
+                "decision",
+                "2023-01-12",
+                {"outcome": "refused", "amount": None},
+                "CICA refused the application as made outside the time limit.",
+            ),
+            (
+                "review",
+                "2023-02-27",
+                None,
+                "Review requested, setting out why an earlier application was not "
+                "possible. The review is awaited.",
+            ),
+        ),
+    ),
+    _Survivor(5, "2017-02~", "2017-04", ("2024",), True, ()),
+)
+
+_CICA_KINDS = {
+    "application": "compensation.cica_application_submitted",
+    "decision": "compensation.cica_decision",
+    "review": "compensation.cica_review_requested",
+}
+
+
+def _prosecution(journeys: CaseJourneys, tally: _Tally) -> list[_DemoCase]:
+    """Several survivors of one long prosecution, with trials in 2019, 2021, 2024."""
+    cases = []
+    for survivor in _SURVIVORS:
+        advocate = f"adv-south-{survivor.number % 2 + 1:02d}"
+        case = _DemoCase.open(
+            journeys,
+            tally,
+            key=f"fort-{survivor.number}",
+            reference=f"FORT-D{survivor.number}",
+            organisation_id=DEMO_PROSECUTION_ORGANISATION,
+            local_authority="Southmere",
+            recorded_by=advocate,
+        )
+        case.assign("assign", advocate)
+        case.consent("record_keeping", "Consent given at the first meeting")
+        case.consent("evaluation", "Agreed to pseudonymous inclusion in the evaluation")
+        case.evidence("indictment", "Indictment", "court document", "A/1")
+        case.step(
+            "reported",
+            "criminal_justice.crime_reported",
+            survivor.reported,
+            "Identified during the police investigation of 2014-2017 and gave a "
+            "first statement.",
+            {"crime_reference": "OP-FORT-DEMO"},
+        )
+        case.step(
+            "abe",
+            "criminal_justice.abe_interview",
+            survivor.abe,
+            "Achieving Best Evidence interview with the police.",
+        )
+        for year in survivor.trials:
+            warned, listed, attended, verdict, trafficking = _TRIALS[year]
+            case.step(
+                f"trial-{year}-witness",
+                "criminal_justice.witness_called",
+                warned,
+                f"Warned as a prosecution witness for the {year} trial.",
+            )
+            case.step(
+                f"trial-{year}-listed",
+                "criminal_justice.trial_listed",
+                listed,
+                f"Trial listed at the Crown Court ({year} trial).",
+                sources=[case.cite("indictment", "counts 1-14")],
+            )
+            case.step(
+                f"trial-{year}-attended",
+                "criminal_justice.trial_attended",
+                attended,
+                "Attended court to give evidence, accompanied by an advocate.",
+                order=1,
+            )
+            case.step(
+                f"trial-{year}-evidence",
+                "criminal_justice.evidence_given",
+                attended,
+                "Gave evidence"
+                + (
+                    " with special measures (screens)."
+                    if survivor.special_measures
+                    else "."
+                ),
+                {"special_measures": survivor.special_measures},
+                order=2,
+            )
+            case.step(
+                f"trial-{year}-verdict",
+                "criminal_justice.verdict",
+                verdict,
+                "Defendants convicted of trafficking offences."
+                if trafficking
+                else "Defendants convicted of offences other than trafficking.",
+                {"outcome": "convicted", "trafficking_offence": trafficking},
+            )
+        for label, occurred, details, summary in survivor.cica:
+            case.step(f"cica-{label}", _CICA_KINDS[label], occurred, summary, details)
+        cases.append(case)
+    return cases
