@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 DATABASE_URL = "WAYMARK_DATABASE_URL"
 LOCK_TIMEOUT_SECONDS = "WAYMARK_LOCK_TIMEOUT_SECONDS"
 POOL_SIZE = "WAYMARK_POOL_SIZE"
+CONNECT_TIMEOUT_SECONDS = "WAYMARK_CONNECT_TIMEOUT_SECONDS"
 
 TRANSCODER_TOPIC = "storage.transcoder:OrjsonTranscoder"
 MAPPER_TOPIC = "storage.mapper:ChainPreservingMapper"
@@ -67,6 +68,10 @@ def persistence_env(
         env["POSTGRES_POOL_SIZE"] = _whole_number(environ, POOL_SIZE, "5")
         env["POSTGRES_MAX_OVERFLOW"] = "10"
         env["POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT"] = "5"
+        # The library waits 30 s for a server that is down; say so sooner.
+        env["POSTGRES_CONNECT_TIMEOUT"] = _whole_number(
+            environ, CONNECT_TIMEOUT_SECONDS, "5"
+        )
     else:
         named = f"'{scheme}'" if scheme else "no scheme"
         msg = (

@@ -21,6 +21,7 @@ POSTGRES_DEFAULTS = {
     "POSTGRES_POOL_SIZE": "5",
     "POSTGRES_MAX_OVERFLOW": "10",
     "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "5",
+    "POSTGRES_CONNECT_TIMEOUT": "5",
 }
 
 
@@ -196,3 +197,14 @@ def test_the_settings_are_a_fresh_dict_each_time() -> None:
     first = env_for(None)
     first["SQLITE_DBNAME"] = "changed"
     assert env_for(None)["SQLITE_DBNAME"] == "/var/lib/waymark/w.db"
+
+
+def test_the_connect_timeout_can_be_set_in_whole_seconds() -> None:
+    env = persistence_env(
+        {
+            "WAYMARK_DATABASE_URL": "postgresql://waymark@db.example:5432/waymark",
+            "WAYMARK_CONNECT_TIMEOUT_SECONDS": "12",
+        },
+        default_sqlite_path="unused.db",
+    )
+    assert env["POSTGRES_CONNECT_TIMEOUT"] == "12"

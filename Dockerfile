@@ -1,0 +1,23 @@
+# The Waymark API. Configure it with WAYMARK_* environment variables
+# (docker-compose.yml sets WAYMARK_DATABASE_URL and WAYMARK_TOKEN_SECRET).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY domain ./domain
+COPY projections ./projections
+COPY storage ./storage
+COPY api ./api
+RUN pip install . \
+    && useradd --system --uid 10001 --home-dir /data --create-home waymark
+
+# Without WAYMARK_DATABASE_URL the API keeps a SQLite file in /data.
+WORKDIR /data
+USER waymark
+EXPOSE 8000
+CMD ["waymark", "serve", "--host", "0.0.0.0", "--port", "8000"]
