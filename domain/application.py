@@ -12,7 +12,7 @@ import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,21 @@ from domain.case import (
     SurvivorCase,
     case_id_for,
 )
+from domain.commands import (
+    AssignAdvocate,
+    AttachEvidence,
+    CaseCommand,
+    CloseCase,
+    CorrectStep,
+    DisputeStep,
+    GiveConsent,
+    RecordStep,
+    ReopenCase,
+    RetractStep,
+    StepInput,
+    TransferCase,
+    WithdrawConsent,
+)
 from domain.errors import (
     CaseNotFound,
     CommandRefused,
@@ -35,7 +50,6 @@ from domain.errors import (
     VersionConflict,
 )
 from domain.hashchain import GENESIS
-from domain.steps import StepReading, parse_occurred, parse_sources
 
 UK = ZoneInfo("Europe/London")
 
@@ -62,16 +76,18 @@ class CommandResult:
     replayed: bool = False
 
 
-@dataclass(frozen=True)
-class StepInput:
-    """A step as a client states it, before validation."""
+class CommandOptions(TypedDict, total=False):
+    #: A retry with the same key returns the first result and records nothing.
+    idempotency_key: str | None
+    #: The case version the caller read; a different one is a VersionConflict.
+    expected_version: int | None
+    #: The organisation the caller acts for; other organisations' cases are
+    #: answered as not found.
+    on_behalf_of: str | None
 
-    kind: str
-    occurred: str | None
-    summary: str
-    details: Mapping[str, Any] | None = None
-    sources: Sequence[Mapping[str, Any]] | None = None
-    order: int | None = None
+
+class CaseOptions(CommandOptions, total=False):
+    recorded_by: Required[str]
 
 
 @dataclass(frozen=True)
@@ -103,8 +119,9 @@ class ChainReport:
         return not self.breaks
 
 
-def command_digest(name: str, inputs: Mapping[str, Any]) -> str:
-    """A fingerprint of a command, to tell a retry from a reused key."""
+def command_digest(name: str, inputs: object) -> str:
+    """A fingerprint of a command (a dataclass or a mapping of its inputs), to tell
+    a retry from a reused key."""
     canonical = orjson.dumps(
         {"command": name, "inputs": inputs},
         default=str,
@@ -174,27 +191,49 @@ class CaseJourneys(Application[UUID]):
             )
         raise TooManyConcurrentWrites(self.max_attempts)
 
-    def record_step(
+    def handle(
         self,
-        case_id: UUID,
-        step: StepInput,
+        command: CaseCommand,
         *,
         recorded_by: str,
-        idempotency_key: str | None = None,
-        expected_version: int | None = None,
-        on_behalf_of: str | None = None,
+        **options: Unpack[CommandOptions],
     ) -> CommandResult:
-        reading = self._reading(step)
-        return self._execute(
-            case_id,
-            "record_step",
-            {"step": step},
-            lambda case, by: case.record_step(reading, by),
-            recorded_by,
-            idempotency_key,
-            expected_version,
-            on_behalf_of,
-        )
+        """Applies one command to its case and saves it, retrying lost races."""
+        case_id = command.case_id
+        key = options.get("idempotency_key")
+        expected_version = options.get("expected_version")
+        on_behalf_of = options.get("on_behalf_of")
+        by = self._provenance(recorded_by, key, type(command).__name__, command)
+        for _ in range(self.max_attempts):
+            case = self._load(case_id)
+            if on_behalf_of is not None and case.organisation_id != on_behalf_of:
+                # Checked on the very case the command changes, so a transfer
+                # between an access check and the command cannot slip past.
+                raise CaseNotFound(case_id)
+            if key and case.outcome_of(key):
+                return self._replay(case, by)
+            if expected_version is not None and case.version != expected_version:
+                raise VersionConflict(expected_version, case.version)
+            made = command.apply(case, by, self.today())
+            try:
+                recordings = self.save(case)
+            except RecordConflictError:
+                if expected_version is not None:
+                    raise VersionConflict(
+                        expected_version, self._load(case_id).version
+                    ) from None
+                continue
+            return CommandResult(
+                case.id, made, case.version, recordings[-1].notification.id
+            )
+        raise TooManyConcurrentWrites(self.max_attempts)
+
+    # The commands by name, for callers who prefer keywords to command objects.
+
+    def record_step(
+        self, case_id: UUID, step: StepInput, **options: Unpack[CaseOptions]
+    ) -> CommandResult:
+        return self.handle(RecordStep(case_id, step), **options)
 
     def correct_step(
         self,
@@ -203,23 +242,9 @@ class CaseJourneys(Application[UUID]):
         step: StepInput,
         *,
         reason: str,
-        recorded_by: str,
-        idempotency_key: str | None = None,
-        expected_version: int | None = None,
-        on_behalf_of: str | None = None,
+        **options: Unpack[CaseOptions],
     ) -> CommandResult:
-        reading = self._reading(step)
-        return self._execute(
-            case_id,
-            "correct_step",
-            {"step_id": step_id, "step": step, "reason": reason},
-            lambda case, by: case.correct_step(step_id, reading, reason, by),
-            recorded_by,
-            idempotency_key,
-            expected_version,
-            on_behalf_of,
-            result_id=step_id,
-        )
+        return self.handle(CorrectStep(case_id, step_id, step, reason), **options)
 
     def retract_step(
         self,
@@ -227,22 +252,9 @@ class CaseJourneys(Application[UUID]):
         step_id: UUID,
         *,
         reason: str,
-        recorded_by: str,
-        idempotency_key: str | None = None,
-        expected_version: int | None = None,
-        on_behalf_of: str | None = None,
+        **options: Unpack[CaseOptions],
     ) -> CommandResult:
-        return self._execute(
-            case_id,
-            "retract_step",
-            {"step_id": step_id, "reason": reason},
-            lambda case, by: case.retract_step(step_id, reason, by),
-            recorded_by,
-            idempotency_key,
-            expected_version,
-            on_behalf_of,
-            result_id=step_id,
-        )
+        return self.handle(RetractStep(case_id, step_id, reason), **options)
 
     def dispute_step(
         self,
@@ -253,37 +265,12 @@ class CaseJourneys(Application[UUID]):
         other_version: str,
         other_occurred: str | None = None,
         sources: Sequence[Mapping[str, Any]] | None = None,
-        recorded_by: str,
-        idempotency_key: str | None = None,
-        expected_version: int | None = None,
-        on_behalf_of: str | None = None,
+        **options: Unpack[CaseOptions],
     ) -> CommandResult:
-        occurred = parse_occurred(other_occurred, self.today(), "otherOccurred")
-        parsed_sources = parse_sources(sources, "sources")
-        return self._execute(
-            case_id,
-            "dispute_step",
-            {
-                "step_id": step_id,
-                "disputed_by": disputed_by,
-                "other_version": other_version,
-                "other_occurred": other_occurred,
-                "sources": sources,
-            },
-            lambda case, by: case.dispute_step(
-                step_id,
-                disputed_by=disputed_by,
-                other_version=other_version,
-                other_occurred=occurred.as_record() if occurred else None,
-                sources=parsed_sources,
-                by=by,
-            ),
-            recorded_by,
-            idempotency_key,
-            expected_version,
-            on_behalf_of,
-            result_id=step_id,
+        command = DisputeStep(
+            case_id, step_id, disputed_by, other_version, other_occurred, sources
         )
+        return self.handle(command, **options)
 
     def attach_evidence(
         self,
@@ -293,32 +280,10 @@ class CaseJourneys(Application[UUID]):
         document_kind: str,
         bundle_ref: str | None = None,
         sha256: str | None = None,
-        recorded_by: str,
-        idempotency_key: str | None = None,
-        expected_version: int | None = None,
-        on_behalf_of: str | None = None,
+        **options: Unpack[CaseOptions],
     ) -> CommandResult:
-        return self._execute(
-            case_id,
-            "attach_evidence",
-            {
-                "title": title,
-                "document_kind": document_kind,
-                "bundle_ref": bundle_ref,
-                "sha256": sha256,
-            },
-            lambda case, by: case.attach_evidence(
-                title=title,
-                document_kind=document_kind,
-                bundle_ref=bundle_ref,
-                sha256=sha256,
-                by=by,
-            ),
-            recorded_by,
-            idempotency_key,
-            expected_version,
-            on_behalf_of,
-        )
+        command = AttachEvidence(case_id, title, document_kind, bundle_ref, sha256)
+        return self.handle(command, **options)
 
     def give_consent(
         self,
@@ -326,21 +291,9 @@ class CaseJourneys(Application[UUID]):
         purpose: str,
         *,
         note: str | None = None,
-        recorded_by: str,
-        idempotency_key: str | None = None,
-        expected_version: int | None = None,
-        on_behalf_of: str | None = None,
+        **options: Unpack[CaseOptions],
     ) -> CommandResult:
-        return self._execute(
-            case_id,
-            "give_consent",
-            {"purpose": purpose, "note": note},
-            lambda case, by: case.give_consent(purpose, note, by),
-            recorded_by,
-            idempotency_key,
-            expected_version,
-            on_behalf_of,
-        )
+        return self.handle(GiveConsent(case_id, purpose, note), **options)
 
     def withdraw_consent(
         self,
@@ -348,21 +301,9 @@ class CaseJourneys(Application[UUID]):
         purpose: str,
         *,
         note: str | None = None,
-        recorded_by: str,
-        idempotency_key: str | None = None,
-        expected_version: int | None = None,
-        on_behalf_of: str | None = None,
+        **options: Unpack[CaseOptions],
     ) -> CommandResult:
-        return self._execute(
-            case_id,
-            "withdraw_consent",
-            {"purpose": purpose, "note": note},
-            lambda case, by: case.withdraw_consent(purpose, note, by),
-            recorded_by,
-            idempotency_key,
-            expected_version,
-            on_behalf_of,
-        )
+        return self.handle(WithdrawConsent(case_id, purpose, note), **options)
 
     def assign_advocate(
         self,
@@ -370,21 +311,9 @@ class CaseJourneys(Application[UUID]):
         advocate_id: str,
         *,
         note: str | None = None,
-        recorded_by: str,
-        idempotency_key: str | None = None,
-        expected_version: int | None = None,
-        on_behalf_of: str | None = None,
+        **options: Unpack[CaseOptions],
     ) -> CommandResult:
-        return self._execute(
-            case_id,
-            "assign_advocate",
-            {"advocate_id": advocate_id, "note": note},
-            lambda case, by: case.assign_advocate(advocate_id, note, by),
-            recorded_by,
-            idempotency_key,
-            expected_version,
-            on_behalf_of,
-        )
+        return self.handle(AssignAdvocate(case_id, advocate_id, note), **options)
 
     def transfer_case(
         self,
@@ -392,63 +321,19 @@ class CaseJourneys(Application[UUID]):
         to_organisation_id: str,
         *,
         reason: str,
-        recorded_by: str,
-        idempotency_key: str | None = None,
-        expected_version: int | None = None,
-        on_behalf_of: str | None = None,
+        **options: Unpack[CaseOptions],
     ) -> CommandResult:
-        return self._execute(
-            case_id,
-            "transfer_case",
-            {"to_organisation_id": to_organisation_id, "reason": reason},
-            lambda case, by: case.transfer(to_organisation_id, reason, by),
-            recorded_by,
-            idempotency_key,
-            expected_version,
-            on_behalf_of,
-        )
+        return self.handle(TransferCase(case_id, to_organisation_id, reason), **options)
 
     def close_case(
-        self,
-        case_id: UUID,
-        *,
-        reason: str,
-        recorded_by: str,
-        idempotency_key: str | None = None,
-        expected_version: int | None = None,
-        on_behalf_of: str | None = None,
+        self, case_id: UUID, *, reason: str, **options: Unpack[CaseOptions]
     ) -> CommandResult:
-        return self._execute(
-            case_id,
-            "close_case",
-            {"reason": reason},
-            lambda case, by: case.close(reason, by),
-            recorded_by,
-            idempotency_key,
-            expected_version,
-            on_behalf_of,
-        )
+        return self.handle(CloseCase(case_id, reason), **options)
 
     def reopen_case(
-        self,
-        case_id: UUID,
-        *,
-        reason: str,
-        recorded_by: str,
-        idempotency_key: str | None = None,
-        expected_version: int | None = None,
-        on_behalf_of: str | None = None,
+        self, case_id: UUID, *, reason: str, **options: Unpack[CaseOptions]
     ) -> CommandResult:
-        return self._execute(
-            case_id,
-            "reopen_case",
-            {"reason": reason},
-            lambda case, by: case.reopen(reason, by),
-            recorded_by,
-            idempotency_key,
-            expected_version,
-            on_behalf_of,
-        )
+        return self.handle(ReopenCase(case_id, reason), **options)
 
     # Queries: plain data, never an aggregate
 
@@ -503,46 +388,6 @@ class CaseJourneys(Application[UUID]):
 
     # Mechanics
 
-    def _execute(
-        self,
-        case_id: UUID,
-        name: str,
-        inputs: Mapping[str, Any],
-        action: Callable[[SurvivorCase, Provenance], Any],
-        recorded_by: str,
-        idempotency_key: str | None,
-        expected_version: int | None,
-        on_behalf_of: str | None,
-        result_id: UUID | None = None,
-    ) -> CommandResult:
-        by = self._provenance(recorded_by, idempotency_key, name, inputs)
-        for _ in range(self.max_attempts):
-            case = self._load(case_id)
-            if on_behalf_of is not None and case.organisation_id != on_behalf_of:
-                # Checked on the very case the command changes, so a transfer
-                # between an access check and the command cannot slip past.
-                raise CaseNotFound(case_id)
-            if idempotency_key and case.outcome_of(idempotency_key):
-                return self._replay(case, by)
-            if expected_version is not None and case.version != expected_version:
-                raise VersionConflict(expected_version, case.version)
-            made = action(case, by)
-            try:
-                recordings = self.save(case)
-            except RecordConflictError:
-                if expected_version is not None:
-                    raise VersionConflict(
-                        expected_version, self._load(case_id).version
-                    ) from None
-                continue
-            return CommandResult(
-                case.id,
-                made or result_id or case.id,
-                case.version,
-                recordings[-1].notification.id,
-            )
-        raise TooManyConcurrentWrites(self.max_attempts)
-
     def _replay(self, case: SurvivorCase, by: Provenance) -> CommandResult:
         assert by.idempotency_key is not None
         outcome = case.outcome_of(by.idempotency_key)
@@ -554,7 +399,7 @@ class CaseJourneys(Application[UUID]):
 
     @staticmethod
     def _provenance(
-        recorded_by: str, key: str | None, name: str, inputs: Mapping[str, Any]
+        recorded_by: str, key: str | None, name: str, inputs: object
     ) -> Provenance:
         key = (key or "").strip() or None
         if key is not None and len(key) > 200:
@@ -563,17 +408,6 @@ class CaseJourneys(Application[UUID]):
             recorded_by=recorded_by,
             idempotency_key=key,
             command_digest=command_digest(name, inputs) if key else None,
-        )
-
-    def _reading(self, step: StepInput) -> StepReading:
-        return StepReading.from_input(
-            kind=step.kind,
-            occurred=step.occurred,
-            summary=step.summary,
-            details=step.details,
-            sources=step.sources,
-            order=step.order,
-            today=self.today(),
         )
 
     def _find(self, case_id: UUID) -> SurvivorCase | None:

@@ -1,0 +1,174 @@
+"""Commands on a survivor case: what a caller asks for, before any rule is checked.
+
+Each command is an immutable dataclass that knows how to apply itself to a loaded
+case. Its fields are its whole input, so they also fingerprint it: a retry with the
+same idempotency key must carry the same fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from domain.case import Provenance, SurvivorCase
+from domain.steps import StepReading, parse_occurred, parse_sources
+
+
+@dataclass(frozen=True)
+class StepInput:
+    """A step as a client states it, before validation."""
+
+    kind: str
+    occurred: str | None
+    summary: str
+    details: Mapping[str, Any] | None = None
+    sources: Sequence[Mapping[str, Any]] | None = None
+    order: int | None = None
+
+    def reading(self, today: date) -> StepReading:
+        return StepReading.from_input(
+            kind=self.kind,
+            occurred=self.occurred,
+            summary=self.summary,
+            details=self.details,
+            sources=self.sources,
+            order=self.order,
+            today=today,
+        )
+
+
+@dataclass(frozen=True)
+class CaseCommand:
+    case_id: UUID
+
+    def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
+        """Checks the rules, changes the case, returns the id it made or concerned."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class RecordStep(CaseCommand):
+    step: StepInput
+
+    def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
+        return case.record_step(self.step.reading(today), by)
+
+
+@dataclass(frozen=True)
+class CorrectStep(CaseCommand):
+    step_id: UUID
+    step: StepInput
+    reason: str
+
+    def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
+        case.correct_step(self.step_id, self.step.reading(today), self.reason, by)
+        return self.step_id
+
+
+@dataclass(frozen=True)
+class RetractStep(CaseCommand):
+    step_id: UUID
+    reason: str
+
+    def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
+        case.retract_step(self.step_id, self.reason, by)
+        return self.step_id
+
+
+@dataclass(frozen=True)
+class DisputeStep(CaseCommand):
+    step_id: UUID
+    disputed_by: str
+    other_version: str
+    other_occurred: str | None = None
+    sources: Sequence[Mapping[str, Any]] | None = None
+
+    def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
+        occurred = parse_occurred(self.other_occurred, today, "otherOccurred")
+        case.dispute_step(
+            self.step_id,
+            disputed_by=self.disputed_by,
+            other_version=self.other_version,
+            other_occurred=occurred.as_record() if occurred else None,
+            sources=parse_sources(self.sources, "sources"),
+            by=by,
+        )
+        return self.step_id
+
+
+@dataclass(frozen=True)
+class AttachEvidence(CaseCommand):
+    title: str
+    document_kind: str
+    bundle_ref: str | None = None
+    sha256: str | None = None
+
+    def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
+        return case.attach_evidence(
+            title=self.title,
+            document_kind=self.document_kind,
+            bundle_ref=self.bundle_ref,
+            sha256=self.sha256,
+            by=by,
+        )
+
+
+@dataclass(frozen=True)
+class GiveConsent(CaseCommand):
+    purpose: str
+    note: str | None = None
+
+    def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
+        case.give_consent(self.purpose, self.note, by)
+        return case.id
+
+
+@dataclass(frozen=True)
+class WithdrawConsent(CaseCommand):
+    purpose: str
+    note: str | None = None
+
+    def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
+        case.withdraw_consent(self.purpose, self.note, by)
+        return case.id
+
+
+@dataclass(frozen=True)
+class AssignAdvocate(CaseCommand):
+    advocate_id: str
+    note: str | None = None
+
+    def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
+        case.assign_advocate(self.advocate_id, self.note, by)
+        return case.id
+
+
+@dataclass(frozen=True)
+class TransferCase(CaseCommand):
+    to_organisation_id: str
+    reason: str
+
+    def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
+        case.transfer(self.to_organisation_id, self.reason, by)
+        return case.id
+
+
+@dataclass(frozen=True)
+class CloseCase(CaseCommand):
+    reason: str
+
+    def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
+        case.close(self.reason, by)
+        return case.id
+
+
+@dataclass(frozen=True)
+class ReopenCase(CaseCommand):
+    reason: str
+
+    def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
+        case.reopen(self.reason, by)
+        return case.id
