@@ -12,7 +12,21 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api.graphql.enums import ConsentPurpose, Jurisdiction
-from domain.application import StepInput
+from domain.commands import (
+    AssignAdvocate,
+    AttachEvidence,
+    CaseCommand,
+    CloseCase,
+    CorrectStep,
+    DisputeStep,
+    GiveConsent,
+    RecordStep,
+    ReopenCase,
+    RetractStep,
+    StepInput,
+    TransferCase,
+    WithdrawConsent,
+)
 from domain.errors import InvalidField
 
 IDEMPOTENCY_KEY = (
@@ -67,9 +81,24 @@ class OpenCaseInput:
     )
 
 
-@strawberry.input(description="Record a step of the survivor's journey.")
-class RecordStepInput:
+@strawberry.input(
+    description="What every command on an existing case carries besides its own fields."
+)
+class CaseCommandInput:
     case_id: UUID = strawberry.field(description=CASE_ID)
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=IDEMPOTENCY_KEY
+    )
+    expected_version: int | None = strawberry.field(
+        default=None, description=EXPECTED_VERSION
+    )
+
+    def command(self) -> CaseCommand:
+        raise NotImplementedError
+
+
+@strawberry.input(description="A step as the client states it.")
+class StepFieldsInput(CaseCommandInput):
     kind: str = strawberry.field(
         description="The step's kind from the vocabulary (`stepKinds`), e.g. "
         "`nrm.reasonable_grounds_decision`."
@@ -97,12 +126,6 @@ class RecordStepInput:
         default=None,
         description="A stated order among steps on the same date (0 to 10000).",
     )
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY
-    )
-    expected_version: int | None = strawberry.field(
-        default=None, description=EXPECTED_VERSION
-    )
 
     def step(self) -> StepInput:
         return StepInput(
@@ -113,66 +136,39 @@ class RecordStepInput:
             sources=source_records(self.sources),
             order=self.order,
         )
+
+
+@strawberry.input(description="Record a step of the survivor's journey.")
+class RecordStepInput(StepFieldsInput):
+    def command(self) -> CaseCommand:
+        return RecordStep(self.case_id, self.step())
 
 
 @strawberry.input(
     description="Correct a step: a complete new reading replaces the current one; "
     "earlier readings stay in its history."
 )
-class CorrectStepInput:
-    case_id: UUID = strawberry.field(description=CASE_ID)
+class CorrectStepInput(StepFieldsInput):
     step_id: UUID = strawberry.field(description=STEP_ID)
-    kind: str = strawberry.field(description="The step's kind from the vocabulary.")
-    occurred: str | None = strawberry.field(
-        default=None, description="When it happened, in EDTF; null for undated."
-    )
-    summary: str = strawberry.field(description="What happened, in neutral words.")
-    details: JSON | None = strawberry.field(
-        default=None, description="The kind's payload as a JSON object."
-    )
-    sources: list[SourceInput] | None = strawberry.field(
-        default=None, description="Where the fact comes from."
-    )
-    order: int | None = strawberry.field(
-        default=None, description="A stated order among steps on the same date."
-    )
     reason: str = strawberry.field(description=REASON)
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY
-    )
-    expected_version: int | None = strawberry.field(
-        default=None, description=EXPECTED_VERSION
-    )
 
-    def step(self) -> StepInput:
-        return StepInput(
-            kind=self.kind,
-            occurred=self.occurred,
-            summary=self.summary,
-            details=_details(self.details),
-            sources=source_records(self.sources),
-            order=self.order,
-        )
+    def command(self) -> CaseCommand:
+        return CorrectStep(self.case_id, self.step_id, self.step(), self.reason)
 
 
 @strawberry.input(description="Retract a step recorded in error; it stays on record.")
-class RetractStepInput:
-    case_id: UUID = strawberry.field(description=CASE_ID)
+class RetractStepInput(CaseCommandInput):
     step_id: UUID = strawberry.field(description=STEP_ID)
     reason: str = strawberry.field(description=REASON)
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY
-    )
-    expected_version: int | None = strawberry.field(
-        default=None, description=EXPECTED_VERSION
-    )
+
+    def command(self) -> CaseCommand:
+        return RetractStep(self.case_id, self.step_id, self.reason)
 
 
 @strawberry.input(
     description="Record another version of a step; the chronology then shows both."
 )
-class DisputeStepInput:
-    case_id: UUID = strawberry.field(description=CASE_ID)
+class DisputeStepInput(CaseCommandInput):
     step_id: UUID = strawberry.field(description=STEP_ID)
     disputed_by: str = strawberry.field(
         description="Who gives the other version (a role or party, not a name)."
@@ -186,17 +182,20 @@ class DisputeStepInput:
     sources: list[SourceInput] | None = strawberry.field(
         default=None, description="Where the other version comes from."
     )
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY
-    )
-    expected_version: int | None = strawberry.field(
-        default=None, description=EXPECTED_VERSION
-    )
+
+    def command(self) -> CaseCommand:
+        return DisputeStep(
+            self.case_id,
+            self.step_id,
+            self.disputed_by,
+            self.other_version,
+            self.other_occurred,
+            source_records(self.sources),
+        )
 
 
 @strawberry.input(description="Attach an evidence document to the case.")
-class AttachEvidenceInput:
-    case_id: UUID = strawberry.field(description=CASE_ID)
+class AttachEvidenceInput(CaseCommandInput):
     title: str = strawberry.field(description="The document's title.")
     document_kind: str = strawberry.field(
         description="What kind of document it is (e.g. `witness_statement`)."
@@ -207,79 +206,69 @@ class AttachEvidenceInput:
     sha256: str | None = strawberry.field(
         default=None, description="The file's SHA-256 digest, 64 hex characters."
     )
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY
-    )
-    expected_version: int | None = strawberry.field(
-        default=None, description=EXPECTED_VERSION
-    )
+
+    def command(self) -> CaseCommand:
+        return AttachEvidence(
+            self.case_id, self.title, self.document_kind, self.bundle_ref, self.sha256
+        )
 
 
 @strawberry.input(description="The survivor's consent for a purpose.")
-class ConsentInput:
-    case_id: UUID = strawberry.field(description=CASE_ID)
+class ConsentInput(CaseCommandInput):
     purpose: ConsentPurpose = strawberry.field(description="What the consent is for.")
     note: str | None = strawberry.field(
         default=None, description="How and when the survivor said so."
-    )
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY
-    )
-    expected_version: int | None = strawberry.field(
-        default=None, description=EXPECTED_VERSION
     )
 
 
 @strawberry.input(description="Record the survivor's consent for a purpose.")
 class GiveConsentInput(ConsentInput):
-    pass
+    def command(self) -> CaseCommand:
+        return GiveConsent(self.case_id, self.purpose.value, self.note)
 
 
 @strawberry.input(
     description="Record that the survivor withdrew consent for a purpose."
 )
 class WithdrawConsentInput(ConsentInput):
-    pass
+    def command(self) -> CaseCommand:
+        return WithdrawConsent(self.case_id, self.purpose.value, self.note)
 
 
 @strawberry.input(description="Assign an advocate to the case, or hand it over.")
-class AssignAdvocateInput:
-    case_id: UUID = strawberry.field(description=CASE_ID)
+class AssignAdvocateInput(CaseCommandInput):
     advocate_id: str = strawberry.field(description="The advocate taking the case.")
     note: str | None = strawberry.field(default=None, description="A handover note.")
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY
-    )
-    expected_version: int | None = strawberry.field(
-        default=None, description=EXPECTED_VERSION
-    )
+
+    def command(self) -> CaseCommand:
+        return AssignAdvocate(self.case_id, self.advocate_id, self.note)
 
 
 @strawberry.input(description="Transfer the case to another organisation.")
-class TransferCaseInput:
-    case_id: UUID = strawberry.field(description=CASE_ID)
+class TransferCaseInput(CaseCommandInput):
     to_organisation_id: str = strawberry.field(
         description="The organisation taking the case over."
     )
     reason: str = strawberry.field(description=REASON)
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY
-    )
-    expected_version: int | None = strawberry.field(
-        default=None, description=EXPECTED_VERSION
-    )
+
+    def command(self) -> CaseCommand:
+        return TransferCase(self.case_id, self.to_organisation_id, self.reason)
 
 
-@strawberry.input(description="Close the case, or reopen a closed one.")
-class CaseStatusInput:
-    case_id: UUID = strawberry.field(description=CASE_ID)
+@strawberry.input(description="Close the case.")
+class CloseCaseInput(CaseCommandInput):
     reason: str = strawberry.field(description=REASON)
-    idempotency_key: str | None = strawberry.field(
-        default=None, description=IDEMPOTENCY_KEY
-    )
-    expected_version: int | None = strawberry.field(
-        default=None, description=EXPECTED_VERSION
-    )
+
+    def command(self) -> CaseCommand:
+        return CloseCase(self.case_id, self.reason)
+
+
+@strawberry.input(description="Reopen a closed case.")
+class ReopenCaseInput(CaseCommandInput):
+    reason: str = strawberry.field(description=REASON)
+
+    def command(self) -> CaseCommand:
+        return ReopenCase(self.case_id, self.reason)
 
 
 def _details(details: object) -> dict[str, Any] | None:
@@ -288,13 +277,3 @@ def _details(details: object) -> dict[str, Any] | None:
     if not isinstance(details, dict):
         raise InvalidField("details", "a JSON object with the kind's fields")
     return details
-
-
-@strawberry.input(description="Close the case.")
-class CloseCaseInput(CaseStatusInput):
-    pass
-
-
-@strawberry.input(description="Reopen a closed case.")
-class ReopenCaseInput(CaseStatusInput):
-    pass

@@ -3,9 +3,7 @@ worker thread, and answers with its success type or a typed failure."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any, TypeAlias, TypeVar
-from uuid import UUID
+from typing import Annotated, TypeAlias, TypeVar
 
 import strawberry
 
@@ -15,6 +13,7 @@ from api.graphql.context import Information
 from api.graphql.inputs import (
     AssignAdvocateInput,
     AttachEvidenceInput,
+    CaseCommandInput,
     CloseCaseInput,
     CorrectStepInput,
     DisputeStepInput,
@@ -25,7 +24,6 @@ from api.graphql.inputs import (
     RetractStepInput,
     TransferCaseInput,
     WithdrawConsentInput,
-    source_records,
 )
 from api.graphql.results import (
     AdvocateAssigned,
@@ -51,11 +49,6 @@ from domain.errors import CommandRefused, InvalidField
 S = TypeVar("S", bound=CommandSucceeded)
 
 INPUT = strawberry.argument(description="The command.")
-
-#: A command as the resolver hands it over: the application, and who records it
-#: on behalf of which organisation (``recorded_by`` and ``on_behalf_of``).
-Command = Callable[[CaseJourneys, dict[str, Any]], CommandResult]
-
 
 _OUTCOME = "`{}`, or why nothing was recorded."
 
@@ -118,7 +111,7 @@ ReopenCaseResult: TypeAlias = Annotated[
 
 
 async def _on_case(
-    info: Information, case_id: UUID, command: Command, success: type[S]
+    info: Information, input: CaseCommandInput, success: type[S]
 ) -> S | AnyFailure:
     """Runs a command on an existing case the caller may change."""
     journeys, principal = info.context.journeys, info.context.principal
@@ -127,8 +120,13 @@ async def _on_case(
         require_writer(principal)
         # The domain checks the organisation on the case it changes, in the same
         # load, so nothing can move the case between the check and the change.
-        actor = {"recorded_by": principal.subject, "on_behalf_of": principal.acts_for}
-        return command(journeys, actor)
+        return journeys.handle(
+            input.command(),
+            recorded_by=principal.subject,
+            idempotency_key=input.idempotency_key,
+            expected_version=input.expected_version,
+            on_behalf_of=principal.acts_for,
+        )
 
     try:
         result = await info.context.in_thread(work)
@@ -177,18 +175,7 @@ class Mutation:
     async def record_step(
         self, info: Information, input: Annotated[RecordStepInput, INPUT]
     ) -> RecordStepResult:
-        return await _on_case(
-            info,
-            input.case_id,
-            lambda journeys, actor: journeys.record_step(
-                input.case_id,
-                input.step(),
-                **actor,
-                idempotency_key=input.idempotency_key,
-                expected_version=input.expected_version,
-            ),
-            StepRecorded,
-        )
+        return await _on_case(info, input, StepRecorded)
 
     @strawberry.mutation(
         description="Correct a step with a complete new reading and a reason."
@@ -196,38 +183,13 @@ class Mutation:
     async def correct_step(
         self, info: Information, input: Annotated[CorrectStepInput, INPUT]
     ) -> CorrectStepResult:
-        return await _on_case(
-            info,
-            input.case_id,
-            lambda journeys, actor: journeys.correct_step(
-                input.case_id,
-                input.step_id,
-                input.step(),
-                reason=input.reason,
-                **actor,
-                idempotency_key=input.idempotency_key,
-                expected_version=input.expected_version,
-            ),
-            StepCorrected,
-        )
+        return await _on_case(info, input, StepCorrected)
 
     @strawberry.mutation(description="Retract a step recorded in error, with a reason.")
     async def retract_step(
         self, info: Information, input: Annotated[RetractStepInput, INPUT]
     ) -> RetractStepResult:
-        return await _on_case(
-            info,
-            input.case_id,
-            lambda journeys, actor: journeys.retract_step(
-                input.case_id,
-                input.step_id,
-                reason=input.reason,
-                **actor,
-                idempotency_key=input.idempotency_key,
-                expected_version=input.expected_version,
-            ),
-            StepRetracted,
-        )
+        return await _on_case(info, input, StepRetracted)
 
     @strawberry.mutation(
         description="Record another version of a step; both stand on the chronology."
@@ -235,60 +197,19 @@ class Mutation:
     async def dispute_step(
         self, info: Information, input: Annotated[DisputeStepInput, INPUT]
     ) -> DisputeStepResult:
-        return await _on_case(
-            info,
-            input.case_id,
-            lambda journeys, actor: journeys.dispute_step(
-                input.case_id,
-                input.step_id,
-                disputed_by=input.disputed_by,
-                other_version=input.other_version,
-                other_occurred=input.other_occurred,
-                sources=source_records(input.sources),
-                **actor,
-                idempotency_key=input.idempotency_key,
-                expected_version=input.expected_version,
-            ),
-            StepDisputed,
-        )
+        return await _on_case(info, input, StepDisputed)
 
     @strawberry.mutation(description="Attach an evidence document to the case.")
     async def attach_evidence(
         self, info: Information, input: Annotated[AttachEvidenceInput, INPUT]
     ) -> AttachEvidenceResult:
-        return await _on_case(
-            info,
-            input.case_id,
-            lambda journeys, actor: journeys.attach_evidence(
-                input.case_id,
-                title=input.title,
-                document_kind=input.document_kind,
-                bundle_ref=input.bundle_ref,
-                sha256=input.sha256,
-                **actor,
-                idempotency_key=input.idempotency_key,
-                expected_version=input.expected_version,
-            ),
-            EvidenceAttached,
-        )
+        return await _on_case(info, input, EvidenceAttached)
 
     @strawberry.mutation(description="Record the survivor's consent for a purpose.")
     async def give_consent(
         self, info: Information, input: Annotated[GiveConsentInput, INPUT]
     ) -> GiveConsentResult:
-        return await _on_case(
-            info,
-            input.case_id,
-            lambda journeys, actor: journeys.give_consent(
-                input.case_id,
-                input.purpose.value,
-                note=input.note,
-                **actor,
-                idempotency_key=input.idempotency_key,
-                expected_version=input.expected_version,
-            ),
-            ConsentGiven,
-        )
+        return await _on_case(info, input, ConsentGiven)
 
     @strawberry.mutation(
         description="Record that the survivor withdrew consent for a purpose."
@@ -296,37 +217,13 @@ class Mutation:
     async def withdraw_consent(
         self, info: Information, input: Annotated[WithdrawConsentInput, INPUT]
     ) -> WithdrawConsentResult:
-        return await _on_case(
-            info,
-            input.case_id,
-            lambda journeys, actor: journeys.withdraw_consent(
-                input.case_id,
-                input.purpose.value,
-                note=input.note,
-                **actor,
-                idempotency_key=input.idempotency_key,
-                expected_version=input.expected_version,
-            ),
-            ConsentWithdrawn,
-        )
+        return await _on_case(info, input, ConsentWithdrawn)
 
     @strawberry.mutation(description="Assign an advocate to the case, or hand it over.")
     async def assign_advocate(
         self, info: Information, input: Annotated[AssignAdvocateInput, INPUT]
     ) -> AssignAdvocateResult:
-        return await _on_case(
-            info,
-            input.case_id,
-            lambda journeys, actor: journeys.assign_advocate(
-                input.case_id,
-                input.advocate_id,
-                note=input.note,
-                **actor,
-                idempotency_key=input.idempotency_key,
-                expected_version=input.expected_version,
-            ),
-            AdvocateAssigned,
-        )
+        return await _on_case(info, input, AdvocateAssigned)
 
     @strawberry.mutation(
         description="Transfer the case to another organisation; the caller's "
@@ -335,50 +232,16 @@ class Mutation:
     async def transfer_case(
         self, info: Information, input: Annotated[TransferCaseInput, INPUT]
     ) -> TransferCaseResult:
-        return await _on_case(
-            info,
-            input.case_id,
-            lambda journeys, actor: journeys.transfer_case(
-                input.case_id,
-                input.to_organisation_id,
-                reason=input.reason,
-                **actor,
-                idempotency_key=input.idempotency_key,
-                expected_version=input.expected_version,
-            ),
-            CaseTransferred,
-        )
+        return await _on_case(info, input, CaseTransferred)
 
     @strawberry.mutation(description="Close the case, with a reason.")
     async def close_case(
         self, info: Information, input: Annotated[CloseCaseInput, INPUT]
     ) -> CloseCaseResult:
-        return await _on_case(
-            info,
-            input.case_id,
-            lambda journeys, actor: journeys.close_case(
-                input.case_id,
-                reason=input.reason,
-                **actor,
-                idempotency_key=input.idempotency_key,
-                expected_version=input.expected_version,
-            ),
-            CaseClosed,
-        )
+        return await _on_case(info, input, CaseClosed)
 
     @strawberry.mutation(description="Reopen a closed case, with a reason.")
     async def reopen_case(
         self, info: Information, input: Annotated[ReopenCaseInput, INPUT]
     ) -> ReopenCaseResult:
-        return await _on_case(
-            info,
-            input.case_id,
-            lambda journeys, actor: journeys.reopen_case(
-                input.case_id,
-                reason=input.reason,
-                **actor,
-                idempotency_key=input.idempotency_key,
-                expected_version=input.expected_version,
-            ),
-            CaseReopened,
-        )
+        return await _on_case(info, input, CaseReopened)
