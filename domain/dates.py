@@ -98,9 +98,12 @@ def _common_date_bounds(text: str) -> tuple[date, date] | None:
     if match is None:
         return None
     year, month, day = (int(part) if part else None for part in match.groups()[:3])
+    qualifier = match.group(4)
     assert year is not None
+    if month in _SEASON_MONTHS and day is None and qualifier is None:
+        return _season_bounds(year, month)
     if month is not None and month > 12:
-        return None  # a season (21-24) or worse: the edtf parser decides
+        return None  # anything else past December: the edtf parser decides
     try:
         if month is None:
             return date(year, 1, 1), date(year, 12, 31)
@@ -110,6 +113,20 @@ def _common_date_bounds(text: str) -> tuple[date, date] | None:
         return date(year, month, day), date(year, month, day)
     except ValueError:
         raise InvalidDate(f"{text!r} is not a day in the calendar") from None
+
+
+#: EDTF seasons 21-24 (spring to winter), as the months they start and end in.
+_SEASON_MONTHS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 2)}
+
+
+def _season_bounds(year: int, season: int) -> tuple[date, date]:
+    first, last = _SEASON_MONTHS[season]
+    # Winter runs into the next year's February; the edtf parser stops it at the
+    # end of December, which would date a February event before its season.
+    last_year = year + 1 if last < first else year
+    return date(year, first, 1), date(
+        last_year, last, calendar.monthrange(last_year, last)[1]
+    )
 
 
 def _edtf_bounds(text: str) -> tuple[date | None, date | None]:

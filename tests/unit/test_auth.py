@@ -200,3 +200,40 @@ def test_counsel_see_their_organisations_cases_only_with_consent_to_share() -> N
     assert not counsel.may_see("org-south", ("sharing_with_counsel",))
     assert not counsel.may_see("org-north", ("record_keeping",))
     assert not counsel.may_change("org-north")
+
+
+def test_a_token_is_verified_once_and_again_only_after_it_expires(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import api.auth
+
+    settings = SETTINGS
+    now = [datetime.now(UTC).timestamp()]
+    verifier = api.auth.TokenVerifier(settings, clock=lambda: now[0])
+    token = mint_token(
+        settings,
+        subject="advocate-1",
+        role="advocate",
+        organisation_id="org-north",
+        ttl=timedelta(minutes=5),
+    )
+    verified = []
+    real = api.auth.authenticate
+    monkeypatch.setattr(
+        api.auth, "authenticate", lambda *args: verified.append(1) or real(*args)
+    )
+    for _ in range(3):
+        assert verifier.authenticate(f"Bearer {token}").subject == "advocate-1"
+    assert len(verified) == 1
+    now[0] += 5 * 60 + 1
+    verifier.authenticate(f"Bearer {token}")
+    assert len(verified) == 2
+
+
+def test_a_bad_token_is_never_remembered() -> None:
+    from api.auth import TokenVerifier
+
+    verifier = TokenVerifier(SETTINGS)
+    for _ in range(2):
+        with pytest.raises(AuthenticationFailed):
+            verifier.authenticate("Bearer not-a-token")

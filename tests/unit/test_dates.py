@@ -107,3 +107,18 @@ def test_the_fast_reading_of_common_forms_agrees_with_the_edtf_parser(
     text: str,
 ) -> None:
     assert _common_form_bounds(text) == _edtf_bounds(text)
+
+
+@pytest.mark.parametrize("season", [21, 22, 23])
+def test_spring_summer_and_autumn_are_read_as_the_edtf_parser_reads_them(
+    season: int,
+) -> None:
+    text = f"2019-{season}"
+    assert _common_form_bounds(text) == _edtf_bounds(text)
+
+
+def test_winter_runs_into_february_of_the_next_year() -> None:
+    # Deliberately wider than the edtf parser, which ends winter on 31 December.
+    winter = UncertainDate.parse("2019-24")
+    assert (winter.earliest, winter.latest) == (date(2019, 12, 1), date(2020, 2, 29))
+    assert winter.display == "winter 2019"
