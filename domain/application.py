@@ -47,6 +47,7 @@ from domain.errors import (
     CaseNotFound,
     CommandRefused,
     IdempotencyKeyReused,
+    InvalidField,
     VersionConflict,
 )
 from domain.hashchain import GENESIS
@@ -169,9 +170,9 @@ class CaseJourneys(Application[UUID]):
         }
         by = self._provenance(recorded_by, idempotency_key, "open_case", inputs)
         for _ in range(self.max_attempts):
-            if idempotency_key:
+            if by.idempotency_key:
                 existing = self._find(
-                    case_id_for(organisation_id.strip(), idempotency_key)
+                    case_id_for(organisation_id.strip(), by.idempotency_key)
                 )
                 if existing is not None:
                     return self._replay(existing, by)
@@ -403,7 +404,7 @@ class CaseJourneys(Application[UUID]):
     ) -> Provenance:
         key = (key or "").strip() or None
         if key is not None and len(key) > 200:
-            raise CommandRefused("at most 200 characters", field="idempotencyKey")
+            raise InvalidField("idempotencyKey", "at most 200 characters")
         return Provenance(
             recorded_by=recorded_by,
             idempotency_key=key,

@@ -382,3 +382,30 @@ def test_a_command_for_another_organisation_finds_no_case_and_records_nothing(
         ).version
         == 3
     )
+
+
+def test_an_overlong_idempotency_key_is_refused_naming_its_field(
+    app: CaseJourneys, case_id: UUID
+) -> None:
+    refusal = refused_and_nothing_recorded(
+        app,
+        InvalidField,
+        lambda: app.record_step(
+            case_id, REFERRED, recorded_by=ADVOCATE, idempotency_key="k" * 201
+        ),
+    )
+    assert refusal.field == "idempotencyKey"
+
+
+def test_a_retried_open_with_a_padded_key_names_the_same_case(
+    app: CaseJourneys,
+) -> None:
+    facts = {
+        "reference": "CASE-R5",
+        "organisation_id": "org-north",
+        "jurisdiction": "scotland",
+        "recorded_by": ADVOCATE,
+    }
+    first = app.open_case(**facts, idempotency_key="open-5")
+    retry = app.open_case(**facts, idempotency_key=" open-5 ")
+    assert (retry.case_id, retry.replayed) == (first.case_id, True)
