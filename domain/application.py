@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Required, TypedDict, Unpack
+from typing import Any, Required, TypedDict, Unpack, cast
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -139,7 +140,9 @@ class CaseJourneys(Application[UUID]):
     """
 
     name = "CaseJourneys"
-    env = {"AGGREGATE_CACHE_MAXSIZE": "1000"}
+    # Cached cases are never fast-forwarded in place by the library: this class
+    # brings copies up to date itself (see _fresh), so a copy is never torn.
+    env = {"AGGREGATE_CACHE_MAXSIZE": "1000", "AGGREGATE_CACHE_FASTFORWARD": "n"}
     max_attempts = 5
 
     def __init__(
@@ -205,23 +208,37 @@ class CaseJourneys(Application[UUID]):
         expected_version = options.get("expected_version")
         on_behalf_of = options.get("on_behalf_of")
         by = self._provenance(recorded_by, key, type(command).__name__, command)
-        for _ in range(self.max_attempts):
-            case = self._load(case_id)
-            if on_behalf_of is not None and case.organisation_id != on_behalf_of:
-                # Checked on the very case the command changes, so a transfer
-                # between an access check and the command cannot slip past.
-                raise CaseNotFound(case_id)
-            if key and case.outcome_of(key):
-                return self._replay(case, by)
-            if expected_version is not None and case.version != expected_version:
-                raise VersionConflict(expected_version, case.version)
-            made = command.apply(case, by, self.today())
+        # Optimistically, the first attempt trusts this process's cached copy of
+        # the case, sparing a query: if another process has written since, the
+        # store refuses the append (the case's version is taken) and the next
+        # attempt decides on a fresh copy. A stale copy may also refuse wrongly
+        # (a case reopened elsewhere still looks closed), so a refusal is only
+        # final when made on a fresh copy.
+        for attempt in range(self.max_attempts):
+            if attempt == 0:
+                case, fresh = self._trusted(case_id)
+            else:
+                case, fresh = self._fresh(case_id), True
+            try:
+                if on_behalf_of is not None and case.organisation_id != on_behalf_of:
+                    # Checked on the very case the command changes, so a transfer
+                    # between an access check and the command cannot slip past.
+                    raise CaseNotFound(case_id)
+                if key and case.outcome_of(key):
+                    return self._replay(case, by)
+                if expected_version is not None and case.version != expected_version:
+                    raise VersionConflict(expected_version, case.version)
+                made = command.apply(case, by, self.today())
+            except CommandRefused:
+                if fresh:
+                    raise
+                continue
             try:
                 recordings = self.save(case)
             except RecordConflictError:
                 if expected_version is not None:
                     raise VersionConflict(
-                        expected_version, self._load(case_id).version
+                        expected_version, self._fresh(case_id).version
                     ) from None
                 continue
             return CommandResult(
@@ -413,17 +430,53 @@ class CaseJourneys(Application[UUID]):
 
     def _find(self, case_id: UUID) -> SurvivorCase | None:
         try:
-            case: SurvivorCase = self.repository.get(case_id)
-        except AggregateNotFoundError:
+            return self._fresh(case_id)
+        except CaseNotFound:
             return None
-        assert isinstance(case, SurvivorCase)
-        return case
 
     def _load(self, case_id: UUID) -> SurvivorCase:
-        case = self._find(case_id)
+        return self._fresh(case_id)
+
+    def _trusted(self, case_id: UUID) -> tuple[SurvivorCase, bool]:
+        """A copy of the cached case without asking the store, if one is cached;
+        the flag says whether the copy was read from the store just now."""
+        cached = self._cached_copy(case_id)
+        if cached is not None:
+            return cached, False
+        return self._fresh(case_id), True
+
+    def _fresh(self, case_id: UUID) -> SurvivorCase:
+        """The case as the store has it now: the cached copy brought up to date
+        with what was recorded since, or read whole."""
+        case = self._cached_copy(case_id)
         if case is None:
-            raise CaseNotFound(case_id)
+            try:
+                loaded: SurvivorCase = self.repository.get(case_id)  # reads whole
+            except AggregateNotFoundError:
+                raise CaseNotFound(case_id) from None
+            assert isinstance(loaded, SurvivorCase)
+            return loaded
+        newer = list(self.events.get(case_id, gt=case.version))
+        if newer:
+            for event in newer:
+                event.mutate(case)  # type: ignore[attr-defined]
+            self._cache_copy(case)
         return case
+
+    def _cached_copy(self, case_id: UUID) -> SurvivorCase | None:
+        # Copies out and in: a cached case is never changed in place, so no
+        # reader can copy it half-changed.
+        if self.repository.cache is None:
+            return None
+        try:
+            cached = self.repository.cache.get(case_id)
+        except KeyError:
+            return None
+        return cast(SurvivorCase, deepcopy(cached))
+
+    def _cache_copy(self, case: SurvivorCase) -> None:
+        if self.repository.cache is not None:
+            self.repository.cache.put(case.id, deepcopy(case))
 
 
 def _summary(case: SurvivorCase) -> CaseSummary:

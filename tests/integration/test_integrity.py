@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -86,43 +86,85 @@ def test_an_event_altered_in_the_database_breaks_the_chain_after_it(
     assert report.breaks == (3,)
 
 
-@pytest.mark.parametrize("store", ["sqlite", "postgres"], indirect=True)
-def test_an_append_that_loses_a_race_is_retried_on_the_fresh_case(
-    settings: Settings, journeys: CaseJourneys, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    case_id = journeys.open_case(
-        reference="RACE-1",
+@pytest.fixture
+def other_writer(settings: Settings) -> Iterator[CaseJourneys]:
+    """A second process's application on the same store."""
+    app = build_journeys(settings)
+    try:
+        yield app
+    finally:
+        app.close()
+
+
+def _open(app: CaseJourneys, reference: str) -> UUID:
+    return app.open_case(
+        reference=reference,
         organisation_id="org-north",
         jurisdiction="england_and_wales",
         recorded_by=ADVOCATE,
     ).case_id
-    other_writer = build_journeys(settings)
-    load = journeys._load
-    raced = []
 
-    def load_then_lose_the_race(loaded_id: UUID) -> SurvivorCase:
-        case = load(loaded_id)
-        if not raced:
-            raced.append(
-                other_writer.record_step(case_id, REFERRED, recorded_by="advocate-2")
-            )
-        return case
 
-    monkeypatch.setattr(journeys, "_load", load_then_lose_the_race)
-    try:
-        result = journeys.record_step(case_id, REFERRED, recorded_by=ADVOCATE)
-        assert result.version == 3 and raced[0].version == 2
+@pytest.mark.parametrize("store", ["sqlite", "postgres"], indirect=True)
+def test_an_append_that_loses_a_race_is_retried_on_the_fresh_case(
+    journeys: CaseJourneys, other_writer: CaseJourneys
+) -> None:
+    case_id = _open(journeys, "RACE-1")
+    # The other process records a step; this one's cached copy is now behind.
+    assert (
+        other_writer.record_step(case_id, REFERRED, recorded_by="advocate-2").version
+        == 2
+    )
 
-        raced.clear()
-        with pytest.raises(VersionConflict):
-            journeys.record_step(
-                case_id, REFERRED, recorded_by=ADVOCATE, expected_version=3
-            )
-        assert (
-            journeys.case_summary(case_id).version == 4
-        )  # only the other writer's step
-    finally:
-        other_writer.close()
+    assert journeys.record_step(case_id, REFERRED, recorded_by=ADVOCATE).version == 3
+
+    other_writer.record_step(case_id, REFERRED, recorded_by="advocate-2")
+    with pytest.raises(VersionConflict) as conflict:
+        journeys.record_step(
+            case_id, REFERRED, recorded_by=ADVOCATE, expected_version=3
+        )
+    assert (conflict.value.expected, conflict.value.actual) == (3, 4)
+    assert journeys.case_summary(case_id).version == 4
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"], indirect=True)
+def test_a_stale_copy_never_refuses_what_the_store_allows(
+    journeys: CaseJourneys, other_writer: CaseJourneys
+) -> None:
+    case_id = _open(journeys, "STALE-1")
+    journeys.close_case(case_id, reason="Support ended", recorded_by=ADVOCATE)
+    other_writer.reopen_case(case_id, reason="Re-referred", recorded_by="advocate-2")
+    other_writer.transfer_case(
+        case_id, "org-south", reason="Moved south", recorded_by="advocate-2"
+    )
+    step_id = other_writer.record_step(case_id, REFERRED, recorded_by="advocate-2").id
+
+    # This process last saw the case closed, with org-north and no steps.
+    result = journeys.retract_step(
+        case_id,
+        step_id,
+        reason="Recorded twice",
+        recorded_by="advocate-3",
+        on_behalf_of="org-south",
+    )
+    assert result.version == 6
+    assert journeys.case_summary(case_id).organisation_id == "org-south"
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"], indirect=True)
+def test_a_retry_answered_by_another_process_is_replayed_not_repeated(
+    journeys: CaseJourneys, other_writer: CaseJourneys
+) -> None:
+    case_id = _open(journeys, "RETRY-1")
+    journeys.case_summary(case_id)  # cached here at version 1
+    first = other_writer.record_step(
+        case_id, REFERRED, recorded_by=ADVOCATE, idempotency_key="once"
+    )
+    retry = journeys.record_step(
+        case_id, REFERRED, recorded_by=ADVOCATE, idempotency_key="once"
+    )
+    assert (retry.id, retry.replayed) == (first.id, True)
+    assert journeys.case_summary(case_id).version == 2
 
 
 def _timestamp() -> datetime:
