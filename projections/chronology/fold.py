@@ -43,7 +43,7 @@ class _Document:
     bundle_ref: str | None
 
 
-@dataclass
+@dataclass(slots=True)
 class _StepDraft:
     """A step's history while the fold is under way."""
 
