@@ -37,6 +37,7 @@ from domain.commands import (
     CorrectStep,
     DisputeStep,
     GiveConsent,
+    RecordDateOfBirth,
     RecordStep,
     ReopenCase,
     RetractStep,
@@ -99,6 +100,8 @@ class CaseSummary:
     organisation_id: str
     jurisdiction: str
     local_authority: str | None
+    #: The survivor's date of birth in EDTF, if recorded.
+    born: str | None
     advocate_id: str | None
     consents: tuple[str, ...]
     closed: bool
@@ -247,6 +250,11 @@ class CaseJourneys(Application[UUID]):
         raise TooManyConcurrentWrites(self.max_attempts)
 
     # The commands by name, for callers who prefer keywords to command objects.
+
+    def record_date_of_birth(
+        self, case_id: UUID, born: str, **options: Unpack[CaseOptions]
+    ) -> CommandResult:
+        return self.handle(RecordDateOfBirth(case_id, born), **options)
 
     def record_step(
         self, case_id: UUID, step: StepInput, **options: Unpack[CaseOptions]
@@ -486,6 +494,7 @@ def _summary(case: SurvivorCase) -> CaseSummary:
         organisation_id=case.organisation_id,
         jurisdiction=case.jurisdiction.value,
         local_authority=case.local_authority,
+        born=case.born.edtf if case.born else None,
         advocate_id=case.advocate_id,
         consents=tuple(sorted(p.value for p in case.consents)),
         closed=case.closed,

@@ -19,6 +19,7 @@ from uuid import UUID, uuid4, uuid5
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import register_topic
 
+from domain.dates import UncertainDate
 from domain.errors import (
     CaseIsClosed,
     CaseIsOpen,
@@ -139,11 +140,24 @@ class CaseOpened(CaseEvent, Aggregate.Created):
         case.jurisdiction = Jurisdiction(self.jurisdiction)
         case.local_authority = self.local_authority
         case.advocate_id = None
+        case.born = None
         case.consents = set()
         case.closed = False
         case.steps = {}
         case.documents = set()
         case.outcomes = {}
+
+
+class DateOfBirthRecorded(CaseEvent):
+    """The survivor's date of birth, as exactly as it is known; legal clocks
+    (turning 18, the 20th birthday) run from it."""
+
+    TOPIC = "waymark.case:DateOfBirthRecorded"
+
+    born: dict[str, Any]
+
+    def apply(self, case: SurvivorCase) -> None:
+        case.born = UncertainDate.from_record(self.born)
 
 
 class AdvocateAssigned(CaseEvent):
@@ -281,6 +295,7 @@ class CaseReopened(CaseEvent):
 
 CASE_EVENTS: tuple[type[CaseEvent], ...] = (
     CaseOpened,
+    DateOfBirthRecorded,
     AdvocateAssigned,
     ConsentGiven,
     ConsentWithdrawn,
@@ -313,6 +328,7 @@ class SurvivorCase(Aggregate):
         jurisdiction: Jurisdiction
         local_authority: str | None
         advocate_id: str | None
+        born: UncertainDate | None
         consents: set[ConsentPurpose]
         closed: bool
         steps: dict[UUID, StepState]
@@ -390,6 +406,14 @@ class SurvivorCase(Aggregate):
         return self.outcomes.get(idempotency_key)
 
     # Commands
+
+    def record_date_of_birth(self, born: UncertainDate, by: Provenance) -> None:
+        self.check_open()
+        if self.born is not None and self.born.edtf == born.edtf:
+            raise NothingToChange(
+                f"the date of birth is already {born.display}", "born"
+            )
+        self._trigger(DateOfBirthRecorded, by, born=born.as_record())
 
     def assign_advocate(
         self, advocate_id: str, note: str | None, by: Provenance

@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from domain.case import Provenance, SurvivorCase
+from domain.errors import InvalidField
 from domain.steps import StepReading, parse_occurred, parse_sources
 
 
@@ -47,6 +48,19 @@ class CaseCommand:
     def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
         """Checks the rules, changes the case, returns the id it made or concerned."""
         raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class RecordDateOfBirth(CaseCommand):
+    #: EDTF, as exactly as it is known (``2003``, ``2003-04~``).
+    born: str
+
+    def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
+        born = parse_occurred(self.born, today, "born")
+        if born is None:
+            raise InvalidField("born", "give the date of birth, as exactly as known")
+        case.record_date_of_birth(born, by)
+        return case.id
 
 
 @dataclass(frozen=True)

@@ -90,8 +90,40 @@ class AwardReceived(Payload):
     source: Literal["cica", "civil_claim", "compensation_order", "other"]
 
 
+Jurisdiction = Literal["england_and_wales", "scotland", "northern_ireland"]
+
+
 class MovedArea(Payload):
     local_authority: str = Text
+    #: Set when the move crosses into another jurisdiction (its legal clocks
+    #: then apply); version 1 of this payload had no such field.
+    jurisdiction: Jurisdiction | None = None
+
+
+class Incident(Payload):
+    """Harm the survivor suffered: the crime of violence a CICA claim rests on."""
+
+    offences: list[str] = Field(min_length=1, max_length=10)
+
+
+class Injury(Payload):
+    nature: Literal["physical", "mental", "physical_and_mental"]
+
+
+class Diagnosis(Payload):
+    condition: str = Text
+    diagnosed_by: Literal[
+        "psychiatrist", "clinical_psychologist", "general_practitioner", "other"
+    ]
+
+
+class Loss(Payload):
+    kind: Literal["earnings", "expenses", "property", "care", "other"]
+    amount: Decimal | None = Money
+
+
+class CooperationStopped(Payload):
+    reason: str = Text
 
 
 class ServiceEnded(Payload):
@@ -195,11 +227,17 @@ STEP_KINDS: Mapping[str, StepKind] = _kinds(
     StepKind("health.referral", "Health referral made"),
     StepKind("health.mental_health_support_accessed", "Mental health support accessed"),
     StepKind("health.medico_legal_report", "Medico-legal report"),
+    StepKind("health.diagnosis", "Diagnosis", Diagnosis),
     # Legal
     StepKind("legal.legal_aid_secured", "Legal aid secured"),
     StepKind("legal.advice_accessed", "Legal advice accessed"),
     # Criminal justice: the survivor as victim or witness
     StepKind("criminal_justice.crime_reported", "Crime reported", CrimeReported),
+    StepKind(
+        "criminal_justice.cooperation_stopped",
+        "Stopped cooperating with the police",
+        CooperationStopped,
+    ),
     StepKind("criminal_justice.abe_interview", "Achieving Best Evidence interview"),
     StepKind("criminal_justice.witness_called", "Called as a witness"),
     StepKind("criminal_justice.trial_listed", "Trial listed"),
@@ -273,6 +311,17 @@ STEP_KINDS: Mapping[str, StepKind] = _kinds(
         TribunalDecision,
         expects=("compensation.tribunal_appeal_lodged",),
     ),
+    StepKind(
+        "compensation.tribunal_extension_requested",
+        "Extension of time to appeal requested",
+        expects=("compensation.cica_review_decision",),
+    ),
+    StepKind(
+        "compensation.tribunal_extension_granted",
+        "Extension of time to appeal granted",
+        expects=("compensation.tribunal_extension_requested",),
+    ),
+    StepKind("compensation.loss", "Loss suffered", Loss),
     StepKind("compensation.civil_claim_issued", "Civil claim issued"),
     StepKind("compensation.award_received", "Award received", AwardReceived),
     # Employment and education
@@ -286,12 +335,21 @@ STEP_KINDS: Mapping[str, StepKind] = _kinds(
     # Transitions
     StepKind("transition.turned_18", "Turned 18"),
     StepKind("transition.left_prison", "Left prison"),
-    StepKind("transition.moved_area", "Moved area", MovedArea),
+    StepKind(
+        "transition.moved_area",
+        "Moved area",
+        MovedArea,
+        version=2,
+        upgrades={1: lambda payload: {**payload, "jurisdiction": None}},
+    ),
     StepKind("transition.service_ended", "Service ended", ServiceEnded),
     # Engagement with the advocate
     StepKind("engagement.contact", "Contact with advocate", Contact),
     StepKind("engagement.disengaged", "Disengaged"),
     StepKind("engagement.re_engaged", "Re-engaged", expects=("engagement.disengaged",)),
+    # Harm suffered: what a compensation claim rests on
+    StepKind("harm.incident", "Harm suffered", Incident),
+    StepKind("harm.injury", "Injury", Injury, expects=("harm.incident",)),
     # Accounts given: when, and to whom; the content itself is sensitive
     StepKind("account.disclosure", "Account given", Disclosure),
 )

@@ -45,6 +45,10 @@ class Case:
     local_authority: str | None = strawberry.field(
         description="The local authority the survivor lives in, if recorded."
     )
+    born: str | None = strawberry.field(
+        description="The survivor's date of birth in EDTF, as exactly as known; "
+        "legal clocks run from it."
+    )
     advocate_id: str | None = strawberry.field(
         description="The advocate assigned, if any."
     )
@@ -70,6 +74,7 @@ class Case:
             organisation_id=summary.organisation_id,
             jurisdiction=Jurisdiction(summary.jurisdiction),
             local_authority=summary.local_authority,
+            born=summary.born,
             advocate_id=summary.advocate_id,
             consents=[ConsentPurpose(purpose) for purpose in summary.consents],
             closed=summary.closed,

@@ -20,6 +20,7 @@ from domain.commands import (
     CorrectStep,
     DisputeStep,
     GiveConsent,
+    RecordDateOfBirth,
     RecordStep,
     ReopenCase,
     RetractStep,
@@ -95,6 +96,17 @@ class CaseCommandInput:
 
     def command(self) -> CaseCommand:
         raise NotImplementedError
+
+
+@strawberry.input(description="Record the survivor's date of birth.")
+class RecordDateOfBirthInput(CaseCommandInput):
+    born: str = strawberry.field(
+        description="In EDTF, as exactly as it is known: `2003-04-17`, `2003`, "
+        "`2003~`; never in the future."
+    )
+
+    def command(self) -> CaseCommand:
+        return RecordDateOfBirth(self.case_id, self.born)
 
 
 @strawberry.input(description="A step as the client states it.")

@@ -19,6 +19,7 @@ from api.graphql.inputs import (
     DisputeStepInput,
     GiveConsentInput,
     OpenCaseInput,
+    RecordDateOfBirthInput,
     RecordStepInput,
     ReopenCaseInput,
     RetractStepInput,
@@ -35,6 +36,7 @@ from api.graphql.results import (
     CommandSucceeded,
     ConsentGiven,
     ConsentWithdrawn,
+    DateOfBirthRecorded,
     EvidenceAttached,
     NotPermittedError,
     StepCorrected,
@@ -76,6 +78,12 @@ AttachEvidenceResult: TypeAlias = Annotated[
     EvidenceAttached | AnyFailure,
     strawberry.union(
         "AttachEvidenceResult", description=_OUTCOME.format("EvidenceAttached")
+    ),
+]
+RecordDateOfBirthResult: TypeAlias = Annotated[
+    DateOfBirthRecorded | AnyFailure,
+    strawberry.union(
+        "RecordDateOfBirthResult", description=_OUTCOME.format("DateOfBirthRecorded")
     ),
 ]
 GiveConsentResult: TypeAlias = Annotated[
@@ -204,6 +212,12 @@ class Mutation:
         self, info: Information, input: Annotated[AttachEvidenceInput, INPUT]
     ) -> AttachEvidenceResult:
         return await _on_case(info, input, EvidenceAttached)
+
+    @strawberry.mutation(description="Record the survivor's date of birth.")
+    async def record_date_of_birth(
+        self, info: Information, input: Annotated[RecordDateOfBirthInput, INPUT]
+    ) -> RecordDateOfBirthResult:
+        return await _on_case(info, input, DateOfBirthRecorded)
 
     @strawberry.mutation(description="Record the survivor's consent for a purpose.")
     async def give_consent(

@@ -256,6 +256,11 @@ class EvidenceAttached(CommandSucceeded):
         )
 
 
+@strawberry.type(description="The survivor's date of birth was recorded.")
+class DateOfBirthRecorded(CommandSucceeded):
+    pass
+
+
 @strawberry.type(description="The survivor's consent for a purpose was recorded.")
 class ConsentGiven(CommandSucceeded):
     pass

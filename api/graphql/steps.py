@@ -27,6 +27,11 @@ class PayloadFieldType(Enum):
         "decimal",
         description='An exact amount: a JSON string (`"1500.00"`) or number.',
     )
+    TEXT_LIST = strawberry.enum_value(
+        "text_list",
+        description="A JSON array of strings; `minLength` and `maxLength` count "
+        "its items.",
+    )
 
 
 @strawberry.type(description="One field of a step kind's payload (`details`).")
@@ -107,6 +112,8 @@ def describe_field(name: str, info: FieldInfo) -> PayloadField:
         kind = PayloadFieldType.DECIMAL
     elif annotation is str:
         kind = PayloadFieldType.TEXT
+    elif get_origin(annotation) is list and get_args(annotation) == (str,):
+        kind = PayloadFieldType.TEXT_LIST
     else:
         raise TypeError(f"cannot describe payload field {name!r}: {annotation!r}")
     minimum = constraints.get("ge")

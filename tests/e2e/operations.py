@@ -174,7 +174,7 @@ query Case($id: UUID!) {
   case(id: $id) {
     __typename
     ... on Case {
-      id reference organisationId jurisdiction localAuthority advocateId
+      id reference organisationId jurisdiction localAuthority born advocateId
       consents closed version stepCount openedAt modifiedAt
     }
     ...failure
@@ -240,3 +240,16 @@ query {
   }
 }
 """
+
+RECORD_DATE_OF_BIRTH = (
+    """
+mutation Born($input: RecordDateOfBirthInput!) {
+  recordDateOfBirth(input: $input) {
+    __typename
+    ... on DateOfBirthRecorded { caseId caseVersion }
+    ...failure
+  }
+}
+"""
+    + FAILURE
+)

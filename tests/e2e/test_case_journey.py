@@ -20,6 +20,7 @@ from tests.e2e.operations import (
     DISPUTE_STEP,
     GIVE_CONSENT,
     OPEN_CASE,
+    RECORD_DATE_OF_BIRTH,
     RECORD_STEP,
     REOPEN_CASE,
     RETRACT_STEP,
@@ -585,3 +586,17 @@ def test_step_kinds_describe_each_kind_and_its_payload_fields(api: Api) -> None:
     )
     assert kinds["nrm.referred"]["fields"] == []
     assert kinds["criminal_justice.evidence_given"]["fields"][0]["type"] == "BOOLEAN"
+
+
+def test_a_date_of_birth_is_recorded_as_exactly_as_it_is_known(api: Api) -> None:
+    case_id = open_case(api, "JIN-DOB")
+    future = api.call(
+        RECORD_DATE_OF_BIRTH, {"input": {"caseId": case_id, "born": "2031"}}
+    )["recordDateOfBirth"]
+    assert (future["__typename"], future["field"]) == ("ValidationFailed", "born")
+
+    born = api.call(
+        RECORD_DATE_OF_BIRTH, {"input": {"caseId": case_id, "born": "2002~"}}
+    )["recordDateOfBirth"]
+    assert (born["__typename"], born["caseVersion"]) == ("DateOfBirthRecorded", 2)
+    assert api.call(CASE, {"id": case_id})["case"]["born"] == "2002~"

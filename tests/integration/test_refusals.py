@@ -409,3 +409,24 @@ def test_a_retried_open_with_a_padded_key_names_the_same_case(
     first = app.open_case(**facts, idempotency_key="open-5")
     retry = app.open_case(**facts, idempotency_key=" open-5 ")
     assert (retry.case_id, retry.replayed) == (first.case_id, True)
+
+
+def test_a_date_of_birth_must_be_a_past_edtf_date_and_a_change(
+    app: CaseJourneys, case_id: UUID
+) -> None:
+    for born, field in [("2030-01", "born"), ("", "born"), ("17/4/2003", "born")]:
+        refusal = refused_and_nothing_recorded(
+            app,
+            InvalidField,
+            lambda born=born: app.record_date_of_birth(
+                case_id, born, recorded_by=ADVOCATE
+            ),
+        )
+        assert refusal.field == field
+    app.record_date_of_birth(case_id, "2003-04", recorded_by=ADVOCATE)
+    refused_and_nothing_recorded(
+        app,
+        NothingToChange,
+        lambda: app.record_date_of_birth(case_id, "2003-04", recorded_by=ADVOCATE),
+    )
+    assert app.case_summary(case_id).born == "2003-04"

@@ -37,6 +37,7 @@ def test_the_vocabulary_covers_every_area_of_the_domain() -> None:
         "transition",
         "engagement",
         "account",
+        "harm",
     }
 
 
