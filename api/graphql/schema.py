@@ -20,6 +20,7 @@ from strawberry.extensions import (
 from api.auth import Role
 from api.graphql.cases import resolve_case, resolve_cases
 from api.graphql.chronology import resolve_chronology
+from api.graphql.compensation import resolve_compensation_evidence
 from api.graphql.context import Information
 from api.graphql.mutations import Mutation
 from api.graphql.steps import StepKind, describe_kinds
@@ -63,6 +64,12 @@ class Query:
     chronology = strawberry.field(
         resolver=resolve_chronology,
         description="A case's chronology, now or as it stood at `asAt`.",
+    )
+    compensation_evidence = strawberry.field(
+        resolver=resolve_compensation_evidence,
+        description="What a case's record holds, and lacks, for a CICA "
+        "application, review or tribunal appeal, each item citing its steps "
+        "and sources.",
     )
 
     @strawberry.field(

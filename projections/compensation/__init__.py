@@ -1,0 +1,58 @@
+"""Compensation evidence: what a case's record holds, and lacks, for a CICA
+application, review or tribunal appeal, each item citing its steps and sources."""
+
+from projections.compensation.evidence import (
+    ClaimStep,
+    CompensationEvidence,
+    Consideration,
+    Conviction,
+    ConvictionStatus,
+    Cooperation,
+    CooperationStatus,
+    CooperationStop,
+    CrimeReport,
+    Diagnosis,
+    EvidenceStep,
+    Gap,
+    Incident,
+    Injury,
+    Item,
+    Loss,
+    MedicoLegalReport,
+    Missing,
+    Note,
+    NrmDecision,
+    NrmDecisionKind,
+    Stage,
+)
+from projections.compensation.fold import CompensationFold, compensation_evidence_of
+from projections.compensation.rules import ConvictionEffect, Rule
+
+__all__ = [
+    "ClaimStep",
+    "CompensationEvidence",
+    "CompensationFold",
+    "Consideration",
+    "Conviction",
+    "ConvictionEffect",
+    "ConvictionStatus",
+    "Cooperation",
+    "CooperationStatus",
+    "CooperationStop",
+    "CrimeReport",
+    "Diagnosis",
+    "EvidenceStep",
+    "Gap",
+    "Incident",
+    "Injury",
+    "Item",
+    "Loss",
+    "MedicoLegalReport",
+    "Missing",
+    "Note",
+    "NrmDecision",
+    "NrmDecisionKind",
+    "Rule",
+    "Stage",
+    "compensation_evidence_of",
+]
