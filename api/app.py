@@ -1,7 +1,9 @@
 """The HTTP application: GraphQL at ``/graphql`` (GraphiQL on), ``/healthz`` and
 ``/readyz``. Built by ``create_app``; nothing is created at import time.
 
-The caller owns ``journeys`` and closes it after the server stops.
+The caller owns ``journeys`` and closes it after the server stops. The views
+(``api.bootstrap.Views``) are built at startup unless given, and kept current from
+this process where the settings say so (by default on SQLite and in memory).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from api.auth import AuthenticationFailed, TokenVerifier, check_token_settings
+from api.bootstrap import Views, build_views
 from api.graphql import WaymarkContext, build_schema
 from api.settings import Settings
 from domain.application import CaseJourneys
@@ -70,7 +73,14 @@ class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
             principal = self.tokens.authenticate(request.headers.get("authorization"))
         except AuthenticationFailed as error:
             raise Unauthenticated(error.reason) from None
-        return WaymarkContext(self.journeys, self.chronologies, principal, limiter)
+        views: Views = request.app.state.views
+        return WaymarkContext(
+            self.journeys,
+            self.chronologies,
+            principal,
+            limiter,
+            caseload=views.caseload,
+        )
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -94,14 +104,22 @@ class Unauthenticated(Exception):
         self.reason = reason
 
 
-def create_app(journeys: CaseJourneys, settings: Settings) -> FastAPI:
+def create_app(
+    journeys: CaseJourneys, settings: Settings, views: Views | None = None
+) -> FastAPI:
     check_token_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store_limiter = anyio.CapacityLimiter(STORE_THREADS)
+        built = views or await anyio.to_thread.run_sync(build_views, settings, journeys)
+        app.state.views = built
+        built.start()
         logger.info("Waymark API serving GraphQL at %s", GRAPHQL_PATH)
-        yield
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(built.stop if views else built.close)
 
     app = FastAPI(
         title="Waymark",

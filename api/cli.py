@@ -1,4 +1,5 @@
-"""The ``waymark`` command line: serve the API, load the demo, mint tokens, verify.
+"""The ``waymark`` command line: serve the API, keep the projections current, load
+the demo, mint tokens, verify.
 
 Every command builds the application from the environment (``WAYMARK_`` settings,
 by default a SQLite file ``waymark.db`` in the working directory) through the one
@@ -7,9 +8,13 @@ composition root. Expected failures print a short message, never a traceback.
 
 from __future__ import annotations
 
+import signal
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 from typing import Annotated, NoReturn
 
@@ -17,10 +22,11 @@ import typer
 from eventsourcing.domain import EventSourcingError
 
 from api.auth import Role, TokenMintingUnavailable, check_token_settings, mint_token
-from api.bootstrap import build_journeys
+from api.bootstrap import ProjectionSettings, Views, build_journeys, build_views
 from api.demo import DEMO_ADVOCATE, DEMO_ORGANISATION, DemoSummary, load_demo
 from api.settings import Settings
 from domain.application import CaseJourneys
+from projections.tracking import ProjectionWorker, store_kind
 
 app = typer.Typer(
     name="waymark",
@@ -53,6 +59,27 @@ def _settings() -> Settings:
             f"cannot keep the local token secret ({error.strerror}); "
             "set WAYMARK_TOKEN_SECRET or run from a writable directory"
         )
+
+
+def _projection_settings() -> ProjectionSettings:
+    try:
+        return ProjectionSettings.from_environ()
+    except ValueError as error:
+        _fail(str(error))
+
+
+@contextmanager
+def _views(
+    settings: Settings, journeys: CaseJourneys, options: ProjectionSettings
+) -> Iterator[Views]:
+    try:
+        views = build_views(settings, journeys, options)
+    except EventSourcingError as error:
+        _fail(f"cannot open the projections' views ({error})")
+    try:
+        yield views
+    finally:
+        views.close()
 
 
 @contextmanager
@@ -125,12 +152,13 @@ def serve(
     from api.app import create_app
 
     settings = _settings()
+    options = _projection_settings()
     try:
         check_token_settings(settings)
     except RuntimeError as error:
         _fail(str(error))
     _check_port_free(host, port)
-    with _journeys(settings) as journeys:
+    with _journeys(settings) as journeys, _views(settings, journeys, options) as views:
         if demo:
             if next(iter(journeys.case_ids()), None) is None:
                 typer.echo(_describe_demo(load_demo(journeys)))
@@ -149,7 +177,96 @@ def serve(
                 "valid 12 hours; paste into GraphiQL's Headers pane:"
             )
             typer.echo(f'  {{"Authorization": "Bearer {token}"}}')
-        uvicorn.run(create_app(journeys, settings), host=host, port=port)
+        if views.in_process:
+            typer.echo("Views:     kept current by this process.")
+        else:
+            typer.echo("Views:     kept current by `waymark project`; run it too.")
+        uvicorn.run(create_app(journeys, settings, views), host=host, port=port)
+
+
+@app.command()
+def project(
+    once: Annotated[bool, typer.Option("--once", help="Catch up, then exit.")] = False,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild", help="Forget the views and replay the whole log into them."
+        ),
+    ] = False,
+) -> None:
+    """Keep the projections' views current until interrupted (PostgreSQL: follow
+    the log's notifications; SQLite: poll it)."""
+    settings = _settings()
+    options = replace(_projection_settings(), in_process=False)
+    if store_kind(settings.persistence) == "memory":
+        _fail(
+            "the in-memory store lives only inside `waymark serve`, which keeps "
+            "its views current itself"
+        )
+    with _journeys(settings) as journeys, _views(settings, journeys, options) as views:
+        for worker in views.workers:
+            _catch_up(worker, rebuild=rebuild)
+        if once:
+            return
+        _keep_current(views.workers)
+
+
+def _catch_up(worker: ProjectionWorker, *, rebuild: bool) -> None:
+    start, end = worker.position(), worker.log_position()
+    if rebuild:
+        start = 0
+    started = time.perf_counter()
+    label = f"{'Rebuilding' if rebuild else 'Catching up'} {worker.name}"
+    with typer.progressbar(length=max(end - start, 0), label=label) as bar:
+        reached = start
+
+        def progress(position: int) -> None:
+            nonlocal reached
+            bar.update(max(min(position, end) - reached, 0))
+            reached = max(reached, position)
+
+        read = (worker.rebuild if rebuild else worker.catch_up)(progress)
+    seconds = time.perf_counter() - started
+    rate = f", {read / seconds:,.0f} events/s" if read and seconds > 0 else ""
+    typer.echo(
+        f"{worker.name}: at log position {worker.position()} "
+        f"({read} events read{rate})."
+    )
+
+
+def _keep_current(workers: tuple[ProjectionWorker, ...]) -> None:
+    """Runs each worker in a thread until Ctrl-C or SIGTERM, or one fails."""
+    stop = threading.Event()
+    failures: list[tuple[str, BaseException]] = []
+
+    def work(worker: ProjectionWorker) -> None:
+        try:
+            worker.run(stop)
+        except BaseException as error:
+            failures.append((worker.name, error))
+            stop.set()
+
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    threads = [
+        threading.Thread(target=work, args=(worker,), name=f"project-{worker.name}")
+        for worker in workers
+    ]
+    for thread in threads:
+        thread.start()
+    typer.echo("Following the log; Ctrl-C to stop.")
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        stop.set()
+    finally:
+        for thread in threads:
+            thread.join()
+        signal.signal(signal.SIGTERM, previous)
+    for name, error in failures:
+        _fail(f"the {name} projection failed: {error!r}", EXIT_CHECK_FAILED)
+    for worker in workers:
+        typer.echo(f"{worker.name}: stopped at log position {worker.position()}.")
 
 
 @app.command("demo")

@@ -1,4 +1,4 @@
-"""``python -m bench [record_steps|chronology|all] [options]``: runs the benchmarks.
+"""``python -m bench [record_steps|chronology|caseload|all] [options]``: runs them.
 
 Options go to every benchmark run (``--help`` lists them); each uses those it needs.
 """
@@ -7,9 +7,13 @@ from __future__ import annotations
 
 import sys
 
-from bench import chronology, harness, record_steps
+from bench import caseload, chronology, harness, record_steps
 
-BENCHMARKS = {"record_steps": record_steps.main, "chronology": chronology.main}
+BENCHMARKS = {
+    "record_steps": record_steps.main,
+    "chronology": chronology.main,
+    "caseload": caseload.main,
+}
 
 
 def main(argv: list[str]) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -124,6 +125,12 @@ class Loss(Payload):
 
 class CooperationStopped(Payload):
     reason: str = Text
+
+
+class ExtensionGranted(Payload):
+    #: The day the extension runs to, when the grant names one; version 1 of this
+    #: payload had no fields.
+    until: date | None = None
 
 
 class ServiceEnded(Payload):
@@ -319,7 +326,10 @@ STEP_KINDS: Mapping[str, StepKind] = _kinds(
     StepKind(
         "compensation.tribunal_extension_granted",
         "Extension of time to appeal granted",
+        ExtensionGranted,
+        version=2,
         expects=("compensation.tribunal_extension_requested",),
+        upgrades={1: lambda payload: {**payload, "until": None}},
     ),
     StepKind("compensation.loss", "Loss suffered", Loss),
     StepKind("compensation.civil_claim_issued", "Civil claim issued"),

@@ -15,6 +15,7 @@ from strawberry.scalars import JSON
 from api.auth import Principal
 from api.graphql.access import readable_case
 from api.graphql.context import Information
+from api.graphql.deadlines import RowClock, asks_for, row_clocks
 from api.graphql.enums import ChronologyPurpose, RowStatus
 from api.graphql.results import (
     InvalidArgument,
@@ -234,9 +235,13 @@ class ChronologyRow:
         description="Plausibility warnings (e.g. a decision with no referral on "
         "record); never refusals."
     )
+    clocks: list[RowClock] = strawberry.field(
+        description="The legal clocks this row's step started, stopped or "
+        "extended, with their due days and how they stand."
+    )
 
     @classmethod
-    def of(cls, row: RowView) -> ChronologyRow:
+    def of(cls, row: RowView, clocks: list[RowClock] | None = None) -> ChronologyRow:
         current = row.current
         occurred = current.occurred
         return cls(
@@ -260,6 +265,7 @@ class ChronologyRow:
             disputes=[Dispute.of(dispute, current) for dispute in row.disputes],
             retraction=Retraction.of(row.retraction) if row.retraction else None,
             warnings=list(row.warnings),
+            clocks=clocks or [],
         )
 
 
@@ -291,7 +297,13 @@ class Chronology:
     rows: list[ChronologyRow] = strawberry.field(description="The steps, in order.")
 
     @classmethod
-    def of(cls, chronology: ChronologyView, position: int) -> Chronology:
+    def of(
+        cls,
+        chronology: ChronologyView,
+        position: int,
+        clocks: Mapping[UUID, list[RowClock]] | None = None,
+    ) -> Chronology:
+        clocks = clocks or {}
         return cls(
             case_id=chronology.case_id,
             reference=chronology.reference,
@@ -301,7 +313,10 @@ class Chronology:
             case_version=chronology.version,
             chain_head=chronology.chain_head,
             position=position,
-            rows=[ChronologyRow.of(row) for row in chronology.rows],
+            rows=[
+                ChronologyRow.of(row, clocks.get(row.step_id))
+                for row in chronology.rows
+            ],
         )
 
 
@@ -329,6 +344,7 @@ def _read_chronology(
     purpose: Purpose,
     as_at: datetime | None,
     changed_since: datetime | None,
+    with_clocks: bool = False,
 ) -> Chronology:
     summary = readable_case(journeys, principal, case_id)
     if as_at is not None and summary.opened_at > as_at:
@@ -337,7 +353,8 @@ def _read_chronology(
     view = chronologies.chronology(
         case_id, purpose=purpose, as_at=as_at, changed_since=changed_since
     )
-    return Chronology.of(view, position)
+    clocks = row_clocks(journeys, case_id, as_at) if with_clocks else None
+    return Chronology.of(view, position, clocks)
 
 
 async def resolve_chronology(
@@ -373,6 +390,7 @@ async def resolve_chronology(
             purpose,
             _aware(as_at, "asAt"),
             _aware(changed_since, "changedSince"),
+            asks_for(info, "clocks"),
         )
     except (CommandRefused, NotPermittedError, NotFoundError, InvalidArgument) as error:
         return failure_for(error)  # type: ignore[return-value]

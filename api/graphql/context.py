@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from api.auth import Principal
 from domain.application import CaseJourneys
+from projections.caseload import CaseloadReader
 from projections.chronology import ChronologyReader
 
 T = TypeVar("T")
@@ -28,12 +29,15 @@ class WaymarkContext(BaseContext):
         chronologies: ChronologyReader,
         principal: Principal | None,
         limiter: anyio.CapacityLimiter | None = None,
+        caseload: CaseloadReader | None = None,
     ) -> None:
         super().__init__()
         self.journeys = journeys
         self.chronologies = chronologies
         self._principal = principal
         self.limiter = limiter
+        #: The caseload view's reader (None only where no views were built).
+        self.caseload = caseload
 
     @property
     def principal(self) -> Principal:

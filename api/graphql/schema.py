@@ -18,10 +18,12 @@ from strawberry.extensions import (
 )
 
 from api.auth import Role
+from api.graphql.caseload import resolve_caseload
 from api.graphql.cases import resolve_case, resolve_cases
 from api.graphql.chronology import resolve_chronology
 from api.graphql.compensation import resolve_compensation_evidence
 from api.graphql.context import Information
+from api.graphql.deadlines import resolve_deadlines
 from api.graphql.mutations import Mutation
 from api.graphql.steps import StepKind, describe_kinds
 from domain.vocabulary import STEP_KINDS
@@ -61,9 +63,21 @@ class Query:
         resolver=resolve_cases,
         description="The cases the caller may see, in the order opened.",
     )
+    caseload = strawberry.field(
+        resolver=resolve_caseload,
+        description="An advocate's or an organisation's open cases with last "
+        "contact, and drift (no contact for `within` days), from the caseload "
+        "view; `atLeastPosition` reads your own writes.",
+    )
     chronology = strawberry.field(
         resolver=resolve_chronology,
         description="A case's chronology, now or as it stood at `asAt`.",
+    )
+    deadlines = strawberry.field(
+        resolver=resolve_deadlines,
+        description="A case's legal clocks, each with its start step, due day, "
+        "rule and citation, status and the steps that stopped it, judged as at "
+        "`asOf` (default today).",
     )
     compensation_evidence = strawberry.field(
         resolver=resolve_compensation_evidence,

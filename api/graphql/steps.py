@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from enum import Enum
 from typing import Any, Literal, Union, get_args, get_origin
@@ -26,6 +27,9 @@ class PayloadFieldType(Enum):
     DECIMAL = strawberry.enum_value(
         "decimal",
         description='An exact amount: a JSON string (`"1500.00"`) or number.',
+    )
+    DATE = strawberry.enum_value(
+        "date", description="A calendar day as a JSON string, `YYYY-MM-DD`."
     )
     TEXT_LIST = strawberry.enum_value(
         "text_list",
@@ -112,6 +116,8 @@ def describe_field(name: str, info: FieldInfo) -> PayloadField:
         kind = PayloadFieldType.DECIMAL
     elif annotation is str:
         kind = PayloadFieldType.TEXT
+    elif annotation is date:
+        kind = PayloadFieldType.DATE
     elif get_origin(annotation) is list and get_args(annotation) == (str,):
         kind = PayloadFieldType.TEXT_LIST
     else:

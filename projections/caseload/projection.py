@@ -1,0 +1,169 @@
+"""The caseload projection's event handlers: what each case event changes.
+
+Handlers read only the event; the view keeps whatever else a change needs (a
+contact's first recording, a move's place in the log), so a page of events can be
+written in one transaction, and one event at a time gives the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from eventsourcing.dispatch import singledispatchmethod
+
+from domain import case as events
+from domain.steps import StepReading
+from projections.caseload.view import (
+    AdvocateChanged,
+    AreaForgotten,
+    AreaNoted,
+    CaseAdded,
+    CaseloadView,
+    Change,
+    ContactForgotten,
+    ContactNoted,
+    MarkedClosed,
+    MarkedReopened,
+    OrganisationChanged,
+)
+from projections.tracking import BatchProjection
+
+UK = ZoneInfo("Europe/London")
+CONTACT = "engagement.contact"
+MOVED_AREA = "transition.moved_area"
+
+
+def uk_day(moment: datetime) -> date:
+    return moment.astimezone(UK).date()
+
+
+def _occurred(reading: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    occurred = reading.get("occurred")
+    return occurred if isinstance(occurred, Mapping) else None
+
+
+class CaseloadProjection(BatchProjection[CaseloadView]):
+    name = "caseload"
+    #: Every topic: a view that has processed position N reflects every event up
+    #: to N, so read-your-writes works whatever the last write was.
+    topics: tuple[str, ...] = ()
+
+    def changes(self, domain_event: Any) -> Sequence[Change]:
+        return [*self.case_changes(domain_event), *self.clock_changes(domain_event)]
+
+    def clock_changes(self, domain_event: Any) -> Sequence[Change]:
+        """HOOK for the legal clocks (issue 3, deadlines): return a
+        ``ClocksSummarised`` for the event's case whenever the event changes its
+        next deadline or open warnings. It must depend only on the log, so that a
+        rebuild gives the same rows. Until the clocks are computed the columns
+        stay null."""
+        return ()
+
+    @singledispatchmethod
+    def case_changes(self, domain_event: Any) -> Sequence[Change]:
+        return ()  # consent, evidence, date of birth, disputes: not on a caseload
+
+    @case_changes.register
+    def _(self, e: events.CaseOpened) -> Sequence[Change]:
+        return [
+            CaseAdded(
+                case_id=e.originator_id,
+                reference=e.reference,
+                organisation_id=e.organisation_id,
+                jurisdiction=e.jurisdiction,
+                local_authority=e.local_authority,
+                opened_at=e.timestamp,
+                opened_on=uk_day(e.timestamp),
+            )
+        ]
+
+    @case_changes.register
+    def _(self, e: events.AdvocateAssigned) -> Sequence[Change]:
+        return [AdvocateChanged(e.originator_id, e.advocate_id, e.timestamp)]
+
+    @case_changes.register
+    def _(self, e: events.CaseTransferred) -> Sequence[Change]:
+        return [
+            OrganisationChanged(
+                e.originator_id,
+                e.to_organisation_id,
+                e.from_organisation_id,
+                e.timestamp,
+            )
+        ]
+
+    @case_changes.register
+    def _(self, e: events.CaseClosed) -> Sequence[Change]:
+        return [MarkedClosed(e.originator_id, e.timestamp)]
+
+    @case_changes.register
+    def _(self, e: events.CaseReopened) -> Sequence[Change]:
+        return [MarkedReopened(e.originator_id, uk_day(e.timestamp))]
+
+    @case_changes.register
+    def _(self, e: events.StepRecorded) -> Sequence[Change]:
+        kind = e.reading["kind"]
+        if kind == CONTACT:
+            return [self._contact(e, e.reading)]
+        if kind == MOVED_AREA:
+            return [self._move(e, e.reading)]
+        return ()
+
+    @case_changes.register
+    def _(self, e: events.StepCorrected) -> Sequence[Change]:
+        # The corrected reading replaces the step's: it may have become, or
+        # ceased to be, a contact or a move.
+        kind = e.reading["kind"]
+        return [
+            self._contact(e, e.reading)
+            if kind == CONTACT
+            else ContactForgotten(e.originator_id, e.step_id),
+            self._move(e, e.reading)
+            if kind == MOVED_AREA
+            else AreaForgotten(e.originator_id, e.step_id),
+        ]
+
+    @case_changes.register
+    def _(self, e: events.StepRetracted) -> Sequence[Change]:
+        return [
+            ContactForgotten(e.originator_id, e.step_id),
+            AreaForgotten(e.originator_id, e.step_id),
+        ]
+
+    # Readings
+
+    @staticmethod
+    def _contact(
+        e: events.StepRecorded | events.StepCorrected, reading: Mapping[str, Any]
+    ) -> ContactNoted:
+        occurred = _occurred(reading)
+        return ContactNoted(
+            case_id=e.originator_id,
+            step_id=e.step_id,
+            on=occurred["earliest"] if occurred else None,
+            recorded_at=e.timestamp,
+        )
+
+    @staticmethod
+    def _move(
+        e: events.StepRecorded | events.StepCorrected, reading: Mapping[str, Any]
+    ) -> AreaNoted:
+        # Read as the vocabulary reads it now: older payloads are upgraded.
+        step = StepReading.from_record(reading)
+        occurred = step.occurred
+        on = ((occurred.earliest or occurred.latest) if occurred else None) or uk_day(
+            e.timestamp
+        )
+        jurisdiction = step.details.get("jurisdiction")
+        return AreaNoted(
+            case_id=e.originator_id,
+            step_id=e.step_id,
+            on=on,
+            order=step.order or 0,
+            version=e.originator_version,
+            local_authority=str(step.details["local_authority"]),
+            jurisdiction=str(jurisdiction) if jurisdiction else None,
+        )

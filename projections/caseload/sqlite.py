@@ -1,0 +1,380 @@
+"""The caseload view in SQLite: rows and tracking in one transaction.
+
+Dates and times are kept as ISO 8601 text (times in UTC, to the microsecond), so
+they sort as they compare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
+from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+
+from projections.caseload.view import (
+    AdvocateChanged,
+    AreaForgotten,
+    AreaNoted,
+    CaseAdded,
+    CaseloadEntry,
+    CaseloadView,
+    Change,
+    ClocksSummarised,
+    ContactForgotten,
+    ContactNoted,
+    MarkedClosed,
+    MarkedReopened,
+    OrganisationChanged,
+    in_rounds,
+    touched,
+)
+
+CREATE_TABLES = [
+    """
+    CREATE TABLE IF NOT EXISTS caseload_cases (
+        case_id TEXT PRIMARY KEY,
+        reference TEXT NOT NULL,
+        organisation_id TEXT NOT NULL,
+        advocate_id TEXT,
+        advocate_since TEXT,
+        jurisdiction TEXT NOT NULL,
+        local_authority TEXT,
+        opening_jurisdiction TEXT NOT NULL,
+        opening_local_authority TEXT,
+        opened_at TEXT NOT NULL,
+        active_since TEXT NOT NULL,
+        closed INTEGER NOT NULL DEFAULT 0,
+        closed_at TEXT,
+        last_contact_on TEXT,
+        last_contact_recorded_at TEXT,
+        quiet_since TEXT NOT NULL,
+        transferred_from TEXT,
+        transferred_at TEXT,
+        next_deadline_on TEXT,
+        next_deadline_clock TEXT,
+        open_warnings INTEGER
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS caseload_by_organisation "
+    "ON caseload_cases (organisation_id, closed, quiet_since, reference)",
+    "CREATE INDEX IF NOT EXISTS caseload_by_advocate "
+    "ON caseload_cases (advocate_id, closed, quiet_since, reference)",
+    """
+    CREATE TABLE IF NOT EXISTS caseload_contacts (
+        step_id TEXT PRIMARY KEY,
+        case_id TEXT NOT NULL,
+        contact_on TEXT,
+        recorded_at TEXT NOT NULL
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS caseload_contacts_by_case "
+    "ON caseload_contacts (case_id, contact_on)",
+    """
+    CREATE TABLE IF NOT EXISTS caseload_moves (
+        step_id TEXT PRIMARY KEY,
+        case_id TEXT NOT NULL,
+        moved_on TEXT NOT NULL,
+        stated_order INTEGER NOT NULL,
+        version INTEGER NOT NULL,
+        local_authority TEXT,
+        jurisdiction TEXT
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS caseload_moves_by_case "
+    "ON caseload_moves (case_id, moved_on, stated_order, version)",
+]
+
+_LATEST_AREA = (
+    "FROM caseload_moves a WHERE a.case_id = caseload_cases.case_id{} "
+    "ORDER BY a.moved_on DESC, a.stated_order DESC, a.version DESC LIMIT 1"
+)
+_LAST_CONTACT = (
+    "(SELECT MAX(k.contact_on) FROM caseload_contacts k "
+    "WHERE k.case_id = caseload_cases.case_id)"
+)
+#: A case's last contact and area, from its facts.
+RECOMPUTE = (
+    "UPDATE caseload_cases SET "
+    "local_authority = COALESCE((SELECT a.local_authority "
+    f"{_LATEST_AREA.format('')}), opening_local_authority), "
+    "jurisdiction = COALESCE((SELECT a.jurisdiction "
+    f"{_LATEST_AREA.format(' AND a.jurisdiction IS NOT NULL')}), "
+    "opening_jurisdiction), "
+    f"last_contact_on = {_LAST_CONTACT}, "
+    "last_contact_recorded_at = (SELECT k.recorded_at FROM caseload_contacts k "
+    "WHERE k.case_id = caseload_cases.case_id AND k.contact_on IS NOT NULL "
+    "ORDER BY k.contact_on DESC, k.recorded_at DESC LIMIT 1), "
+    f"quiet_since = MAX(active_since, COALESCE({_LAST_CONTACT}, active_since)) "
+    "WHERE case_id = ?"
+)
+
+Params = Mapping[str, Any]
+Statement = tuple[str, Callable[[Any], Params]]
+
+
+def _text(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _day(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+STATEMENTS: dict[type[Any], list[Statement]] = {
+    CaseAdded: [
+        (
+            "INSERT INTO caseload_cases (case_id, reference, organisation_id, "
+            "jurisdiction, local_authority, opening_jurisdiction, "
+            "opening_local_authority, opened_at, active_since, quiet_since) "
+            "VALUES (:case_id, :reference, :organisation_id, :jurisdiction, "
+            ":local_authority, :jurisdiction, :local_authority, :opened_at, "
+            ":opened_on, :opened_on)",
+            lambda c: {
+                "case_id": str(c.case_id),
+                "reference": c.reference,
+                "organisation_id": c.organisation_id,
+                "jurisdiction": c.jurisdiction,
+                "local_authority": c.local_authority,
+                "opened_at": _text(c.opened_at),
+                "opened_on": _day(c.opened_on),
+            },
+        ),
+    ],
+    AdvocateChanged: [
+        (
+            "UPDATE caseload_cases SET advocate_id = :advocate_id, "
+            "advocate_since = :at WHERE case_id = :case_id",
+            lambda c: {
+                "case_id": str(c.case_id),
+                "advocate_id": c.advocate_id,
+                "at": _text(c.at),
+            },
+        )
+    ],
+    OrganisationChanged: [
+        (
+            "UPDATE caseload_cases SET organisation_id = :organisation_id, "
+            "transferred_from = :from_organisation_id, transferred_at = :at "
+            "WHERE case_id = :case_id",
+            lambda c: {
+                "case_id": str(c.case_id),
+                "organisation_id": c.organisation_id,
+                "from_organisation_id": c.from_organisation_id,
+                "at": _text(c.at),
+            },
+        )
+    ],
+    MarkedClosed: [
+        (
+            "UPDATE caseload_cases SET closed = 1, closed_at = :at "
+            "WHERE case_id = :case_id",
+            lambda c: {"case_id": str(c.case_id), "at": _text(c.at)},
+        )
+    ],
+    MarkedReopened: [
+        (
+            "UPDATE caseload_cases SET closed = 0, closed_at = NULL, "
+            "active_since = :on WHERE case_id = :case_id",
+            lambda c: {"case_id": str(c.case_id), "on": _day(c.on)},
+        )
+    ],
+    ContactNoted: [
+        (
+            "INSERT INTO caseload_contacts VALUES (:step_id, :case_id, :on, "
+            ":recorded_at) ON CONFLICT (step_id) DO UPDATE "
+            "SET contact_on = excluded.contact_on",
+            lambda c: {
+                "step_id": str(c.step_id),
+                "case_id": str(c.case_id),
+                "on": _day(c.on),
+                "recorded_at": _text(c.recorded_at),
+            },
+        )
+    ],
+    ContactForgotten: [
+        (
+            "DELETE FROM caseload_contacts WHERE step_id = :step_id",
+            lambda c: {"step_id": str(c.step_id)},
+        )
+    ],
+    AreaNoted: [
+        (
+            "INSERT INTO caseload_moves VALUES (:step_id, :case_id, :on, :order, "
+            ":version, :local_authority, :jurisdiction) "
+            "ON CONFLICT (step_id) DO UPDATE SET moved_on = excluded.moved_on, "
+            "stated_order = excluded.stated_order, "
+            "local_authority = excluded.local_authority, "
+            "jurisdiction = excluded.jurisdiction",
+            lambda c: {
+                "step_id": str(c.step_id),
+                "case_id": str(c.case_id),
+                "on": _day(c.on),
+                "order": c.order,
+                "version": c.version,
+                "local_authority": c.local_authority,
+                "jurisdiction": c.jurisdiction,
+            },
+        )
+    ],
+    AreaForgotten: [
+        (
+            "DELETE FROM caseload_moves WHERE step_id = :step_id",
+            lambda c: {"step_id": str(c.step_id)},
+        )
+    ],
+    ClocksSummarised: [
+        (
+            "UPDATE caseload_cases SET next_deadline_on = :next_deadline_on, "
+            "next_deadline_clock = :next_deadline_clock, "
+            "open_warnings = :open_warnings WHERE case_id = :case_id",
+            lambda c: {
+                "case_id": str(c.case_id),
+                "next_deadline_on": _day(c.next_deadline_on),
+                "next_deadline_clock": c.next_deadline_clock,
+                "open_warnings": c.open_warnings,
+            },
+        )
+    ],
+}
+
+
+class SQLiteCaseloadView(SQLiteTrackingRecorder, CaseloadView):
+    def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *CREATE_TABLES]
+
+    def apply(
+        self, changes: Sequence[Change], tracking: Tracking, *, after: int | None = None
+    ) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            self._insert_tracking_after(cursor, tracking, after)
+            self._write(cursor, changes)
+
+    def _insert_tracking_after(
+        self, cursor: SQLiteCursor, tracking: Tracking, after: int | None
+    ) -> None:
+        """The tracking record, if the view is exactly at ``after`` (or, with
+        None, anywhere before it: eventsourcing's own check)."""
+        if after is None:
+            self._insert_tracking(cursor, tracking)
+            return
+        if not self.datastore.single_row_tracking:
+            raise OperationalError("the caseload view needs single-row tracking")
+        params = {
+            "application_name": tracking.application_name,
+            "notification_id": tracking.notification_id,
+            "after": after,
+        }
+        if after == 0:
+            cursor.execute(
+                "INSERT INTO tracking VALUES (:application_name, :notification_id) "
+                "ON CONFLICT (application_name) DO NOTHING RETURNING notification_id",
+                params,
+            )
+        else:
+            cursor.execute(
+                "UPDATE tracking SET notification_id = :notification_id "
+                "WHERE application_name = :application_name "
+                "AND notification_id = :after RETURNING notification_id",
+                params,
+            )
+        if cursor.fetchone() is None:
+            raise IntegrityError(
+                f"the view is not at position {after} of {tracking.application_name}"
+            )
+
+    @staticmethod
+    def _write(cursor: SQLiteCursor, changes: Sequence[Change]) -> None:
+        for change_type, batch in in_rounds(changes):
+            for statement, params in STATEMENTS[change_type]:
+                cursor.executemany(statement, [params(change) for change in batch])
+        cases = touched(changes)
+        if cases:
+            cursor.executemany(RECOMPUTE, [(str(case_id),) for case_id in cases])
+
+    def forget(self, application_name: str) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            for table in ("caseload_cases", "caseload_contacts", "caseload_moves"):
+                cursor.execute(f"DELETE FROM {table}")
+            cursor.execute(
+                "DELETE FROM tracking WHERE application_name = ?", (application_name,)
+            )
+
+    def close(self) -> None:
+        self.datastore.close()
+
+    # Queries
+
+    def caseload(
+        self,
+        *,
+        organisation_id: str | None = None,
+        advocate_id: str | None = None,
+        include_closed: bool = False,
+        quiet_since_on_or_before: date | None = None,
+    ) -> list[CaseloadEntry]:
+        where, params = ["1 = 1"], {}
+        if organisation_id is not None:
+            where.append("organisation_id = :organisation_id")
+            params["organisation_id"] = organisation_id
+        if advocate_id is not None:
+            where.append("advocate_id = :advocate_id")
+            params["advocate_id"] = advocate_id
+        if not include_closed:
+            where.append("closed = 0")
+        if quiet_since_on_or_before is not None:
+            where.append("quiet_since <= :cutoff")
+            params["cutoff"] = quiet_since_on_or_before.isoformat()
+        statement = (
+            f"SELECT * FROM caseload_cases WHERE {' AND '.join(where)} "
+            "ORDER BY quiet_since, reference, case_id"
+        )
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(statement, params)
+            return [_entry(row) for row in cursor.fetchall()]
+
+    def entry(self, case_id: UUID) -> CaseloadEntry | None:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                "SELECT * FROM caseload_cases WHERE case_id = ?", (str(case_id),)
+            )
+            row = cursor.fetchone()
+        return None if row is None else _entry(row)
+
+
+def _moment(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _date(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def _entry(row: Mapping[str, Any]) -> CaseloadEntry:
+    return CaseloadEntry(
+        case_id=UUID(row["case_id"]),
+        reference=row["reference"],
+        organisation_id=row["organisation_id"],
+        advocate_id=row["advocate_id"],
+        advocate_since=_moment(row["advocate_since"]),
+        jurisdiction=row["jurisdiction"],
+        local_authority=row["local_authority"],
+        opened_at=datetime.fromisoformat(row["opened_at"]),
+        closed=bool(row["closed"]),
+        closed_at=_moment(row["closed_at"]),
+        last_contact_on=_date(row["last_contact_on"]),
+        last_contact_recorded_at=_moment(row["last_contact_recorded_at"]),
+        quiet_since=date.fromisoformat(row["quiet_since"]),
+        transferred_from=row["transferred_from"],
+        transferred_at=_moment(row["transferred_at"]),
+        next_deadline_on=_date(row["next_deadline_on"]),
+        next_deadline_clock=row["next_deadline_clock"],
+        open_warnings=row["open_warnings"],
+    )

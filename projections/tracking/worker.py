@@ -1,0 +1,274 @@
+"""Keeps a projection's view current, on every store, with one handler code path.
+
+``ProjectionWorker`` reads the application's notification log from the view's own
+position (its ``max_tracking_id``) and hands the events to the projection a page
+at a time; the view writes each page's changes and the page's tracking record in
+one transaction. So a worker stopped anywhere resumes where the view stands, and
+two workers on one view never both write a notification: the second's tracking
+record is refused (``IntegrityError``), its transaction rolls back, and it resumes
+from the position the first reached.
+
+How it learns of new events depends on the store:
+
+- PostgreSQL: eventsourcing's subscription (``recorder.subscribe``, LISTEN/NOTIFY),
+  drained into pages as fast as it delivers them (``run``);
+- SQLite (whose recorder cannot subscribe in eventsourcing 9.5.6) and the
+  in-memory store: polling ``select_notifications`` (``run``, or ``start`` for a
+  background thread in the serving process).
+
+Read-your-writes: ``wait_for(position)`` returns once the view has processed that
+log position, or False after a bounded wait. A worker in this process catches up
+at once rather than waiting for its next poll; otherwise the view's tracking is
+polled, while a worker elsewhere (``waymark project``) advances it.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import IntegrityError, Notification, Tracking
+
+from projections.tracking.batch import BatchProjection
+
+logger = logging.getLogger(__name__)
+
+#: Notifications read and written per transaction.
+BATCH_SIZE = 500
+#: How often a polling worker looks for new events, in seconds.
+POLL_SECONDS = 0.5
+#: Bounds on the pauses while polling a view's position for read-your-writes.
+_FIRST_PAUSE, _LONGEST_PAUSE = 0.01, 0.2
+
+Progress = Callable[[int], None]
+
+
+class ProjectionWorker:
+    def __init__(
+        self,
+        application: Application[Any],
+        projection: BatchProjection[Any],
+        *,
+        batch_size: int = BATCH_SIZE,
+        poll_seconds: float = POLL_SECONDS,
+        in_process: bool = False,
+    ) -> None:
+        """``in_process``: this process keeps the view current (``start``), so a
+        read-your-writes wait may catch up itself instead of polling."""
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self.application = application
+        self.projection = projection
+        self.batch_size = batch_size
+        self.poll_seconds = poll_seconds
+        self.in_process = in_process
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def name(self) -> str:
+        return self.projection.name
+
+    @property
+    def application_name(self) -> str:
+        return self.application.name
+
+    def position(self) -> int:
+        """The last log position the view has processed (0: none)."""
+        return self.projection.view.max_tracking_id(self.application_name) or 0
+
+    def log_position(self) -> int:
+        return self.application.recorder.max_notification_id() or 0
+
+    # Catching up
+
+    def catch_up(self, progress: Progress | None = None) -> int:
+        """Processes every notification after the view's position; returns how
+        many were read. ``progress`` is told each position reached."""
+        with self._lock:
+            return self._catch_up(progress)
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Forgets the view and replays the whole log into it."""
+        with self._lock:
+            self.projection.view.forget(self.application_name)
+            return self._catch_up(progress)
+
+    def _catch_up(self, progress: Progress | None) -> int:
+        read = 0
+        start = self.position()
+        while True:
+            page = self.application.recorder.select_notifications(
+                start, limit=self.batch_size, inclusive_of_start=False
+            )
+            if not page:
+                return read
+            start = self._process(page, start)
+            read += len(page)
+            if progress is not None:
+                progress(start)
+            if len(page) < self.batch_size:
+                return read
+
+    def _process(self, page: Sequence[Notification], start: int) -> int:
+        """Processes a page read after ``start``; returns the view's position."""
+        mapper = self.application.mapper
+        events = [mapper.to_domain_event(notification) for notification in page]
+        tracking = Tracking(self.application_name, page[-1].id)
+        try:
+            self.projection.process_batch(events, tracking, after=start)
+        except IntegrityError:
+            # Another worker moved the view first; resume where it stands. If the
+            # view did not move, the refusal was about the rows: a bug.
+            now = self.position()
+            if now == start:
+                raise
+            logger.info("%s: another worker moved the view to %d", self.name, now)
+            return now
+        return page[-1].id
+
+    # Keeping current
+
+    def run(self, stop: threading.Event) -> None:
+        """Keeps the view current until ``stop`` is set: following the store's
+        subscription where it has one, else polling. Errors are raised."""
+        self.catch_up()
+        try:
+            subscription = self.application.recorder.subscribe(gt=self.position())
+        except NotImplementedError:
+            self.poll(stop)
+            return
+        with subscription:
+            self._follow(subscription, stop)
+
+    def poll(self, stop: threading.Event) -> None:
+        """Catches up every ``poll_seconds`` until ``stop`` is set."""
+        while not stop.is_set():
+            self.catch_up()
+            stop.wait(self.poll_seconds)
+
+    def _follow(self, subscription: Any, stop: threading.Event) -> None:
+        """Processes what the subscription delivers, a page at a time: all that
+        has arrived, up to ``batch_size``, in one transaction."""
+        delivered: queue.Queue[Notification | BaseException] = queue.Queue(
+            maxsize=self.batch_size * 4
+        )
+
+        def offer(item: Notification | BaseException) -> bool:
+            while not stop.is_set():
+                try:
+                    delivered.put(item, timeout=0.1)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        def pump() -> None:
+            try:
+                for notification in subscription:
+                    if not offer(notification):
+                        return
+            except BaseException as error:  # handed to the processing loop
+                offer(error)
+
+        pumping = threading.Thread(target=pump, name=f"{self.name}-subscription")
+        pumping.start()
+        try:
+            while not stop.is_set():
+                try:
+                    item = delivered.get(timeout=0.1)
+                except queue.Empty:
+                    if not pumping.is_alive() and delivered.empty():
+                        raise RuntimeError("the subscription ended") from None
+                    continue
+                page: list[Notification] = []
+                while not isinstance(item, BaseException):
+                    page.append(item)
+                    if len(page) >= self.batch_size:
+                        break
+                    try:
+                        item = delivered.get_nowait()
+                    except queue.Empty:
+                        break
+                if page:
+                    self._process_followed(page)
+                if isinstance(item, BaseException):
+                    raise item
+        finally:
+            subscription.stop()
+            pumping.join()
+
+    def _process_followed(self, page: list[Notification]) -> None:
+        with self._lock:
+            position = self.position()
+            fresh = [n for n in page if n.id > position]
+            if not fresh:
+                return
+            if fresh[0].id != position + 1:
+                # A gap in the ids (a rolled-back insert) or a view reset
+                # elsewhere: read from the log after the view's own position.
+                self._catch_up(None)
+                return
+            self._process(fresh, position)
+
+    # In this process
+
+    def start(self) -> None:
+        """Keeps the view current from a background thread (polling)."""
+        if self._thread is not None:
+            return
+        self._stopping.clear()
+        self._thread = threading.Thread(
+            target=self._keep_current, name=f"{self.name}-projection", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _keep_current(self) -> None:
+        pause = self.poll_seconds
+        while not self._stopping.is_set():
+            try:
+                self.catch_up()
+                pause = self.poll_seconds
+            except Exception:
+                # The view stays where it was; queries say how current it is.
+                logger.exception("%s projection failed; retrying", self.name)
+                pause = min(max(pause * 2, 1.0), 30.0)
+            self._stopping.wait(pause)
+
+    # Read-your-writes
+
+    def wait_for(self, position: int, timeout: float) -> bool:
+        """True once the view has processed ``position``; False if it has not
+        within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        pause = _FIRST_PAUSE
+        while True:
+            if self.position() >= position:
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            if self.in_process and self._lock.acquire(timeout=remaining):
+                try:
+                    self._catch_up(None)
+                finally:
+                    self._lock.release()
+                if self.position() >= position:
+                    return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            time.sleep(min(pause, remaining))
+            pause = min(pause * 2, _LONGEST_PAUSE)

@@ -1,0 +1,432 @@
+"""Narrated clock scenarios, on the in-memory, SQLite and PostgreSQL stores.
+
+The steps are recorded through the application, as an advocate would; the clocks
+are folded from the case's own stream and judged as at the tests' fixed today
+(26 November 2026) or an earlier day. Every fact here is synthetic.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from domain.application import CaseJourneys, StepInput
+from domain.clocks import Clock, ClockKind, ClockStatus
+from projections.deadlines import (
+    ClockRole,
+    Deadlines,
+    DeadlinesFold,
+    deadlines_of,
+)
+from tests.conftest import TODAY
+
+ADVOCATE = "advocate-rowan"
+
+
+def open_case(app: CaseJourneys, reference: str, jurisdiction: str) -> UUID:
+    return app.open_case(
+        reference=reference,
+        organisation_id="org-north",
+        jurisdiction=jurisdiction,
+        recorded_by=ADVOCATE,
+    ).case_id
+
+
+def record(
+    app: CaseJourneys,
+    case_id: UUID,
+    kind: str,
+    occurred: str | None,
+    summary: str,
+    details: dict[str, Any] | None = None,
+) -> UUID:
+    step = StepInput(kind, occurred, summary, details)
+    return app.record_step(case_id, step, recorded_by=ADVOCATE).id
+
+
+def deadlines(app: CaseJourneys, case_id: UUID, as_of: date = TODAY) -> Deadlines:
+    return deadlines_of(app.case_events(case_id), as_of)
+
+
+def clock(view: Deadlines, kind: ClockKind) -> Clock:
+    (found,) = [c for c in view.clocks if c.kind is kind]
+    return found
+
+
+def test_an_application_three_years_after_the_incident_is_out_of_time_and_needs_para_89(
+    journeys: CaseJourneys,
+) -> None:
+    # Assaulted by her exploiter some time in 2019; she applied to CICA in March 2022.
+    case_id = open_case(journeys, "CICA-LATE", "england_and_wales")
+    incident = record(
+        journeys,
+        case_id,
+        "harm.incident",
+        "2019",
+        "Assaulted by the person who exploited her",
+        {"offences": ["assault occasioning actual bodily harm"]},
+    )
+    application = record(
+        journeys,
+        case_id,
+        "compensation.cica_application_submitted",
+        "2022-03-10",
+        "Application made to CICA with her advocate",
+    )
+
+    cica = clock(deadlines(journeys, case_id), ClockKind.CICA_APPLICATION)
+
+    # The year-only date runs from 1 January 2019: the earliest possible deadline.
+    assert (cica.started_by, cica.started_on, cica.due_on) == (
+        incident,
+        date(2019, 1, 1),
+        date(2021, 1, 1),
+    )
+    assert cica.status is ClockStatus.MISSED
+    assert cica.stopped_by == (application,)
+    assert cica.rule.id == "cica-2012-para-87"
+    assert "para 87" in cica.rule.citation
+    assert "earliest possible deadline" in cica.explanation
+    assert "433 days after the deadline of 1 January 2021" in cica.explanation
+    # What the late application needs: the exceptional-circumstances evidence.
+    assert any("exceptional circumstances" in need for need in cica.needs)
+    assert all("para 89" in need for need in cica.needs)
+    assert "para 89" in cica.explanation
+
+
+def test_a_survivor_16_at_the_incident_and_reported_at_17_has_until_the_20th_birthday(
+    journeys: CaseJourneys,
+) -> None:
+    # Jin was exploited at 16; the police took his report when he was 17.
+    case_id = open_case(journeys, "JIN-CICA", "england_and_wales")
+    journeys.record_date_of_birth(case_id, "2007-01-15", recorded_by=ADVOCATE)
+    record(
+        journeys,
+        case_id,
+        "harm.incident",
+        "2023-05~",
+        "Injured while forced to work at a cannabis farm",
+        {"offences": ["assault", "forced labour"]},
+    )
+    before_report = clock(deadlines(journeys, case_id), ClockKind.CICA_APPLICATION)
+    record(
+        journeys,
+        case_id,
+        "criminal_justice.crime_reported",
+        "2024-03-01",
+        "Reported to the police",
+        {"crime_reference": "CR/2024/0301"},
+    )
+
+    cica = clock(deadlines(journeys, case_id), ClockKind.CICA_APPLICATION)
+
+    # With no report before 18 on record, only the 2-year limit stood, and it passed.
+    assert (before_report.rule.id, before_report.status) == (
+        "cica-2012-para-87",
+        ClockStatus.MISSED,
+    )
+    assert "no report to the police before they turned 18" in before_report.explanation
+    # Under 18 and reported before 18: until the day before his 20th birthday.
+    assert cica.rule.id == "cica-2012-para-88"
+    assert "(check)" in cica.rule.citation
+    assert cica.due_on == date(2027, 1, 14)
+    assert (cica.status, cica.days_left) == (ClockStatus.RUNNING, 49)
+    assert "before the 20th birthday, 15 January 2027" in cica.explanation
+
+
+def test_a_working_day_clock_skips_the_weekend_and_the_nations_bank_holiday(
+    journeys: CaseJourneys,
+) -> None:
+    # Both referred on Friday 23 August 2024; Monday 26 August was a bank holiday
+    # in England and Wales but not in Scotland (whose summer holiday is in early August).
+    english = open_case(journeys, "NRM-EW", "england_and_wales")
+    scottish = open_case(journeys, "NRM-SCT", "scotland")
+    for case_id in (english, scottish):
+        record(journeys, case_id, "nrm.referred", "2024-08-23", "Referred into the NRM")
+    decision = record(
+        journeys,
+        english,
+        "nrm.reasonable_grounds_decision",
+        "2024-09-02",
+        "Positive reasonable grounds decision",
+        {"outcome": "positive"},
+    )
+
+    in_england = clock(
+        deadlines(journeys, english), ClockKind.REASONABLE_GROUNDS_DECISION
+    )
+    in_scotland = clock(
+        deadlines(journeys, scottish), ClockKind.REASONABLE_GROUNDS_DECISION
+    )
+
+    # Tue 27, Wed 28, Thu 29, Fri 30 August and Monday 2 September.
+    assert in_england.due_on == date(2024, 9, 2)
+    assert "Late Summer Bank Holiday (26 August 2024)" in in_england.explanation
+    assert (in_england.status, in_england.stopped_by) == (ClockStatus.MET, (decision,))
+    assert "on the deadline day" in in_england.explanation
+    # Mon 26 to Fri 30 August.
+    assert in_scotland.due_on == date(2024, 8, 30)
+    assert in_scotland.status is ClockStatus.MISSED
+    # The positive decision starts England and Wales' recovery period.
+    recovery = clock(deadlines(journeys, english), ClockKind.RECOVERY_PERIOD)
+    assert (recovery.rule.id, recovery.due_on) == (
+        "nrm-recovery-ew-30",
+        date(2024, 10, 2),
+    )
+
+
+def test_a_review_request_a_day_late_is_missed_and_a_tribunal_extension_reopens_the_appeal(
+    journeys: CaseJourneys,
+) -> None:
+    case_id = open_case(journeys, "CICA-REVIEW", "england_and_wales")
+    decision = record(
+        journeys,
+        case_id,
+        "compensation.cica_decision",
+        "2026-02-02",
+        "CICA refused the application",
+        {"outcome": "refused", "amount": None},
+    )
+    # 56 days from 2 February is 30 March; the request went in on 31 March.
+    request = record(
+        journeys,
+        case_id,
+        "compensation.cica_review_requested",
+        "2026-03-31",
+        "Review requested",
+    )
+    review = clock(deadlines(journeys, case_id), ClockKind.CICA_REVIEW_REQUEST)
+    assert (review.started_by, review.due_on) == (decision, date(2026, 3, 30))
+    assert (review.status, review.stopped_by) == (ClockStatus.MISSED, (request,))
+    assert "1 day after the deadline of 30 March 2026" in review.explanation
+    assert "(check)" in review.rule.citation
+    assert review.needs
+
+    # The late request was accepted; the review upheld the refusal on 1 June.
+    review_decision = record(
+        journeys,
+        case_id,
+        "compensation.cica_review_decision",
+        "2026-06-01",
+        "Review upheld the refusal",
+        {"outcome": "refused", "amount": None},
+    )
+    appeal = clock(
+        deadlines(journeys, case_id, date(2026, 8, 1)), ClockKind.TRIBUNAL_APPEAL
+    )
+    assert (appeal.started_by, appeal.due_on, appeal.status) == (
+        review_decision,
+        date(2026, 8, 30),
+        ClockStatus.RUNNING,
+    )
+    assert appeal.rule.id == "ftt-sec-2008-r22"
+
+    record(
+        journeys,
+        case_id,
+        "compensation.tribunal_extension_requested",
+        "2026-09-15",
+        "Asked the Tribunal to extend time, with reasons",
+    )
+    late = clock(deadlines(journeys, case_id), ClockKind.TRIBUNAL_APPEAL)
+    assert late.status is ClockStatus.MISSED
+    assert "requested (15 September 2026); no decision on it" in late.explanation
+
+    grant = record(
+        journeys,
+        case_id,
+        "compensation.tribunal_extension_granted",
+        "2026-10-20",
+        "The Tribunal extended time to appeal",
+    )
+    reopened = clock(deadlines(journeys, case_id), ClockKind.TRIBUNAL_APPEAL)
+    # 90 days from the grant (the grant gives no date of its own).
+    assert reopened.status is ClockStatus.EXTENDED
+    assert (reopened.original_due_on, reopened.due_on) == (
+        date(2026, 8, 30),
+        date(2027, 1, 18),
+    )
+    assert reopened.extended_by == (grant,)
+    assert reopened.days_left == 53
+
+    lodged = record(
+        journeys,
+        case_id,
+        "compensation.tribunal_appeal_lodged",
+        "2026-11-20",
+        "Appeal lodged",
+    )
+    view = deadlines(journeys, case_id)
+    done = clock(view, ClockKind.TRIBUNAL_APPEAL)
+    assert (done.status, done.stopped_by) == (ClockStatus.MET, (lodged,))
+    # The missed review stays visible beside the met appeal.
+    assert clock(view, ClockKind.CICA_REVIEW_REQUEST).status is ClockStatus.MISSED
+    roles = {
+        step_id: [(c.clock.kind, c.role) for c in clocks]
+        for step_id, clocks in view.by_step().items()
+    }
+    assert roles[grant] == [(ClockKind.TRIBUNAL_APPEAL, ClockRole.EXTENDED)]
+    assert roles[lodged] == [(ClockKind.TRIBUNAL_APPEAL, ClockRole.STOPPED)]
+    assert roles[review_decision] == [(ClockKind.TRIBUNAL_APPEAL, ClockRole.STARTED)]
+
+
+def test_a_case_moving_from_scotland_to_england_follows_each_nations_rules_from_the_move(
+    journeys: CaseJourneys,
+) -> None:
+    case_id = open_case(journeys, "MOVE-SCT-EW", "scotland")
+    # Referred on Friday 29 November 2024 in Glasgow: St Andrew's Day fell on a
+    # Saturday, so Scotland's bank holiday was Monday 2 December.
+    referral = record(
+        journeys, case_id, "nrm.referred", "2024-11-29", "Referred into the NRM"
+    )
+    move = record(
+        journeys,
+        case_id,
+        "transition.moved_area",
+        "2024-12-04",
+        "Moved to safe accommodation in Leeds",
+        {"local_authority": "Leeds", "jurisdiction": "england_and_wales"},
+    )
+    decision = record(
+        journeys,
+        case_id,
+        "nrm.reasonable_grounds_decision",
+        "2024-12-06",
+        "Positive reasonable grounds decision",
+        {"outcome": "positive"},
+    )
+    conclusive = record(
+        journeys,
+        case_id,
+        "nrm.conclusive_grounds_decision",
+        "2025-03-10",
+        "Positive conclusive grounds decision",
+        {"outcome": "positive"},
+    )
+
+    view = deadlines(journeys, case_id)
+    rg = clock(view, ClockKind.REASONABLE_GROUNDS_DECISION)
+    recovery = clock(view, ClockKind.RECOVERY_PERIOD)
+
+    # The referral was made in Scotland: Scottish working days, Scottish holidays.
+    assert (rg.started_by, rg.jurisdiction.value) == (referral, "scotland")
+    assert rg.due_on == date(2024, 12, 9)
+    assert "Saint Andrew's Day (observed) (2 December 2024)" in rg.explanation
+    assert "moved to England and Wales only on 4 December 2024" in rg.explanation
+    assert (rg.status, rg.stopped_by) == (ClockStatus.MET, (decision,))
+    # The decision came after the move: England and Wales' recovery period, not
+    # Scotland's 90 days.
+    assert recovery.jurisdiction.value == "england_and_wales"
+    assert (recovery.rule.id, recovery.due_on) == (
+        "nrm-recovery-ew-30",
+        date(2025, 1, 5),
+    )
+    assert "it moved there (Leeds) on 4 December 2024" in recovery.explanation
+    assert (recovery.status, recovery.stopped_by) == (ClockStatus.MET, (conclusive,))
+    assert [(s.jurisdiction.value, s.since, s.step_id) for s in view.jurisdictions] == [
+        ("scotland", None, None),
+        ("england_and_wales", date(2024, 12, 4), move),
+    ]
+
+    # Had the move come after the decision, Scotland's support for up to 90 days
+    # would have applied: correcting the move's date shows it.
+    journeys.correct_step(
+        case_id,
+        move,
+        StepInput(
+            "transition.moved_area",
+            "2024-12-20",
+            "Moved to safe accommodation in Leeds",
+            {"local_authority": "Leeds", "jurisdiction": "england_and_wales"},
+        ),
+        reason="The tenancy began on 20 December",
+        recorded_by=ADVOCATE,
+    )
+    stayed = clock(deadlines(journeys, case_id), ClockKind.RECOVERY_PERIOD)
+    assert (stayed.rule.id, stayed.due_on) == (
+        "nrm-recovery-scotland-90",
+        date(2025, 3, 6),
+    )
+    assert "up to 90 days" in stayed.explanation
+
+
+def test_retracted_steps_start_no_clock_and_a_warm_fold_equals_one_from_scratch(
+    journeys: CaseJourneys,
+) -> None:
+    case_id = open_case(journeys, "FOLD-1", "northern_ireland")
+    warm = DeadlinesFold()
+    mistaken = record(journeys, case_id, "nrm.referred", "2025-01-10", "Referred")
+    for event in journeys.case_events(case_id):
+        warm.fold(event)
+    journeys.retract_step(
+        case_id, mistaken, reason="Entered on the wrong case", recorded_by=ADVOCATE
+    )
+    record(journeys, case_id, "nrm.referred", "2025-03-14", "Referred")
+    record(
+        journeys,
+        case_id,
+        "nrm.reasonable_grounds_decision",
+        "2025-03-20",
+        "Positive reasonable grounds decision",
+        {"outcome": "positive"},
+    )
+    record(
+        journeys,
+        case_id,
+        "compensation.cica_decision",
+        "2025-06",
+        "CICA decision",
+        {"outcome": "award", "amount": "1000.00"},
+    )
+    for event in journeys.case_events(case_id, after_version=warm.version):
+        warm.fold(event)
+
+    fresh = deadlines(journeys, case_id)
+
+    assert warm.freeze(TODAY) == fresh
+    assert mistaken not in {c.started_by for c in fresh.clocks}
+    rg = clock(fresh, ClockKind.REASONABLE_GROUNDS_DECISION)
+    # Monday 17 March 2025 was St Patrick's Day (a bank holiday in Northern Ireland).
+    assert rg.due_on == date(2025, 3, 24)
+    assert clock(fresh, ClockKind.RECOVERY_PERIOD).rule.id == "nrm-recovery-ni-45"
+    # Northern Ireland has its own criminal injuries scheme: no CICA clock, a note.
+    assert all(c.kind is not ClockKind.CICA_REVIEW_REQUEST for c in fresh.clocks)
+    assert any("Northern Ireland" in note for note in fresh.notes)
+
+
+def test_an_extension_that_names_its_own_date_runs_to_that_date(
+    journeys: CaseJourneys,
+) -> None:
+    case_id = open_case(journeys, "CICA-EXTENDED-TO", "scotland")
+    record(
+        journeys,
+        case_id,
+        "compensation.cica_review_decision",
+        "2026-03-02",
+        "Review upheld the refusal",
+        {"outcome": "refused", "amount": None},
+    )
+    record(
+        journeys,
+        case_id,
+        "compensation.tribunal_extension_requested",
+        "2026-06-10",
+        "Asked the Tribunal to extend time, with reasons",
+    )
+    grant = record(
+        journeys,
+        case_id,
+        "compensation.tribunal_extension_granted",
+        "2026-06-24",
+        "The Tribunal extended time to appeal to 31 July 2026",
+        {"until": "2026-07-31"},
+    )
+    extended = clock(
+        deadlines(journeys, case_id, date(2026, 7, 1)), ClockKind.TRIBUNAL_APPEAL
+    )
+    assert (extended.status, extended.due_on, extended.extended_by) == (
+        ClockStatus.EXTENDED,
+        date(2026, 7, 31),
+        (grant,),
+    )

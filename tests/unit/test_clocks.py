@@ -1,0 +1,208 @@
+"""The rules table and the calendars the clocks count on."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from domain.case import Jurisdiction
+from domain.clocks import (
+    DEFAULT_RULES,
+    RULES,
+    ClockKind,
+    OverlappingRules,
+    Period,
+    RuleBook,
+    RuleNotConfigurable,
+    Unit,
+    Variant,
+    add_working_days,
+    bank_holidays,
+    is_working_day,
+    rule_book,
+)
+from domain.clocks.calendar import add_years
+
+EW = Jurisdiction.ENGLAND_AND_WALES
+SCT = Jurisdiction.SCOTLAND
+NI = Jurisdiction.NORTHERN_IRELAND
+
+
+def test_every_rule_is_cited_effective_dated_and_described() -> None:
+    assert len({rule.id for rule in RULES}) == len(RULES)
+    for rule in RULES:
+        assert rule.description and rule.source and rule.jurisdictions
+        assert rule.ended is None or rule.ended > rule.took_effect
+        assert ("(check" in rule.citation) is rule.check
+
+
+def test_the_rules_marked_check_in_domain_md_say_so_in_their_citations() -> None:
+    marked = {rule.id for rule in RULES if rule.check}
+    assert {
+        "cica-2012-para-88",
+        "cica-2012-review",
+        "nrm-recovery-ew-30",
+        "nrm-recovery-ew-45",
+    } <= marked
+    assert not {"cica-2012-para-87", "ftt-sec-2008-r22", "nrm-rg-5-working-days"} & (
+        marked
+    )
+    assert DEFAULT_RULES["nrm-recovery-ew-30"].citation.endswith(
+        "(check; policy has said 45)"
+    )
+
+
+def test_a_clock_is_judged_by_the_rule_in_force_on_the_day_it_started() -> None:
+    recovery = ClockKind.RECOVERY_PERIOD
+    assert (
+        DEFAULT_RULES.in_force(recovery, EW, date(2023, 1, 29))
+        == (DEFAULT_RULES["nrm-recovery-ew-45"])
+    )
+    assert (
+        DEFAULT_RULES.in_force(recovery, EW, date(2023, 1, 30))
+        == (DEFAULT_RULES["nrm-recovery-ew-30"])
+    )
+    application = ClockKind.CICA_APPLICATION
+    assert (
+        DEFAULT_RULES.in_force(application, SCT, date(2012, 11, 26))
+        == (DEFAULT_RULES["cica-2008-para-18"])
+    )
+    assert (
+        DEFAULT_RULES.in_force(application, SCT, date(2012, 11, 27))
+        == (DEFAULT_RULES["cica-2012-para-87"])
+    )
+    assert DEFAULT_RULES.in_force(application, EW, date(2008, 11, 2)) is None
+    assert (
+        DEFAULT_RULES.in_force(application, EW, date(2012, 11, 26), Variant.UNDER_18)
+        is None
+    )
+    # Scotland's 90 days are on record from April 2018 only.
+    assert DEFAULT_RULES.in_force(recovery, SCT, date(2018, 3, 31)) is None
+    assert (
+        DEFAULT_RULES.in_force(recovery, SCT, date(2018, 4, 1))
+        == (DEFAULT_RULES["nrm-recovery-scotland-90"])
+    )
+    assert (
+        DEFAULT_RULES.successor(DEFAULT_RULES["nrm-recovery-ew-45"], EW)
+        == (DEFAULT_RULES["nrm-recovery-ew-30"])
+    )
+
+
+def test_each_nation_has_its_own_recovery_period() -> None:
+    day = date(2025, 6, 1)
+    rules = [
+        DEFAULT_RULES.in_force(ClockKind.RECOVERY_PERIOD, where, day)
+        for where in (EW, SCT, NI)
+    ]
+    assert [(rule.period.amount, rule.minimum) for rule in rules if rule] == [
+        (30, True),  # at least 30 days
+        (90, False),  # up to 90 days
+        (45, True),
+    ]
+
+
+def test_compensation_clocks_serve_great_britain_only() -> None:
+    for kind in (
+        ClockKind.CICA_APPLICATION,
+        ClockKind.CICA_REVIEW_REQUEST,
+        ClockKind.TRIBUNAL_APPEAL,
+    ):
+        assert DEFAULT_RULES.for_clock(kind, NI) == []
+        assert DEFAULT_RULES.for_clock(kind, SCT)
+
+
+def test_check_rules_take_their_period_from_settings_and_say_so() -> None:
+    configured = rule_book({"cica-2012-review": 42, "nrm-recovery-ew-30": 45})
+
+    review = configured["cica-2012-review"]
+    assert review.period == Period(42, Unit.DAYS)
+    assert review.citation.endswith(
+        "(check; set to 42 days by a setting; the default is 56 days)"
+    )
+    assert configured["nrm-recovery-ew-30"].period.amount == 45
+    assert "the default is 30 days" in configured["nrm-recovery-ew-30"].citation
+    # The defaults are DOMAIN.md's, untouched by another book's settings.
+    assert DEFAULT_RULES["cica-2012-review"].period.amount == 56
+    assert rule_book() is DEFAULT_RULES
+    assert rule_book({"cica-2012-para-88": 20}) is not None
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"ftt-sec-2008-r22": 120},  # primary source: law, not a setting
+        {"ftt-sec-2008-r22": 90},
+        {"no-such-rule": 3},
+        {"cica-2012-review": 0},
+        {"cica-2012-review": True},
+    ],
+)
+def test_a_setting_for_anything_but_a_check_rule_is_refused(
+    settings: dict[str, int],
+) -> None:
+    with pytest.raises(RuleNotConfigurable):
+        rule_book(settings)
+
+
+def test_two_rules_in_force_for_one_clock_place_and_day_are_refused() -> None:
+    rule = DEFAULT_RULES["cica-2012-review"]
+    with pytest.raises(OverlappingRules):
+        RuleBook([rule, rule])
+    with pytest.raises(OverlappingRules):
+        RuleBook([rule, replace(rule, id="copy", took_effect=date(2020, 1, 1))])
+
+
+def test_periods_describe_themselves() -> None:
+    assert Period(5, Unit.WORKING_DAYS).describe() == "5 working days"
+    assert Period(1, Unit.DAYS).describe() == "1 day"
+    assert Period(2, Unit.YEARS).describe() == "2 years"
+    assert Period(20, Unit.YEARS_OF_AGE).describe() == "until the 20th birthday"
+    assert Period(21, Unit.YEARS_OF_AGE).describe() == "until the 21st birthday"
+    with pytest.raises(ValueError):
+        Period(20, Unit.YEARS_OF_AGE).after(date(2020, 1, 1), EW)
+
+
+@pytest.mark.parametrize(
+    ("day", "name", "kept_in"),
+    [
+        (date(2024, 1, 2), "New Year Holiday", {SCT}),
+        (date(2024, 12, 2), "Saint Andrew's Day (observed)", {SCT}),
+        (date(2025, 12, 1), "Saint Andrew's Day (observed)", {SCT}),
+        (date(2025, 3, 17), "Saint Patrick's Day", {NI}),
+        (date(2025, 7, 14), "Battle of the Boyne (observed)", {NI}),
+        (date(2025, 4, 21), "Easter Monday", {EW, NI}),
+        (date(2025, 8, 4), "Summer Bank Holiday", {SCT}),
+        (date(2025, 8, 25), "Late Summer Bank Holiday", {EW, NI}),
+        (date(2025, 12, 25), "Christmas Day", {EW, SCT, NI}),
+    ],
+)
+def test_bank_holidays_differ_by_nation(
+    day: date, name: str, kept_in: set[Jurisdiction]
+) -> None:
+    for where in (EW, SCT, NI):
+        holidays = bank_holidays(where, day.year)
+        assert (day in holidays) is (where in kept_in), (where, day)
+        if where in kept_in:
+            assert holidays[day] == name
+        assert is_working_day(day, where) is (where not in kept_in)
+
+
+def test_working_days_skip_weekends_and_the_nations_bank_holidays() -> None:
+    # Friday 23 August 2024, before England's late summer bank holiday.
+    assert add_working_days(date(2024, 8, 23), 5, EW) == date(2024, 9, 2)
+    assert add_working_days(date(2024, 8, 23), 5, SCT) == date(2024, 8, 30)
+    # Christmas Eve 2024: Christmas and Boxing Day are skipped everywhere.
+    assert add_working_days(date(2024, 12, 24), 1, EW) == date(2024, 12, 27)
+    # New Year: Scotland keeps 2 January too.
+    assert add_working_days(date(2024, 12, 31), 1, EW) == date(2025, 1, 2)
+    assert add_working_days(date(2024, 12, 31), 1, SCT) == date(2025, 1, 3)
+    # A referral on a Saturday counts from Monday.
+    assert add_working_days(date(2025, 6, 7), 1, NI) == date(2025, 6, 9)
+
+
+def test_a_29_february_anniversary_falls_on_28_february() -> None:
+    assert add_years(date(2020, 2, 29), 2) == date(2022, 2, 28)
+    assert add_years(date(2020, 2, 29), 4) == date(2024, 2, 29)
+    assert add_years(date(2019, 6, 14), 2) == date(2021, 6, 14)
