@@ -25,7 +25,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from api.auth import AuthenticationFailed, TokenVerifier, check_token_settings
-from api.bootstrap import Views, build_views
+from api.bootstrap import Views, build_rule_book, build_views
 from api.graphql import WaymarkContext, build_schema
 from api.settings import Settings
 from domain.application import CaseJourneys
@@ -58,6 +58,7 @@ class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
         self.journeys = journeys
         self.chronologies = chronologies
         self.tokens = TokenVerifier(settings)
+        self.rules = build_rule_book(settings)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -68,7 +69,9 @@ class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
             )
         limiter = request.app.state.store_limiter
         if _asks_for_graphiql(request):
-            return WaymarkContext(self.journeys, self.chronologies, None, limiter)
+            return WaymarkContext(
+                self.journeys, self.chronologies, None, limiter, rules=self.rules
+            )
         try:
             principal = self.tokens.authenticate(request.headers.get("authorization"))
         except AuthenticationFailed as error:
@@ -80,6 +83,7 @@ class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
             principal,
             limiter,
             caseload=views.caseload,
+            rules=self.rules,
         )
 
     def encode_json(self, data: object) -> bytes:

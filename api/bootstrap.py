@@ -9,6 +9,7 @@ from datetime import date
 
 from api.settings import Settings
 from domain.application import CaseJourneys
+from domain.clocks import RuleBook, rule_book
 from projections.caseload import (
     DRIFT_DAYS,
     MAX_DRIFT_DAYS,
@@ -35,6 +36,15 @@ def build_journeys(
     settings: Settings, *, today: Callable[[], date] | None = None
 ) -> CaseJourneys:
     return CaseJourneys(env=dict(settings.persistence), today=today)
+
+
+def build_rule_book(settings: Settings) -> RuleBook:
+    """The legal clocks' rules, with the *(check)* periods the settings set.
+
+    Built once per application (``api.app.create_app``) and handed to every
+    request; ``Settings.from_environ`` has already refused unusable overrides.
+    """
+    return rule_book(settings.clock_periods)
 
 
 @dataclass(frozen=True)
@@ -123,7 +133,7 @@ def build_views(
     in_process = kind == "memory" or (
         options.in_process if options.in_process is not None else kind == "sqlite"
     )
-    view = caseload_view(settings.persistence)
+    view = caseload_view(settings.persistence, build_rule_book(settings))
     worker = ProjectionWorker(
         journeys,
         CaseloadProjection(view),

@@ -128,6 +128,16 @@ class _DemoCase:
             )
         )
 
+    def born(self, born: str) -> None:
+        self.tally.count(
+            self.journeys.record_date_of_birth(
+                self.case_id,
+                born,
+                recorded_by=self.recorded_by,
+                idempotency_key=self._key("born", "date-of-birth"),
+            )
+        )
+
     def evidence(
         self, label: str, title: str, document_kind: str, bundle_ref: str
     ) -> None:
@@ -458,6 +468,7 @@ def _jin(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
     )
     case.consent("record_keeping", "Consent given at the first meeting")
     case.consent("evaluation", "Agreed to pseudonymous inclusion in the evaluation")
+    case.born("2000-03")
     case.evidence(
         "asylum-letter", "Home Office asylum decision letter", "letter", "C/210"
     )
@@ -681,6 +692,82 @@ _SURVIVORS = (
     _Survivor(5, "2017-02~", "2017-04", ("2024",), True, ()),
 )
 
+#: For some survivors, the steps a CICA claim and its clocks rest on: the harm
+#: (with the offences), the injury, a diagnosis and a loss. By survivor number:
+#: (label, kind, occurred, summary, details).
+_HARM: dict[int, tuple[tuple[str, str, str, str, Mapping[str, Any]], ...]] = {
+    3: (
+        (
+            "incident",
+            "harm.incident",
+            "2016-01/2016-06",
+            "Made to work without pay at the premises named in the indictment, "
+            "and assaulted there.",
+            {"offences": ["forced labour", "assault occasioning actual bodily harm"]},
+        ),
+        (
+            "injury",
+            "harm.injury",
+            "2016-01/2016-06",
+            "Bruising and a fractured wrist from the assaults; psychological harm "
+            "described in the diagnosis below.",
+            {"nature": "physical_and_mental"},
+        ),
+        (
+            "diagnosis",
+            "health.diagnosis",
+            "2021-11-08",
+            "Diagnosed with post-traumatic stress disorder by a clinical psychologist.",
+            {
+                "condition": "post-traumatic stress disorder",
+                "diagnosed_by": "clinical_psychologist",
+            },
+        ),
+        (
+            "loss",
+            "compensation.loss",
+            "2016-01/2016-06",
+            "Unpaid earnings for the period of work at the premises.",
+            {"kind": "earnings", "amount": "6400.00"},
+        ),
+    ),
+    4: (
+        (
+            "incident",
+            "harm.incident",
+            "2016~",
+            "Held at the premises named in the indictment and made to work there "
+            "under threats.",
+            {"offences": ["forced labour", "false imprisonment"]},
+        ),
+        (
+            "injury",
+            "harm.injury",
+            "2016~",
+            "Psychological harm from the period at the premises.",
+            {"nature": "mental"},
+        ),
+        (
+            "diagnosis",
+            "health.diagnosis",
+            "2020-09-14",
+            "Diagnosed with severe depression by a clinical psychologist.",
+            {
+                "condition": "severe depressive episode",
+                "diagnosed_by": "clinical_psychologist",
+            },
+        ),
+        (
+            "loss",
+            "compensation.loss",
+            "2016~",
+            "Unpaid earnings for the period of work at the premises; the amount "
+            "is not yet known.",
+            {"kind": "earnings", "amount": None},
+        ),
+    ),
+}
+
 _CICA_KINDS = {
     "application": "compensation.cica_application_submitted",
     "decision": "compensation.cica_decision",
@@ -714,6 +801,9 @@ def _prosecution(journeys: CaseJourneys, tally: _Tally) -> list[_DemoCase]:
             "first statement.",
             {"crime_reference": "OP-FORT-DEMO"},
         )
+        harm = _HARM.get(survivor.number, ())
+        for order, (label, kind, occurred, summary, details) in enumerate(harm, 1):
+            case.step(f"harm-{label}", kind, occurred, summary, details, order=order)
         case.step(
             "abe",
             "criminal_justice.abe_interview",

@@ -6,15 +6,21 @@ Read once, by the composition root; nothing reads the environment at import time
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
+from domain.clocks import DEFAULT_RULES, RuleBook
 from storage.settings import persistence_env
 
 DEFAULT_DATABASE_FILE = "waymark.db"
 DEFAULT_SECRET_FILE = ".waymark-secret"
+#: A *(check)* rule's period is set by ``WAYMARK_CLOCK_<RULE_ID>``: the rule's id
+#: upper-cased, non-alphanumerics as underscores (``WAYMARK_CLOCK_CICA_2012_REVIEW``).
+CLOCK_SETTING_PREFIX = "WAYMARK_CLOCK_"
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,11 @@ class Settings:
     token_audience: str
     #: PEM public key of an organisation's identity provider (RS256), optional.
     token_public_key: str | None
+    #: Periods of *(check)* clock rules set by ``WAYMARK_CLOCK_<RULE_ID>``: rule id
+    #: to the period's amount in the rule's own unit. Empty: DOMAIN.md's periods.
+    clock_periods: Mapping[str, int] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     @classmethod
     def from_environ(
@@ -44,7 +55,55 @@ class Settings:
             token_issuer=environ.get("WAYMARK_TOKEN_ISSUER", "waymark"),
             token_audience=environ.get("WAYMARK_TOKEN_AUDIENCE", "waymark"),
             token_public_key=environ.get("WAYMARK_TOKEN_PUBLIC_KEY") or None,
+            clock_periods=clock_periods(environ),
         )
+
+
+def clock_setting(rule_id: str) -> str:
+    """The environment variable that sets a rule's period."""
+    return CLOCK_SETTING_PREFIX + re.sub(r"[^A-Z0-9]", "_", rule_id.upper())
+
+
+def clock_periods(
+    environ: Mapping[str, str], rules: RuleBook = DEFAULT_RULES
+) -> Mapping[str, int]:
+    """The *(check)* rules' periods set in ``environ``, by rule id.
+
+    A variable naming no rule, a rule that is law rather than *(check)*, or a
+    period that is not a whole number of at least 1 is refused, naming the
+    variable: a mistyped override must not silently leave the default in place.
+    """
+    by_setting = {clock_setting(rule.id): rule for rule in rules.rules}
+    periods: dict[str, int] = {}
+    for name in sorted(environ):
+        if not name.startswith(CLOCK_SETTING_PREFIX):
+            continue
+        text = environ[name].strip()
+        if not text:
+            continue  # blank, like every other setting: the default
+        rule = by_setting.get(name)
+        if rule is None:
+            configurable = ", ".join(
+                clock_setting(rule.id) for rule in rules.rules if rule.check
+            )
+            msg = f"{name} names no clock rule; the settable ones are {configurable}."
+            raise ValueError(msg)
+        if not rule.check:
+            msg = (
+                f"{name}: the rule {rule.id} comes from {rule.source}; its period "
+                "is law, not a setting (only rules marked check are settable)."
+            )
+            raise ValueError(msg)
+        unit = rule.period.unit.value.replace("_", " ")
+        if not (text.isascii() and text.isdigit()) or int(text) < 1:
+            msg = (
+                f"{name} must be a whole number of {unit} of at least 1 for the "
+                f"rule {rule.id}, not {text!r}."
+            )
+            raise ValueError(msg)
+        periods[rule.id] = int(text)
+    rules.configured(periods)  # any remaining refusal, at startup
+    return MappingProxyType(periods)
 
 
 def _local_secret(path: Path) -> str:

@@ -4,8 +4,12 @@ Synthetic data, generated afresh in a new schema: the benchmark organisation hol
 2,000 open cases (x ``--scale``) shared by 20 advocates, and a second organisation
 as many again, so every query must pick its cases out. Each case is opened and
 assigned, has six contacts dated up to 150 days back (so about three cases in ten
-have drifted past 28 days), three other steps, and now and then a move of area, a
-hand-over, a corrected contact and a retracted one: about 12 events a case. The
+have drifted past 28 days), three other steps (one an NRM referral, whose
+reasonable grounds target is long overdue unless a decision follows), and now and
+then a CICA decision up to 70 days back (one case in three: its review clock is
+open), a positive reasonable grounds decision (one in five: its recovery period
+runs), a move of area, a hand-over, a corrected contact and a retracted one:
+about 13 events a case. The
 cases are recorded through ``CaseJourneys.save`` (the library's write path) in
 batches of 50 cases.
 
@@ -27,7 +31,12 @@ Queries, as medians over ``--runs`` runs taken in turn:
 (g) one advocate's caseload;
 (h) the ``caseload`` GraphQL query, every field of every case (the API in this
     process through ``httpx.ASGITransport``: the whole stack but the network);
-(i) the ``caseload`` GraphQL query asking for ``drifting`` only.
+(i) the ``caseload`` GraphQL query asking for ``drifting`` only;
+(j) the organisation's deadlines upcoming within 14 days
+    (``CaseloadReader.upcoming``);
+(k) the organisation's overdue deadlines (``CaseloadReader.overdue``);
+(l) the ``caseload`` GraphQL query asking for ``upcoming`` (14 days) only;
+(m) the ``caseload`` GraphQL query asking for ``overdue`` only.
 
 Target: catch-up of at least 5,000 events/s into the PostgreSQL views.
 
@@ -94,6 +103,10 @@ MEASURES = {
     "g": "one advocate's caseload (view)",
     "h": "GraphQL caseload, every field",
     "i": "GraphQL drifting only",
+    "j": "organisation upcoming, 14 days (view)",
+    "k": "organisation overdue (view)",
+    "l": "GraphQL upcoming only, 14 days",
+    "m": "GraphQL overdue only",
 }
 
 CASELOAD_QUERY = """
@@ -124,6 +137,37 @@ query Drift($organisationId: String) {
   }
 }
 """
+
+CLOCK_FIELDS = """
+        case { caseId reference advocateId nextDeadlineOn openWarnings }
+        clock label startedBy dueOn daysLeft overdue extended period ruleId citation
+"""
+
+UPCOMING_QUERY = (
+    """
+query Upcoming($organisationId: String) {
+  caseload(organisationId: $organisationId, upcomingDays: 14) {
+    __typename
+    ... on Caseload { upcoming {"""
+    + CLOCK_FIELDS
+    + """} }
+  }
+}
+"""
+)
+
+OVERDUE_QUERY = (
+    """
+query Overdue($organisationId: String) {
+  caseload(organisationId: $organisationId) {
+    __typename
+    ... on Caseload { overdue {"""
+    + CLOCK_FIELDS
+    + """} }
+  }
+}
+"""
+)
 
 
 def reading(kind: str, occurred: str | None, details: dict[str, Any]) -> StepReading:
@@ -160,6 +204,18 @@ def build_case(
     for kind, details in OTHER_STEPS:
         day = TODAY - timedelta(days=rng.randint(100, 900))
         case.record_step(reading(kind, day.strftime("%Y-%m"), details), by)
+    if number % 3 == 0:
+        day = TODAY - timedelta(days=rng.randint(1, 70))
+        details = {"outcome": "refused", "amount": None}
+        case.record_step(
+            reading("compensation.cica_decision", day.isoformat(), details), by
+        )
+    if number % 5 == 0:
+        day = TODAY - timedelta(days=rng.randint(1, 60))
+        details = {"outcome": "positive"}
+        case.record_step(
+            reading("nrm.reasonable_grounds_decision", day.isoformat(), details), by
+        )
     if number % 4 == 0:
         moved = (TODAY - timedelta(days=rng.randint(10, 300))).isoformat()
         to = AUTHORITIES[(number + 3) % len(AUTHORITIES)]
@@ -295,8 +351,15 @@ def measure_queries(
                     "e": lambda: reader.caseload(organisation_id=harness.ORGANISATION),
                     "f": lambda: reader.drift(organisation_id=harness.ORGANISATION),
                     "g": lambda: reader.caseload(advocate_id=advocate),
+                    "j": lambda: reader.upcoming(organisation_id=harness.ORGANISATION),
+                    "k": lambda: reader.overdue(organisation_id=harness.ORGANISATION),
                 }
-                graphql = {"h": CASELOAD_QUERY, "i": DRIFT_QUERY}
+                graphql = {
+                    "h": CASELOAD_QUERY,
+                    "i": DRIFT_QUERY,
+                    "l": UPCOMING_QUERY,
+                    "m": OVERDUE_QUERY,
+                }
                 timings: dict[str, list[float]] = {
                     key: [] for key in [*operations, *graphql]
                 }
@@ -313,13 +376,24 @@ def measure_queries(
                         started = time.perf_counter()
                         await post(query)
                         timings[key].append(time.perf_counter() - started)
+                timings = {key: timings[key] for key in sorted(timings)}
                 checks = {
                     "open_cases": len(
                         reader.caseload(organisation_id=harness.ORGANISATION)
                     ),
                     "drifting": len(reader.drift(organisation_id=harness.ORGANISATION)),
                     "advocate_cases": len(reader.caseload(advocate_id=advocate)),
+                    "upcoming": len(
+                        reader.upcoming(organisation_id=harness.ORGANISATION)
+                    ),
+                    "overdue": len(
+                        reader.overdue(organisation_id=harness.ORGANISATION)
+                    ),
                 }
+                upcoming = (await post(UPCOMING_QUERY)).json()["data"]["caseload"]
+                checks["graphql_upcoming"] = len(upcoming["upcoming"])
+                overdue = (await post(OVERDUE_QUERY)).json()["data"]["caseload"]
+                checks["graphql_overdue"] = len(overdue["overdue"])
                 body = (await post(CASELOAD_QUERY)).json()["data"]["caseload"]
                 checks["graphql_cases"] = len(body["cases"])
                 drift = (await post(DRIFT_QUERY)).json()["data"]["caseload"]
@@ -377,6 +451,11 @@ def table(result: dict[str, Any]) -> str:
         f"{k['graphql_drifting']} drifting, "
         f"{k['graphql_caseload_bytes'] / 1024:.0f} KiB"
     )
+    lines.append(
+        f"    deadlines: {k['upcoming']} upcoming within 14 days, {k['overdue']} "
+        f"overdue; GraphQL returned {k['graphql_upcoming']} and "
+        f"{k['graphql_overdue']}"
+    )
     return "\n".join(lines)
 
 
@@ -411,6 +490,11 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             journeys.close()
     if checks["open_cases"] != cases or checks["graphql_cases"] != cases:
         raise harness.BenchError(f"expected {cases} open cases, read {checks}")
+    if (checks["upcoming"], checks["overdue"]) != (
+        checks["graphql_upcoming"],
+        checks["graphql_overdue"],
+    ) or not (checks["upcoming"] and checks["overdue"]):
+        raise harness.BenchError(f"deadlines read differently: {checks}")
     baseline = harness.median(rates["b"])
     catch_up = {}
     for key, samples in rates.items():

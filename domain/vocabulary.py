@@ -8,7 +8,7 @@ New kinds need a payload model here, never free-form JSON.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Set
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -402,3 +402,23 @@ def upgrade_details(
         details = kind.upgrades[version](details)
         version += 1
     return details
+
+
+def plausibility_warnings(code: str, on_record: Set[str]) -> tuple[str, ...]:
+    """A step's warnings, never refusals (advocates often join a journey midway):
+    a step of a kind that expects another (a reasonable grounds decision expects a
+    referral) warns while no step of those kinds is on record. ``on_record``: the
+    kinds of the case's steps, retracted ones left out."""
+    kind = STEP_KINDS.get(code)
+    if kind is None or not kind.expects or not on_record.isdisjoint(kind.expects):
+        return ()
+    missing = " or ".join(f"“{STEP_KINDS[other].label}”" for other in kind.expects)
+    return (f"{kind.label} recorded, but no {missing} step is on record",)
+
+
+def open_warnings(kinds: Collection[str]) -> int:
+    """How many plausibility warnings stand on a case whose steps on record (each
+    one's kind; retracted steps left out) are ``kinds``: a chronology shows them
+    on its rows, a caseload counts them."""
+    on_record = frozenset(kinds)
+    return sum(len(plausibility_warnings(code, on_record)) for code in kinds)

@@ -1,5 +1,7 @@
 """The caseload: an advocate's or an organisation's open cases, with last contact,
-and drift (open cases with no contact for N days), from the materialised view."""
+drift (open cases with no contact for N days), the next deadline and open
+warnings, and the legal clocks upcoming within N days or overdue, from the
+materialised view."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import strawberry
 
 from api.auth import Principal, Role
 from api.graphql.context import Information
+from api.graphql.deadlines import ClockKind
 from api.graphql.enums import Jurisdiction
 from api.graphql.results import (
     Failure,
@@ -21,7 +24,13 @@ from api.graphql.results import (
     ValidationFailed,
     failure_for,
 )
-from projections.caseload import MAX_DRIFT_DAYS, CaseloadReader
+from projections.caseload import (
+    MAX_DRIFT_DAYS,
+    MAX_UPCOMING_DAYS,
+    UPCOMING_DAYS,
+    CaseloadReader,
+)
+from projections.caseload import CaseDeadline as DeadlineView
 from projections.caseload import CaseloadEntry as EntryView
 from projections.caseload import NotYetProjected as ViewIsBehind
 
@@ -83,16 +92,20 @@ class CaseloadEntry:
         description="When it was last transferred."
     )
     next_deadline_on: date | None = strawberry.field(
-        description="The due day of the case's next running legal clock. Null "
-        "until the legal clocks are computed for caseloads."
+        description="The earliest due day of the case's open deadlines: legal "
+        "clocks nothing on record has stopped (running, extended, or missed and "
+        "still open; before `asOf` it is overdue). Periods of protection (the "
+        "recovery period) are listed under `upcoming`, never here. Null when no "
+        "deadline is open."
     )
     next_deadline_clock: str | None = strawberry.field(
-        description="Which clock `nextDeadlineOn` belongs to. Null until the "
-        "legal clocks are computed for caseloads."
+        description="Which clock `nextDeadlineOn` belongs to (a `ClockKind` "
+        "value, such as `cica_review_request`)."
     )
     open_warnings: int | None = strawberry.field(
-        description="How many warnings stand open on the case. Null until the "
-        "legal clocks are computed for caseloads."
+        description="How many plausibility warnings stand on the case's steps "
+        "(the chronology's: a step recorded without the step it expects, such as "
+        "a decision with no referral). Null only for a view not yet rebuilt."
     )
 
     @classmethod
@@ -122,8 +135,67 @@ class CaseloadEntry:
 
 
 @strawberry.type(
+    description="An open legal clock of a case on the caseload: nothing on record "
+    "has stopped it. Judged from the log alone; whether it is overdue is decided "
+    "as at the caseload's `asOf`."
+)
+class CaseDeadline:
+    case: CaseloadEntry = strawberry.field(description="The case.")
+    clock: ClockKind = strawberry.field(description="Which clock.")
+    label: str = strawberry.field(description="The clock's name, in words.")
+    started_by: UUID = strawberry.field(description="The step that started it.")
+    started_on: date = strawberry.field(description="The day it runs from.")
+    due_on: date = strawberry.field(
+        description="The day it falls due (as extended, for an extended clock); "
+        "for a period of protection, the day it ends."
+    )
+    days_left: int = strawberry.field(
+        description="Days from `asOf` to `dueOn`: 0 when due that day, negative "
+        "when overdue."
+    )
+    overdue: bool = strawberry.field(
+        description="A deadline whose due day is before `asOf`, with nothing on "
+        "record that meets it."
+    )
+    extended: bool = strawberry.field(
+        description="Extended (a tribunal extension of time granted)."
+    )
+    period: bool = strawberry.field(
+        description="A period of protection (the NRM recovery period) rather than "
+        "a deadline: it ends by itself and is never overdue."
+    )
+    rule_id: str = strawberry.field(description="The rule it follows.")
+    citation: str = strawberry.field(
+        description="The rule's source; rules found only in secondary sources say "
+        "*(check)*."
+    )
+
+    @classmethod
+    def of(
+        cls, found: DeadlineView, reader: CaseloadReader, as_of: date, within: int
+    ) -> CaseDeadline:
+        clock = found.clock
+        left = (clock.due_on - as_of).days
+        kind = ClockKind(clock.clock)
+        return cls(
+            case=CaseloadEntry.of(found.entry, reader, within),
+            clock=kind,
+            label=kind.label,
+            started_by=clock.started_by,
+            started_on=clock.started_on,
+            due_on=clock.due_on,
+            days_left=left,
+            overdue=clock.deadline and left < 0,
+            extended=clock.extended,
+            period=not clock.deadline,
+            rule_id=clock.rule_id,
+            citation=clock.citation,
+        )
+
+
+@strawberry.type(
     description="A caseload: the open cases of an advocate or an organisation, "
-    "the longest without contact first."
+    "the longest without contact first, with drift and the legal clocks."
 )
 class Caseload:
     organisation_id: str | None = strawberry.field(
@@ -132,10 +204,17 @@ class Caseload:
     advocate_id: str | None = strawberry.field(
         description="The advocate whose cases these are (null: any)."
     )
-    as_of: date = strawberry.field(description="The day days are counted to.")
+    as_of: date = strawberry.field(
+        description="The day days are counted to, and deadlines judged as at "
+        "(upcoming or overdue)."
+    )
     within: int = strawberry.field(
         description="The drift window: a case quiet for at least this many days "
         "is drifting."
+    )
+    upcoming_days: int = strawberry.field(
+        description="The upcoming window: a clock due within this many days of "
+        "`asOf` is upcoming."
     )
     position: int = strawberry.field(
         description="The log position the caseload reflects: every change up to "
@@ -173,6 +252,39 @@ class Caseload:
             )
         )
         return [CaseloadEntry.of(e, self.reader, self.within) for e in entries]
+
+    @strawberry.field(
+        description="The open legal clocks of the open cases due from `asOf` to "
+        "`upcomingDays` days after it (both inclusive), the earliest first; a "
+        "case with several such clocks appears once for each. The end of a "
+        "recovery period counts."
+    )
+    async def upcoming(self, info: Information) -> list[CaseDeadline]:
+        found = await info.context.in_thread(
+            partial(
+                self.reader.upcoming,
+                days=self.upcoming_days,
+                as_of=self.as_of,
+                organisation_id=self.organisation_id,
+                advocate_id=self.advocate_id,
+            )
+        )
+        return [CaseDeadline.of(f, self.reader, self.as_of, self.within) for f in found]
+
+    @strawberry.field(
+        description="The open deadlines of the open cases due before `asOf` with "
+        "nothing on record that meets them, the longest overdue first."
+    )
+    async def overdue(self, info: Information) -> list[CaseDeadline]:
+        found = await info.context.in_thread(
+            partial(
+                self.reader.overdue,
+                as_of=self.as_of,
+                organisation_id=self.organisation_id,
+                advocate_id=self.advocate_id,
+            )
+        )
+        return [CaseDeadline.of(f, self.reader, self.as_of, self.within) for f in found]
 
 
 @strawberry.type(
@@ -218,12 +330,15 @@ def _read_caseload(
     organisation_id: str | None,
     advocate_id: str | None,
     within: int | None,
+    upcoming_days: int,
     include_closed: bool,
     at_least_position: int | None,
 ) -> Caseload:
     organisation_id, advocate_id = _scope(principal, organisation_id, advocate_id)
     if within is not None and not 1 <= within <= MAX_DRIFT_DAYS:
         raise InvalidArgument("within", f"between 1 and {MAX_DRIFT_DAYS} days")
+    if not 0 <= upcoming_days <= MAX_UPCOMING_DAYS:
+        raise InvalidArgument("upcomingDays", f"between 0 and {MAX_UPCOMING_DAYS} days")
     if at_least_position is not None and at_least_position < 0:
         raise InvalidArgument("atLeastPosition", "a log position is 0 or more")
     position = reader.position(at_least=at_least_position)
@@ -232,6 +347,7 @@ def _read_caseload(
         advocate_id=advocate_id,
         as_of=reader.today(),
         within=reader.window(within),
+        upcoming_days=upcoming_days,
         position=position,
         include_closed=include_closed,
         reader=reader,
@@ -259,6 +375,14 @@ async def resolve_caseload(
             "setting, 28 unless set)."
         ),
     ] = None,
+    upcoming_days: Annotated[
+        int,
+        strawberry.argument(
+            description="The upcoming window in days, 0 to "
+            f"{MAX_UPCOMING_DAYS}: `upcoming` lists the open clocks due within it "
+            f"(default {UPCOMING_DAYS}; 0: due today only)."
+        ),
+    ] = UPCOMING_DAYS,
     include_closed: Annotated[
         bool,
         strawberry.argument(description="Also list closed cases under `cases`."),
@@ -283,6 +407,7 @@ async def resolve_caseload(
             organisation_id,
             advocate_id,
             within,
+            upcoming_days,
             include_closed,
             at_least_position,
         )

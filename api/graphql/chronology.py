@@ -27,6 +27,7 @@ from api.graphql.results import (
     failure_for,
 )
 from domain.application import CaseJourneys
+from domain.clocks import DEFAULT_RULES, RuleBook
 from domain.dates import UNDATED, UncertainDate
 from domain.errors import CommandRefused
 from projections.chronology import Chronology as ChronologyView
@@ -345,6 +346,7 @@ def _read_chronology(
     as_at: datetime | None,
     changed_since: datetime | None,
     with_clocks: bool = False,
+    rules: RuleBook = DEFAULT_RULES,
 ) -> Chronology:
     summary = readable_case(journeys, principal, case_id)
     if as_at is not None and summary.opened_at > as_at:
@@ -353,7 +355,7 @@ def _read_chronology(
     view = chronologies.chronology(
         case_id, purpose=purpose, as_at=as_at, changed_since=changed_since
     )
-    clocks = row_clocks(journeys, case_id, as_at) if with_clocks else None
+    clocks = row_clocks(journeys, case_id, as_at, rules) if with_clocks else None
     return Chronology.of(view, position, clocks)
 
 
@@ -391,6 +393,7 @@ async def resolve_chronology(
             _aware(as_at, "asAt"),
             _aware(changed_since, "changedSince"),
             asks_for(info, "clocks"),
+            context.rules,
         )
     except (CommandRefused, NotPermittedError, NotFoundError, InvalidArgument) as error:
         return failure_for(error)  # type: ignore[return-value]

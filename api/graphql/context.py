@@ -13,6 +13,7 @@ from strawberry.types import Info
 
 from api.auth import Principal
 from domain.application import CaseJourneys
+from domain.clocks import DEFAULT_RULES, RuleBook
 from projections.caseload import CaseloadReader
 from projections.chronology import ChronologyReader
 
@@ -30,6 +31,7 @@ class WaymarkContext(BaseContext):
         principal: Principal | None,
         limiter: anyio.CapacityLimiter | None = None,
         caseload: CaseloadReader | None = None,
+        rules: RuleBook = DEFAULT_RULES,
     ) -> None:
         super().__init__()
         self.journeys = journeys
@@ -38,6 +40,8 @@ class WaymarkContext(BaseContext):
         self.limiter = limiter
         #: The caseload view's reader (None only where no views were built).
         self.caseload = caseload
+        #: The legal clocks' rules, with any configured *(check)* periods.
+        self.rules = rules
 
     @property
     def principal(self) -> Principal:

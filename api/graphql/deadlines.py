@@ -26,8 +26,8 @@ from api.graphql.results import (
     failure_for,
 )
 from domain.application import UK, CaseJourneys
+from domain.clocks import DEFAULT_RULES, ClockKind, ClockStatus, RuleBook
 from domain.clocks import Clock as ClockView
-from domain.clocks import ClockKind, ClockStatus
 from domain.clocks import JurisdictionSpell as SpellView
 from domain.clocks import Rule as RuleView
 from domain.errors import CommandRefused
@@ -267,13 +267,16 @@ DeadlinesResult = Annotated[
 
 
 def row_clocks(
-    journeys: CaseJourneys, case_id: UUID, as_at: datetime | None
+    journeys: CaseJourneys,
+    case_id: UUID,
+    as_at: datetime | None,
+    rules: RuleBook = DEFAULT_RULES,
 ) -> dict[UUID, list[RowClock]]:
     """Each step's clocks, as the record stood at ``as_at`` (or now), judged as at
-    that moment's day in the UK (or today)."""
+    that moment's day in the UK (or today) by ``rules``."""
     events = journeys.case_events(case_id, until=as_at)
     day = as_at.astimezone(UK).date() if as_at is not None else journeys.today()
-    view = deadlines_of(events, day)
+    view = deadlines_of(events, day, rules=rules)
     return {
         step_id: [RowClock.of(clock) for clock in clocks]
         for step_id, clocks in view.by_step().items()
@@ -301,13 +304,14 @@ def _read_deadlines(
     principal: Principal,
     case_id: UUID,
     as_of: date | None,
+    rules: RuleBook = DEFAULT_RULES,
 ) -> Deadlines:
     today = journeys.today()
     if as_of is not None and abs(as_of - today) > AS_OF_RANGE:
         raise InvalidArgument("asOf", "give a day within 100 years of today")
     readable_case(journeys, principal, case_id)
     position = journeys.log_position()
-    view = deadlines_of(journeys.case_events(case_id), as_of or today)
+    view = deadlines_of(journeys.case_events(case_id), as_of or today, rules=rules)
     return Deadlines.of(view, position)
 
 
@@ -325,7 +329,12 @@ async def resolve_deadlines(
     context = info.context
     try:
         return await context.in_thread(
-            _read_deadlines, context.journeys, context.principal, case_id, as_of
+            _read_deadlines,
+            context.journeys,
+            context.principal,
+            case_id,
+            as_of,
+            context.rules,
         )
     except (CommandRefused, NotPermittedError, NotFoundError, InvalidArgument) as error:
         return failure_for(error)  # type: ignore[return-value]

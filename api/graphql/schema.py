@@ -66,8 +66,9 @@ class Query:
     caseload = strawberry.field(
         resolver=resolve_caseload,
         description="An advocate's or an organisation's open cases with last "
-        "contact, and drift (no contact for `within` days), from the caseload "
-        "view; `atLeastPosition` reads your own writes.",
+        "contact, next deadline and open warnings; drift (no contact for `within` "
+        "days); legal clocks `upcoming` (due within `upcomingDays`) and `overdue`, "
+        "from the caseload view; `atLeastPosition` reads your own writes.",
     )
     chronology = strawberry.field(
         resolver=resolve_chronology,

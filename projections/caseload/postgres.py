@@ -1,7 +1,8 @@
 """The caseload view in PostgreSQL: rows and tracking in one transaction.
 
 Its tables sit beside the events, in the same schema: ``caseload_cases``,
-``caseload_contacts``, ``caseload_moves`` and ``caseload_tracking``.
+``caseload_contacts``, ``caseload_moves``, ``caseload_steps``,
+``caseload_births``, ``caseload_clocks`` and ``caseload_tracking``.
 """
 
 from __future__ import annotations
@@ -15,14 +16,18 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg import Cursor
-from psycopg.rows import DictRow, args_row
+from psycopg.rows import DictRow, args_row, tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
+from domain.clocks import DEFAULT_RULES, RuleBook
+from projections.caseload.clocks import StoredStep, summarise
 from projections.caseload.view import (
     AdvocateChanged,
     AreaForgotten,
     AreaNoted,
+    BornNoted,
     CaseAdded,
+    CaseDeadline,
     CaseloadEntry,
     CaseloadView,
     Change,
@@ -31,7 +36,11 @@ from projections.caseload.view import (
     ContactNoted,
     MarkedClosed,
     MarkedReopened,
+    OpenClock,
     OrganisationChanged,
+    StepForgotten,
+    StepNoted,
+    clocked,
     in_rounds,
     touched,
 )
@@ -93,6 +102,62 @@ CREATE_TABLES = [
     """,
     "CREATE INDEX IF NOT EXISTS caseload_moves_by_case "
     "ON {schema}.caseload_moves (case_id, moved_on, stated_order, version)",
+    """
+    CREATE TABLE IF NOT EXISTS {schema}.caseload_steps (
+        step_id uuid PRIMARY KEY,
+        case_id uuid NOT NULL,
+        kind text NOT NULL,
+        sequence integer NOT NULL,
+        retracted boolean NOT NULL DEFAULT false,
+        fact text
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS caseload_steps_by_case "
+    "ON {schema}.caseload_steps (case_id, sequence)",
+    """
+    CREATE TABLE IF NOT EXISTS {schema}.caseload_births (
+        case_id uuid PRIMARY KEY,
+        born text NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS {schema}.caseload_clocks (
+        case_id uuid NOT NULL,
+        started_by uuid NOT NULL,
+        clock text NOT NULL,
+        started_on date NOT NULL,
+        due_on date NOT NULL,
+        rule_id text NOT NULL,
+        citation text NOT NULL,
+        deadline boolean NOT NULL,
+        extended boolean NOT NULL,
+        PRIMARY KEY (case_id, started_by, clock)
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS caseload_clocks_by_due "
+    "ON {schema}.caseload_clocks (due_on, case_id)",
+]
+
+TABLES = (
+    "caseload_cases",
+    "caseload_contacts",
+    "caseload_moves",
+    "caseload_steps",
+    "caseload_births",
+    "caseload_clocks",
+)
+#: The columns of an ``OpenClock``, in order.
+CLOCK_COLUMNS = [field.name for field in fields(OpenClock)]
+INSERT_CLOCK = (
+    f"INSERT INTO {{schema}}.caseload_clocks ({', '.join(CLOCK_COLUMNS)}) "
+    f"VALUES ({', '.join(['%s'] * len(CLOCK_COLUMNS))})"
+)
+SELECT_FACTS = [
+    "SELECT case_id, opening_jurisdiction FROM {schema}.caseload_cases "
+    "WHERE case_id = ANY(%s)",
+    "SELECT case_id, born FROM {schema}.caseload_births WHERE case_id = ANY(%s)",
+    "SELECT case_id, step_id, kind, sequence, retracted, fact "
+    "FROM {schema}.caseload_steps WHERE case_id = ANY(%s) ORDER BY sequence",
 ]
 
 _LATEST_AREA = (
@@ -226,6 +291,35 @@ STATEMENTS: dict[type[Any], list[Statement]] = {
             lambda c: {"step_id": c.step_id},
         )
     ],
+    StepNoted: [
+        (
+            "INSERT INTO {schema}.caseload_steps (step_id, case_id, kind, "
+            "sequence, fact) VALUES (%(step_id)s, %(case_id)s, %(kind)s, "
+            "%(sequence)s, %(fact)s) ON CONFLICT (step_id) DO UPDATE SET "
+            "kind = excluded.kind, fact = excluded.fact",
+            lambda c: {
+                "step_id": c.step_id,
+                "case_id": c.case_id,
+                "kind": c.kind,
+                "sequence": c.sequence,
+                "fact": c.fact,
+            },
+        )
+    ],
+    StepForgotten: [
+        (
+            "UPDATE {schema}.caseload_steps SET retracted = true "
+            "WHERE step_id = %(step_id)s",
+            lambda c: {"step_id": c.step_id},
+        )
+    ],
+    BornNoted: [
+        (
+            "INSERT INTO {schema}.caseload_births VALUES (%(case_id)s, %(born)s) "
+            "ON CONFLICT (case_id) DO UPDATE SET born = excluded.born",
+            lambda c: {"case_id": c.case_id, "born": c.born},
+        )
+    ],
     ClocksSummarised: [
         (
             "UPDATE {schema}.caseload_cases SET "
@@ -249,9 +343,11 @@ class PostgresCaseloadView(PostgresTrackingRecorder, CaseloadView):
         datastore: PostgresDatastore,
         *,
         tracking_table_name: str = TRACKING_TABLE,
+        rules: RuleBook = DEFAULT_RULES,
         **kwargs: Any,
     ) -> None:
         super().__init__(datastore, tracking_table_name=tracking_table_name, **kwargs)
+        self.rules = rules
         schema = Identifier(self.datastore.schema)
         self.sql_create_statements.extend(
             self._sql(statement) for statement in CREATE_TABLES
@@ -264,9 +360,13 @@ class PostgresCaseloadView(PostgresTrackingRecorder, CaseloadView):
             for change_type, statements in STATEMENTS.items()
         }
         self._recompute = self._sql(RECOMPUTE)
+        self._select_facts = [self._sql(text) for text in SELECT_FACTS]
+        self._forget_clocks = self._sql(
+            "DELETE FROM {schema}.caseload_clocks WHERE case_id = ANY(%s)"
+        )
+        self._insert_clock = self._sql(INSERT_CLOCK)
         self._tables = [
-            SQL("{}.{}").format(schema, Identifier(table))
-            for table in ("caseload_cases", "caseload_contacts", "caseload_moves")
+            SQL("{}.{}").format(schema, Identifier(table)) for table in TABLES
         ]
         self._tracking = SQL("{}.{}").format(
             schema, Identifier(self.tracking_table_name)
@@ -322,6 +422,47 @@ class PostgresCaseloadView(PostgresTrackingRecorder, CaseloadView):
             cases = touched(changes)
             if cases:
                 cursor.execute(self._recompute, (cases,))
+        judged = clocked(changes)
+        if judged:
+            self._judge(cursor, judged)
+
+    def _judge(self, cursor: Cursor[DictRow], cases: list[UUID]) -> None:
+        """The cases' clocks and warnings, judged again from their facts."""
+        select_opened, select_born, select_steps = self._select_facts
+        # The same transaction, read as tuples.
+        with cursor.connection.cursor(row_factory=tuple_row) as reading:
+            opened: dict[UUID, str] = dict(
+                reading.execute(select_opened, (cases,)).fetchall()
+            )
+            born: dict[UUID, str] = dict(
+                reading.execute(select_born, (cases,)).fetchall()
+            )
+            steps: dict[UUID, list[StoredStep]] = {}
+            for case_id, *step in reading.execute(select_steps, (cases,)).fetchall():
+                steps.setdefault(case_id, []).append(StoredStep(*step))
+        clocks: list[OpenClock] = []
+        summaries: list[ClocksSummarised] = []
+        for case_id in cases:
+            if case_id not in opened:
+                continue  # not opened (never, in a well-formed log)
+            open_clocks, summary = summarise(
+                case_id,
+                opened[case_id],
+                born.get(case_id),
+                steps.get(case_id, ()),
+                self.rules,
+            )
+            clocks += open_clocks
+            summaries.append(summary)
+        ((statement, params),) = self._statements[ClocksSummarised]
+        with cursor.connection.pipeline():
+            cursor.execute(self._forget_clocks, (cases,))
+            if clocks:
+                cursor.executemany(
+                    self._insert_clock,
+                    [tuple(getattr(c, n) for n in CLOCK_COLUMNS) for c in clocks],
+                )
+            cursor.executemany(statement, [params(summary) for summary in summaries])
 
     def forget(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as cursor:
@@ -373,6 +514,63 @@ class PostgresCaseloadView(PostgresTrackingRecorder, CaseloadView):
         )
         found = self._entries(statement, {"case_id": case_id})
         return found[0] if found else None
+
+    def deadlines(
+        self,
+        *,
+        due_on_or_after: date | None = None,
+        due_on_or_before: date | None = None,
+        deadlines_only: bool = False,
+        organisation_id: str | None = None,
+        advocate_id: str | None = None,
+    ) -> list[CaseDeadline]:
+        where = ["NOT c.closed"]
+        params: dict[str, Any] = {}
+        if organisation_id is not None:
+            where.append("c.organisation_id = %(organisation_id)s")
+            params["organisation_id"] = organisation_id
+        if advocate_id is not None:
+            where.append("c.advocate_id = %(advocate_id)s")
+            params["advocate_id"] = advocate_id
+        if due_on_or_after is not None:
+            where.append("k.due_on >= %(due_from)s")
+            params["due_from"] = due_on_or_after
+        if due_on_or_before is not None:
+            where.append("k.due_on <= %(due_to)s")
+            params["due_to"] = due_on_or_before
+        if deadlines_only:
+            where.append("k.deadline")
+        columns = ", ".join(
+            [f"c.{name}" for name in ENTRY_COLUMNS.split(", ")]
+            + [f"k.{name}" for name in CLOCK_COLUMNS]
+        )
+        statement = self._sql(
+            f"SELECT {columns} FROM {{schema}}.caseload_clocks k "
+            "JOIN {schema}.caseload_cases c ON c.case_id = k.case_id "
+            f"WHERE {' AND '.join(where)} "
+            "ORDER BY k.due_on, c.reference, c.case_id, k.clock, k.started_by"
+        )
+        split = len(ENTRY_COLUMNS.split(", "))
+        with (
+            self.datastore.get_connection() as connection,
+            connection.cursor(row_factory=tuple_row) as cursor,
+        ):
+            rows = cursor.execute(statement, params).fetchall()
+        return [
+            CaseDeadline(CaseloadEntry(*row[:split]), OpenClock(*row[split:]))
+            for row in rows
+        ]
+
+    def open_clocks(self, case_id: UUID) -> list[OpenClock]:
+        statement = self._sql(
+            f"SELECT {', '.join(CLOCK_COLUMNS)} FROM {{schema}}.caseload_clocks "
+            "WHERE case_id = %s ORDER BY due_on, clock, started_by"
+        )
+        with (
+            self.datastore.get_connection() as connection,
+            connection.cursor(row_factory=args_row(OpenClock)) as cursor,
+        ):
+            return cursor.execute(statement, (case_id,)).fetchall()
 
     def _entries(self, statement: Composed, params: Params) -> list[CaseloadEntry]:
         with (

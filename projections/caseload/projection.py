@@ -1,7 +1,8 @@
 """The caseload projection's event handlers: what each case event changes.
 
-Handlers read only the event; the view keeps whatever else a change needs (a
-contact's first recording, a move's place in the log), so a page of events can be
+Handlers read only the event (never the application, nor today); the view keeps
+whatever else a change needs (a contact's first recording, a move's place in the
+log, the steps the legal clocks are judged from), so a page of events can be
 written in one transaction, and one event at a time gives the same rows.
 """
 
@@ -16,10 +17,12 @@ from eventsourcing.dispatch import singledispatchmethod
 
 from domain import case as events
 from domain.steps import StepReading
+from projections.caseload.clocks import born_of, fact_of
 from projections.caseload.view import (
     AdvocateChanged,
     AreaForgotten,
     AreaNoted,
+    BornNoted,
     CaseAdded,
     CaseloadView,
     Change,
@@ -28,6 +31,8 @@ from projections.caseload.view import (
     MarkedClosed,
     MarkedReopened,
     OrganisationChanged,
+    StepForgotten,
+    StepNoted,
 )
 from projections.tracking import BatchProjection
 
@@ -54,13 +59,39 @@ class CaseloadProjection(BatchProjection[CaseloadView]):
     def changes(self, domain_event: Any) -> Sequence[Change]:
         return [*self.case_changes(domain_event), *self.clock_changes(domain_event)]
 
+    @singledispatchmethod
     def clock_changes(self, domain_event: Any) -> Sequence[Change]:
-        """HOOK for the legal clocks (issue 3, deadlines): return a
-        ``ClocksSummarised`` for the event's case whenever the event changes its
-        next deadline or open warnings. It must depend only on the log, so that a
-        rebuild gives the same rows. Until the clocks are computed the columns
-        stay null."""
+        """What the legal clocks and the warnings need of the event: each step's
+        kind and (for the kinds the clocks read) reading, and the date of birth.
+        The view judges the case's clocks again from them (``view.CLOCKING``);
+        the jurisdiction history is the opening's and the moves' steps."""
         return ()
+
+    @clock_changes.register
+    def _(self, e: events.StepRecorded) -> Sequence[Change]:
+        return [self._step(e)]
+
+    @clock_changes.register
+    def _(self, e: events.StepCorrected) -> Sequence[Change]:
+        return [self._step(e)]
+
+    @clock_changes.register
+    def _(self, e: events.StepRetracted) -> Sequence[Change]:
+        return [StepForgotten(e.originator_id, e.step_id)]
+
+    @clock_changes.register
+    def _(self, e: events.DateOfBirthRecorded) -> Sequence[Change]:
+        return [BornNoted(e.originator_id, born_of(e.born))]
+
+    @staticmethod
+    def _step(e: events.StepRecorded | events.StepCorrected) -> StepNoted:
+        return StepNoted(
+            case_id=e.originator_id,
+            step_id=e.step_id,
+            kind=str(e.reading["kind"]),
+            sequence=e.originator_version,
+            fact=fact_of(e.reading),
+        )
 
     @singledispatchmethod
     def case_changes(self, domain_event: Any) -> Sequence[Change]:

@@ -1,5 +1,7 @@
-"""Reads the caseload view: an advocate's or an organisation's open cases, and
-drift (open cases with no contact for N days), as fresh as the caller asks."""
+"""Reads the caseload view: an advocate's or an organisation's open cases, drift
+(open cases with no contact for N days), and their legal clocks: deadlines
+upcoming within N days and overdue ones, as at a day, as fresh as the caller
+asks."""
 
 from __future__ import annotations
 
@@ -7,10 +9,14 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Protocol
 
-from projections.caseload.view import CaseloadEntry, CaseloadView
+from projections.caseload.view import CaseDeadline, CaseloadEntry, CaseloadView
 
 #: Drift: an open case with no contact for this many days (WAYMARK_DRIFT_DAYS).
 DRIFT_DAYS = 28
+#: Upcoming: an open clock due within this many days (inclusive of today).
+UPCOMING_DAYS = 14
+#: The longest upcoming window a query may ask for (ten years).
+MAX_UPCOMING_DAYS = 3653
 #: How long a read-your-writes query waits for the view, at most.
 WAIT_SECONDS = 2.0
 #: The longest drift window a query may ask for (ten years).
@@ -88,6 +94,45 @@ class CaseloadReader:
         """Open cases with no contact (nor opening) within ``within`` days."""
         return self.view.drift(
             quiet_since_on_or_before=self.cutoff(within),
+            organisation_id=organisation_id,
+            advocate_id=advocate_id,
+        )
+
+    def upcoming(
+        self,
+        *,
+        days: int = UPCOMING_DAYS,
+        as_of: date | None = None,
+        organisation_id: str | None = None,
+        advocate_id: str | None = None,
+    ) -> list[CaseDeadline]:
+        """Open clocks of open cases due from ``as_of`` (default today) to
+        ``days`` days after it, both inclusive, the earliest first. Periods of
+        protection (the recovery period) count: their end is upcoming."""
+        if not 0 <= days <= MAX_UPCOMING_DAYS:
+            raise ValueError(f"days must be between 0 and {MAX_UPCOMING_DAYS}")
+        day = as_of or self.today()
+        return self.view.deadlines(
+            due_on_or_after=day,
+            due_on_or_before=day + timedelta(days=days),
+            organisation_id=organisation_id,
+            advocate_id=advocate_id,
+        )
+
+    def overdue(
+        self,
+        *,
+        as_of: date | None = None,
+        organisation_id: str | None = None,
+        advocate_id: str | None = None,
+    ) -> list[CaseDeadline]:
+        """Open deadlines of open cases whose due day is before ``as_of``
+        (default today), with nothing on record that stops them: the longest
+        overdue first. A period of protection that has run is not overdue."""
+        day = as_of or self.today()
+        return self.view.deadlines(
+            due_on_or_before=day - timedelta(days=1),
+            deadlines_only=True,
             organisation_id=organisation_id,
             advocate_id=advocate_id,
         )

@@ -6,6 +6,7 @@ they sort as they compare.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -14,11 +15,15 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
 
+from domain.clocks import DEFAULT_RULES, RuleBook
+from projections.caseload.clocks import StoredStep, summarise
 from projections.caseload.view import (
     AdvocateChanged,
     AreaForgotten,
     AreaNoted,
+    BornNoted,
     CaseAdded,
+    CaseDeadline,
     CaseloadEntry,
     CaseloadView,
     Change,
@@ -27,7 +32,11 @@ from projections.caseload.view import (
     ContactNoted,
     MarkedClosed,
     MarkedReopened,
+    OpenClock,
     OrganisationChanged,
+    StepForgotten,
+    StepNoted,
+    clocked,
     in_rounds,
     touched,
 )
@@ -85,7 +94,59 @@ CREATE_TABLES = [
     """,
     "CREATE INDEX IF NOT EXISTS caseload_moves_by_case "
     "ON caseload_moves (case_id, moved_on, stated_order, version)",
+    """
+    CREATE TABLE IF NOT EXISTS caseload_steps (
+        step_id TEXT PRIMARY KEY,
+        case_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        retracted INTEGER NOT NULL DEFAULT 0,
+        fact TEXT
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS caseload_steps_by_case "
+    "ON caseload_steps (case_id, sequence)",
+    """
+    CREATE TABLE IF NOT EXISTS caseload_births (
+        case_id TEXT PRIMARY KEY,
+        born TEXT NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS caseload_clocks (
+        case_id TEXT NOT NULL,
+        started_by TEXT NOT NULL,
+        clock TEXT NOT NULL,
+        started_on TEXT NOT NULL,
+        due_on TEXT NOT NULL,
+        rule_id TEXT NOT NULL,
+        citation TEXT NOT NULL,
+        deadline INTEGER NOT NULL,
+        extended INTEGER NOT NULL,
+        PRIMARY KEY (case_id, started_by, clock)
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS caseload_clocks_by_due "
+    "ON caseload_clocks (due_on, case_id)",
 ]
+
+TABLES = (
+    "caseload_cases",
+    "caseload_contacts",
+    "caseload_moves",
+    "caseload_steps",
+    "caseload_births",
+    "caseload_clocks",
+)
+#: The cases named by a JSON list of ids.
+_CASES = "case_id IN (SELECT value FROM json_each(?))"
+CLOCK_COLUMNS = (
+    "case_id, started_by, clock, started_on, due_on, rule_id, citation, "
+    "deadline, extended"
+)
+INSERT_CLOCK = (
+    f"INSERT INTO caseload_clocks ({CLOCK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
 
 _LATEST_AREA = (
     "FROM caseload_moves a WHERE a.case_id = caseload_cases.case_id{} "
@@ -227,6 +288,34 @@ STATEMENTS: dict[type[Any], list[Statement]] = {
             lambda c: {"step_id": str(c.step_id)},
         )
     ],
+    StepNoted: [
+        (
+            "INSERT INTO caseload_steps (step_id, case_id, kind, sequence, fact) "
+            "VALUES (:step_id, :case_id, :kind, :sequence, :fact) "
+            "ON CONFLICT (step_id) DO UPDATE SET kind = excluded.kind, "
+            "fact = excluded.fact",
+            lambda c: {
+                "step_id": str(c.step_id),
+                "case_id": str(c.case_id),
+                "kind": c.kind,
+                "sequence": c.sequence,
+                "fact": c.fact,
+            },
+        )
+    ],
+    StepForgotten: [
+        (
+            "UPDATE caseload_steps SET retracted = 1 WHERE step_id = :step_id",
+            lambda c: {"step_id": str(c.step_id)},
+        )
+    ],
+    BornNoted: [
+        (
+            "INSERT INTO caseload_births VALUES (:case_id, :born) "
+            "ON CONFLICT (case_id) DO UPDATE SET born = excluded.born",
+            lambda c: {"case_id": str(c.case_id), "born": c.born},
+        )
+    ],
     ClocksSummarised: [
         (
             "UPDATE caseload_cases SET next_deadline_on = :next_deadline_on, "
@@ -244,8 +333,15 @@ STATEMENTS: dict[type[Any], list[Statement]] = {
 
 
 class SQLiteCaseloadView(SQLiteTrackingRecorder, CaseloadView):
-    def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        datastore: SQLiteDatastore,
+        *,
+        rules: RuleBook = DEFAULT_RULES,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(datastore, **kwargs)
+        self.rules = rules
 
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *CREATE_TABLES]
@@ -290,18 +386,66 @@ class SQLiteCaseloadView(SQLiteTrackingRecorder, CaseloadView):
                 f"the view is not at position {after} of {tracking.application_name}"
             )
 
-    @staticmethod
-    def _write(cursor: SQLiteCursor, changes: Sequence[Change]) -> None:
+    def _write(self, cursor: SQLiteCursor, changes: Sequence[Change]) -> None:
         for change_type, batch in in_rounds(changes):
             for statement, params in STATEMENTS[change_type]:
                 cursor.executemany(statement, [params(change) for change in batch])
         cases = touched(changes)
         if cases:
             cursor.executemany(RECOMPUTE, [(str(case_id),) for case_id in cases])
+        judged = clocked(changes)
+        if judged:
+            self._judge(cursor, judged)
+
+    def _judge(self, cursor: SQLiteCursor, cases: Sequence[UUID]) -> None:
+        """The cases' clocks and warnings, judged again from their facts."""
+        ids = json.dumps([str(case_id) for case_id in cases])
+        cursor.execute(
+            f"SELECT case_id, opening_jurisdiction FROM caseload_cases WHERE {_CASES}",
+            (ids,),
+        )
+        opened = {
+            row["case_id"]: row["opening_jurisdiction"] for row in cursor.fetchall()
+        }
+        cursor.execute(
+            f"SELECT case_id, born FROM caseload_births WHERE {_CASES}", (ids,)
+        )
+        born = {row["case_id"]: row["born"] for row in cursor.fetchall()}
+        cursor.execute(
+            "SELECT case_id, step_id, kind, sequence, retracted, fact "
+            f"FROM caseload_steps WHERE {_CASES} ORDER BY sequence",
+            (ids,),
+        )
+        steps: dict[str, list[StoredStep]] = {}
+        for row in cursor.fetchall():
+            steps.setdefault(row["case_id"], []).append(
+                StoredStep(
+                    UUID(row["step_id"]),
+                    row["kind"],
+                    row["sequence"],
+                    bool(row["retracted"]),
+                    row["fact"],
+                )
+            )
+        clocks: list[OpenClock] = []
+        summaries: list[ClocksSummarised] = []
+        for case_id in cases:
+            key = str(case_id)
+            if key not in opened:
+                continue  # not opened (never, in a well-formed log)
+            open_clocks, summary = summarise(
+                case_id, opened[key], born.get(key), steps.get(key, ()), self.rules
+            )
+            clocks += open_clocks
+            summaries.append(summary)
+        cursor.execute(f"DELETE FROM caseload_clocks WHERE {_CASES}", (ids,))
+        cursor.executemany(INSERT_CLOCK, [_clock_row(clock) for clock in clocks])
+        ((statement, params),) = STATEMENTS[ClocksSummarised]
+        cursor.executemany(statement, [params(summary) for summary in summaries])
 
     def forget(self, application_name: str) -> None:
         with self.datastore.transaction(commit=True) as cursor:
-            for table in ("caseload_cases", "caseload_contacts", "caseload_moves"):
+            for table in TABLES:
                 cursor.execute(f"DELETE FROM {table}")
             cursor.execute(
                 "DELETE FROM tracking WHERE application_name = ?", (application_name,)
@@ -347,6 +491,83 @@ class SQLiteCaseloadView(SQLiteTrackingRecorder, CaseloadView):
             )
             row = cursor.fetchone()
         return None if row is None else _entry(row)
+
+    def deadlines(
+        self,
+        *,
+        due_on_or_after: date | None = None,
+        due_on_or_before: date | None = None,
+        deadlines_only: bool = False,
+        organisation_id: str | None = None,
+        advocate_id: str | None = None,
+    ) -> list[CaseDeadline]:
+        where, params = ["c.closed = 0"], {}
+        if organisation_id is not None:
+            where.append("c.organisation_id = :organisation_id")
+            params["organisation_id"] = organisation_id
+        if advocate_id is not None:
+            where.append("c.advocate_id = :advocate_id")
+            params["advocate_id"] = advocate_id
+        if due_on_or_after is not None:
+            where.append("k.due_on >= :due_from")
+            params["due_from"] = due_on_or_after.isoformat()
+        if due_on_or_before is not None:
+            where.append("k.due_on <= :due_to")
+            params["due_to"] = due_on_or_before.isoformat()
+        if deadlines_only:
+            where.append("k.deadline = 1")
+        clock_columns = ", ".join(
+            f"k.{name} AS k_{name}" for name in CLOCK_COLUMNS.split(", ")
+        )
+        statement = (
+            f"SELECT c.*, {clock_columns} FROM caseload_clocks k "
+            "JOIN caseload_cases c ON c.case_id = k.case_id "
+            f"WHERE {' AND '.join(where)} "
+            "ORDER BY k.due_on, c.reference, c.case_id, k.clock, k.started_by"
+        )
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(statement, params)
+            return [
+                CaseDeadline(_entry(row), _open_clock(row, "k_"))
+                for row in cursor.fetchall()
+            ]
+
+    def open_clocks(self, case_id: UUID) -> list[OpenClock]:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(
+                f"SELECT {CLOCK_COLUMNS} FROM caseload_clocks WHERE case_id = ? "
+                "ORDER BY due_on, clock, started_by",
+                (str(case_id),),
+            )
+            return [_open_clock(row) for row in cursor.fetchall()]
+
+
+def _clock_row(clock: OpenClock) -> tuple[Any, ...]:
+    return (
+        str(clock.case_id),
+        str(clock.started_by),
+        clock.clock,
+        clock.started_on.isoformat(),
+        clock.due_on.isoformat(),
+        clock.rule_id,
+        clock.citation,
+        int(clock.deadline),
+        int(clock.extended),
+    )
+
+
+def _open_clock(row: Mapping[str, Any], prefix: str = "") -> OpenClock:
+    return OpenClock(
+        case_id=UUID(row[f"{prefix}case_id"]),
+        started_by=UUID(row[f"{prefix}started_by"]),
+        clock=row[f"{prefix}clock"],
+        started_on=date.fromisoformat(row[f"{prefix}started_on"]),
+        due_on=date.fromisoformat(row[f"{prefix}due_on"]),
+        rule_id=row[f"{prefix}rule_id"],
+        citation=row[f"{prefix}citation"],
+        deadline=bool(row[f"{prefix}deadline"]),
+        extended=bool(row[f"{prefix}extended"]),
+    )
 
 
 def _moment(text: str | None) -> datetime | None:

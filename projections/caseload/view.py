@@ -14,9 +14,16 @@ it happened, then stated order, then as recorded), else the one the case was
 opened with; the jurisdiction is the latest move's that names one, else the
 opening's.
 
-**Hook for the legal clocks**: ``next_deadline_on``, ``next_deadline_clock`` and
-``open_warnings`` are null until the legal clocks fill them, through
-``ClocksSummarised`` changes returned by ``CaseloadProjection.clock_changes``.
+**The legal clocks.** A third table of facts keeps every step's current kind
+and, for the kinds the clocks read, its current reading (a correction replaces
+it, a retraction marks it); a fourth, the survivor's date of birth. After every
+write the clocks of each case touched are judged again, from those facts and the
+jurisdiction the case was opened in, by the domain's ``clocks_of``
+(``projections.caseload.clocks``); its open clocks are kept in a fifth table,
+and its row's ``next_deadline_on``, ``next_deadline_clock`` and ``open_warnings``
+are set through a ``ClocksSummarised`` change. Nothing there depends on the day
+the write happens: whether an open clock is running or overdue is decided by the
+query, from its due day.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
 
+from domain.clocks import RuleBook
 from projections.tracking import BatchView
 
 # Changes: what the projection's handlers return, and the views write.
@@ -116,8 +124,39 @@ class AreaForgotten:
 
 
 @dataclass(frozen=True)
+class StepNoted:
+    """A step recorded, or corrected (it keeps its place: the case's version
+    when it was first recorded), as the clocks and the warnings need it."""
+
+    case_id: UUID
+    step_id: UUID
+    kind: str
+    #: The case's version when the step was recorded: orders same-day steps.
+    sequence: int
+    #: For the kinds the clocks read, the reading they need, as JSON
+    #: (``projections.caseload.clocks.fact_of``); None for the rest.
+    fact: str | None
+
+
+@dataclass(frozen=True)
+class StepForgotten:
+    """A step retracted: it no longer counts for the clocks nor the warnings."""
+
+    case_id: UUID
+    step_id: UUID
+
+
+@dataclass(frozen=True)
+class BornNoted:
+    """The survivor's date of birth (an ``UncertainDate``), as JSON."""
+
+    case_id: UUID
+    born: str
+
+
+@dataclass(frozen=True)
 class ClocksSummarised:
-    """HOOK for the legal clocks: the case's next deadline and open warnings."""
+    """The case's next deadline and open warnings, judged from its facts."""
 
     case_id: UUID
     next_deadline_on: date | None
@@ -135,11 +174,48 @@ Change = (
     | ContactForgotten
     | AreaNoted
     | AreaForgotten
+    | StepNoted
+    | StepForgotten
+    | BornNoted
     | ClocksSummarised
 )
 
 #: Changes after which the case's last contact and area are recomputed.
 RECOMPUTING = (ContactNoted, ContactForgotten, AreaNoted, AreaForgotten, MarkedReopened)
+#: Changes after which the case's clocks and warnings are judged again.
+CLOCKING = (CaseAdded, StepNoted, StepForgotten, BornNoted)
+
+
+@dataclass(frozen=True)
+class OpenClock:
+    """A legal clock of a case that nothing on record has stopped: running,
+    extended, or missed and still open. Judged from the log alone; whether it is
+    overdue depends on the day asked about (``CaseloadReader``)."""
+
+    case_id: UUID
+    #: The step that started it.
+    started_by: UUID
+    #: Its ``ClockKind`` (``cica_review_request``).
+    clock: str
+    started_on: date
+    #: The day it falls due (as extended, for an extended clock).
+    due_on: date
+    rule_id: str
+    citation: str
+    #: True for a deadline, which falls overdue when its day passes with nothing
+    #: on record; False for a period of protection (the NRM recovery period),
+    #: which simply ends: it is upcoming, never overdue nor the next deadline.
+    deadline: bool
+    #: Extended (a tribunal extension granted).
+    extended: bool
+
+
+@dataclass(frozen=True)
+class CaseDeadline:
+    """An open clock, with the case on whose caseload it stands."""
+
+    entry: CaseloadEntry
+    clock: OpenClock
 
 
 @dataclass(frozen=True)
@@ -163,7 +239,7 @@ class CaseloadEntry:
     quiet_since: date
     transferred_from: str | None
     transferred_at: datetime | None
-    #: Filled by the legal clocks; null until they are computed.
+    #: The earliest due day of the case's open deadlines (past, when overdue).
     next_deadline_on: date | None
     next_deadline_clock: str | None
     open_warnings: int | None
@@ -171,6 +247,9 @@ class CaseloadEntry:
 
 class CaseloadView(BatchView):
     """The caseload, materialised with exactly-once tracking."""
+
+    #: The rules the legal clocks are judged by.
+    rules: RuleBook
 
     @abstractmethod
     def caseload(
@@ -203,6 +282,24 @@ class CaseloadView(BatchView):
     def entry(self, case_id: UUID) -> CaseloadEntry | None:
         """One case's row, open or closed."""
 
+    @abstractmethod
+    def deadlines(
+        self,
+        *,
+        due_on_or_after: date | None = None,
+        due_on_or_before: date | None = None,
+        deadlines_only: bool = False,
+        organisation_id: str | None = None,
+        advocate_id: str | None = None,
+    ) -> list[CaseDeadline]:
+        """The open clocks of open cases matching every filter given, the
+        earliest due first (then by reference and clock). ``deadlines_only``
+        leaves out periods of protection."""
+
+    @abstractmethod
+    def open_clocks(self, case_id: UUID) -> list[OpenClock]:
+        """One case's open clocks, open or closed case, the earliest due first."""
+
 
 def in_rounds(changes: Sequence[Change]) -> list[tuple[type[Change], list[Change]]]:
     """The changes grouped for writing in few statements, each case's in order.
@@ -225,6 +322,11 @@ def in_rounds(changes: Sequence[Change]) -> list[tuple[type[Change], list[Change
                 rounds.append({})
         rounds[index].setdefault(kind, []).append(change)
     return [group for round_ in rounds for group in round_.items()]
+
+
+def clocked(changes: Sequence[Change]) -> list[UUID]:
+    """The cases whose clocks and warnings must be judged again, in order."""
+    return list(dict.fromkeys(c.case_id for c in changes if isinstance(c, CLOCKING)))
 
 
 def touched(changes: Sequence[Change]) -> list[UUID]:

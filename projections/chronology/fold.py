@@ -25,7 +25,7 @@ from domain.case import (
 )
 from domain.dates import UncertainDate
 from domain.steps import StepReading
-from domain.vocabulary import STEP_KINDS, step_kind
+from domain.vocabulary import plausibility_warnings, step_kind
 from projections.chronology.rows import (
     Chronology,
     ChronologyRow,
@@ -173,7 +173,7 @@ class ChronologyFold:
             ),
             warnings=()
             if retraction is not None
-            else _plausibility(kind.code, kind.label, on_record),
+            else plausibility_warnings(kind.code, on_record),
         )
 
     def _version(
@@ -220,15 +220,6 @@ class ChronologyFold:
                 )
             )
         return tuple(cites)
-
-
-def _plausibility(code: str, label: str, on_record: set[str]) -> tuple[str, ...]:
-    """Warnings, never refusals: advocates often join a journey midway."""
-    expects = STEP_KINDS[code].expects
-    if not expects or on_record.intersection(expects):
-        return ()
-    missing = " or ".join(f"“{STEP_KINDS[other].label}”" for other in expects)
-    return (f"{label} recorded, but no {missing} step is on record",)
 
 
 def chronology_of(

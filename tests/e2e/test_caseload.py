@@ -178,7 +178,7 @@ def test_an_advocate_sees_a_contact_on_the_caseload_as_soon_as_it_is_recorded(
     assert second["lastContactOn"] == (DAY - timedelta(days=2)).isoformat()
     assert second["lastContactRecordedAt"] is not None
     assert (second["jurisdiction"], second["localAuthority"]) == ("SCOTLAND", "Glasgow")
-    assert (second["nextDeadlineOn"], second["openWarnings"]) == (None, None)
+    assert (second["nextDeadlineOn"], second["openWarnings"]) == (None, 0)
     assert answer["drifting"] == [
         {
             "reference": "JIN-CL1",
@@ -186,6 +186,78 @@ def test_an_advocate_sees_a_contact_on_the_caseload_as_soon_as_it_is_recorded(
             "quietSince": (DAY - timedelta(days=40)).isoformat(),
         }
     ]
+
+
+CLOCKS = (
+    """
+query Clocks($upcomingDays: Int, $atLeastPosition: Int) {
+  caseload(upcomingDays: $upcomingDays, atLeastPosition: $atLeastPosition) {
+    __typename
+    ... on Caseload {
+      asOf upcomingDays
+      cases { reference nextDeadlineOn nextDeadlineClock openWarnings }
+      upcoming {
+        case { reference } clock label startedBy startedOn dueOn daysLeft
+        overdue extended period ruleId citation
+      }
+      overdue { case { reference } clock dueOn daysLeft overdue ruleId citation }
+    }
+    ...failure
+  }
+}
+"""
+    + FAILURE
+)
+
+
+def referral(api: Api, case_id: str, days_ago: int) -> int:
+    data = api.call(
+        RECORD_STEP,
+        {
+            "input": {
+                "caseId": case_id,
+                "kind": "nrm.referred",
+                "occurred": (DAY - timedelta(days=days_ago)).isoformat(),
+                "summary": "Referred into the NRM",
+            }
+        },
+    )["recordStep"]
+    assert data["__typename"] == "StepRecorded", data
+    return int(data["position"])
+
+
+def test_the_caseload_lists_upcoming_and_overdue_deadlines_with_their_rules(
+    api: Api,
+) -> None:
+    late, _ = open_case(api, "LATE-CL1")
+    soon, _ = open_case(api, "SOON-CL1")
+    referral(api, late, 30)
+    position = referral(api, soon, 1)
+
+    answer = api.call(CLOCKS, {"atLeastPosition": position})["caseload"]
+
+    assert answer["__typename"] == "Caseload", answer
+    assert (answer["asOf"], answer["upcomingDays"]) == (DAY.isoformat(), 14)
+    (upcoming,) = answer["upcoming"]
+    assert upcoming["case"] == {"reference": "SOON-CL1"}
+    assert upcoming["clock"] == "REASONABLE_GROUNDS_DECISION"
+    assert upcoming["daysLeft"] >= 0 and not upcoming["overdue"]
+    assert upcoming["ruleId"] and upcoming["citation"]
+    (overdue,) = answer["overdue"]
+    assert overdue["case"] == {"reference": "LATE-CL1"}
+    assert overdue["daysLeft"] < 0 and overdue["overdue"]
+    assert overdue["citation"] == upcoming["citation"]
+    by_reference = {case["reference"]: case for case in answer["cases"]}
+    assert by_reference["LATE-CL1"]["nextDeadlineOn"] == overdue["dueOn"]
+    assert by_reference["SOON-CL1"]["nextDeadlineClock"] == (
+        "reasonable_grounds_decision"
+    )
+    assert api.call(CLOCKS, {"upcomingDays": 0})["caseload"]["upcoming"] == []
+    refused = api.call(CLOCKS, {"upcomingDays": -1})["caseload"]
+    assert (refused["__typename"], refused["field"]) == (
+        "ValidationFailed",
+        "upcomingDays",
+    )
 
 
 def test_drift_takes_its_window_from_the_query_or_the_setting(api: Api) -> None:

@@ -25,19 +25,26 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from api.bootstrap import ProjectionSettings, Views, build_journeys, build_views
 from api.settings import Settings
 from domain.application import CaseJourneys, CommandResult, StepInput
+from domain.clocks import ClockStatus
 from projections.caseload import (
     CaseloadEntry,
     CaseloadProjection,
     CaseloadReader,
-    ClocksSummarised,
     NotYetProjected,
 )
 from projections.caseload.projection import UK
 from projections.caseload.view import CaseAdded, MarkedClosed, MarkedReopened
+from projections.chronology import chronology_of
+from projections.deadlines import deadlines_of
 from projections.tracking import ProjectionWorker, store_kind
 
 DAY = datetime.now(UK).date() + timedelta(days=400)
 BY = "adv-north-01"
+
+
+#: How long a read-your-writes query may wait in these tests: generous, so a busy
+#: machine slows the tests rather than failing them.
+PATIENCE = 15.0
 
 
 @pytest.fixture
@@ -51,7 +58,9 @@ def journeys(settings: Settings) -> Iterator[CaseJourneys]:
 
 @pytest.fixture
 def views(settings: Settings, journeys: CaseJourneys) -> Iterator[Views]:
-    views = build_views(settings, journeys, ProjectionSettings(in_process=True))
+    views = build_views(
+        settings, journeys, ProjectionSettings(in_process=True, wait_seconds=PATIENCE)
+    )
     try:
         yield views
     finally:
@@ -468,7 +477,7 @@ def test_a_restarted_worker_resumes_from_the_views_own_position(
     second = open_case(journeys, "RESUME-2")
     contact(journeys, second, ago(4))
     added = journeys.log_position() - reached
-    options = ProjectionSettings(in_process=True)
+    options = ProjectionSettings(in_process=True, wait_seconds=PATIENCE)
     in_memory = store_kind(settings.persistence) == "memory"
     if in_memory:  # the view lives in this process: a new worker on it
         restarted = ProjectionWorker(
@@ -530,7 +539,11 @@ def test_two_workers_on_one_view_write_each_notification_once(
     others = (
         None
         if store_kind(settings.persistence) == "memory"
-        else build_views(settings, journeys, ProjectionSettings(in_process=False))
+        else build_views(
+            settings,
+            journeys,
+            ProjectionSettings(in_process=False, wait_seconds=PATIENCE),
+        )
     )
     other_view = others.workers[0].projection.view if others else view
     racers = [
@@ -584,13 +597,16 @@ def test_a_worker_elsewhere_keeps_the_view_current_for_a_waiting_query(
     # The API's views do not project: its reader only polls the view's
     # position. A separate worker (`waymark project`) follows the log: by
     # subscription on PostgreSQL and in memory, by polling on SQLite.
-    options = ProjectionSettings(in_process=False, poll_seconds=0.05)
+    options = ProjectionSettings(
+        in_process=False, poll_seconds=0.05, wait_seconds=PATIENCE
+    )
     api_views = build_views(settings, journeys, options)
     view = api_views.workers[0].projection.view
     reader = CaseloadReader(
         view,
         ProjectionWorker(journeys, CaseloadProjection(view), in_process=False),
         today=journeys.today,
+        wait_seconds=PATIENCE,
     )
     if store_kind(settings.persistence) == "memory":
         project_views = api_views
@@ -631,7 +647,9 @@ def test_a_query_for_a_position_not_yet_projected_says_so(
     settings: Settings, journeys: CaseJourneys
 ) -> None:
     # No worker runs: the reader only polls the view's position.
-    views = build_views(settings, journeys, ProjectionSettings(in_process=False))
+    views = build_views(
+        settings, journeys, ProjectionSettings(in_process=False, wait_seconds=PATIENCE)
+    )
     view = views.workers[0].projection.view
     worker = ProjectionWorker(journeys, CaseloadProjection(view), in_process=False)
     reader = CaseloadReader(view, worker, today=journeys.today, wait_seconds=0.2)
@@ -649,42 +667,258 @@ def test_a_query_for_a_position_not_yet_projected_says_so(
         views.close()
 
 
-# The hook for the legal clocks
+# The legal clocks: next deadline, upcoming, overdue and open warnings
 
 
-class ClocksForTesting(CaseloadProjection):
-    """Stands in for the legal clocks: every contact 'sets' a review in 56 days."""
-
-    def clock_changes(self, domain_event: Any) -> Sequence[ClocksSummarised]:
-        reading = getattr(domain_event, "reading", None)
-        if reading is None or reading["kind"] != "engagement.contact":
-            return ()
-        earliest = reading["occurred"]["earliest"]
-        return [
-            ClocksSummarised(
-                domain_event.originator_id,
-                earliest + timedelta(days=56),
-                "cica_review_request",
-                1,
-            )
-        ]
+def step(
+    journeys: CaseJourneys,
+    case_id: UUID,
+    kind: str,
+    occurred: str | None,
+    details: dict[str, Any] | None = None,
+) -> UUID:
+    found = journeys.record_step(
+        case_id, StepInput(kind, occurred, f"A {kind} step", details), recorded_by=BY
+    )
+    return found.id
 
 
-def test_the_legal_clocks_hook_fills_next_deadline_and_open_warnings(
-    journeys: CaseJourneys, caseload: CaseloadReader, worker: ProjectionWorker
+def retract(journeys: CaseJourneys, case_id: UUID, step_id: UUID) -> None:
+    journeys.retract_step(case_id, step_id, reason="Recorded in error.", recorded_by=BY)
+
+
+def clocks_on(caseload: CaseloadReader, journeys: CaseJourneys, case_id: UUID) -> Any:
+    caseload.position(at_least=journeys.log_position())
+    return caseload.view.open_clocks(case_id)
+
+
+def everything_with_clocks(caseload: CaseloadReader) -> list[Any]:
+    return [
+        (entry, caseload.view.open_clocks(entry.case_id))
+        for entry in everything(caseload)
+    ]
+
+
+def test_a_decision_sets_the_next_deadline_which_moves_when_met_and_goes_on_retraction(
+    journeys: CaseJourneys, caseload: CaseloadReader
 ) -> None:
     case_id = open_case(journeys, "CLOCK-1")
-    worker.catch_up()
     assert entry(caseload, journeys, case_id).next_deadline_on is None
-    contact(journeys, case_id, ago(10))
+    assert entry(caseload, journeys, case_id).open_warnings == 0
+    step(journeys, case_id, "compensation.cica_application_submitted", ago(200))
 
-    clocked = ProjectionWorker(journeys, ClocksForTesting(worker.projection.view))
-    clocked.catch_up()
-
-    found = caseload.view.entry(case_id)
-    assert found is not None
-    assert found.next_deadline_on == DAY - timedelta(days=10) + timedelta(days=56)
-    assert (found.next_deadline_clock, found.open_warnings) == (
-        "cica_review_request",
-        1,
+    # A CICA decision ten days ago: a review must be asked for within 56 days.
+    decision = step(
+        journeys,
+        case_id,
+        "compensation.cica_decision",
+        ago(10),
+        {"outcome": "refused", "amount": None},
     )
+    review_due = DAY - timedelta(days=10) + timedelta(days=56)
+    found = entry(caseload, journeys, case_id)
+    assert (found.next_deadline_on, found.next_deadline_clock) == (
+        review_due,
+        "cica_review_request",
+    )
+    (upcoming,) = caseload.upcoming(days=46, organisation_id="org-north")
+    assert (upcoming.entry.reference, upcoming.clock.due_on) == ("CLOCK-1", review_due)
+    assert upcoming.clock.started_by == decision
+    assert upcoming.clock.rule_id.startswith("cica")
+    assert "2012" in upcoming.clock.citation  # the Scheme's citation
+    assert caseload.upcoming(days=45, organisation_id="org-north") == []
+    assert caseload.overdue(organisation_id="org-north") == []
+
+    # The day after its due day it is overdue (the query's day; no rewrite).
+    late = review_due + timedelta(days=1)
+    (overdue,) = caseload.overdue(as_of=late, organisation_id="org-north")
+    assert overdue.clock == upcoming.clock
+    assert caseload.overdue(as_of=review_due, organisation_id="org-north") == []
+    assert caseload.upcoming(as_of=late, organisation_id="org-north") == []
+
+    # Met: the review is asked for; the review decision starts the appeal clock.
+    requested = step(journeys, case_id, "compensation.cica_review_requested", ago(5))
+    assert entry(caseload, journeys, case_id).next_deadline_on is None
+    assert caseload.overdue(as_of=late, organisation_id="org-north") == []
+    review_decision = step(
+        journeys,
+        case_id,
+        "compensation.cica_review_decision",
+        ago(2),
+        {"outcome": "refused", "amount": None},
+    )
+    found = entry(caseload, journeys, case_id)
+    assert (found.next_deadline_on, found.next_deadline_clock) == (
+        DAY - timedelta(days=2) + timedelta(days=90),
+        "tribunal_appeal",
+    )
+
+    # Retractions: the review decision (its appeal clock goes), then the review
+    # request (the review clock is open, and overdue after its day, again).
+    retract(journeys, case_id, review_decision)
+    assert clocks_on(caseload, journeys, case_id) == []
+    assert entry(caseload, journeys, case_id).next_deadline_on is None
+    retract(journeys, case_id, requested)
+    (again,) = clocks_on(caseload, journeys, case_id)
+    assert again == upcoming.clock
+    assert entry(caseload, journeys, case_id).next_deadline_on == review_due
+    assert caseload.overdue(as_of=late, organisation_id="org-north") == [overdue]
+    # The decision retracted: its clock disappears.
+    retract(journeys, case_id, decision)
+    assert clocks_on(caseload, journeys, case_id) == []
+    found = entry(caseload, journeys, case_id)
+    assert (found.next_deadline_on, found.next_deadline_clock) == (None, None)
+
+
+def test_the_open_clocks_are_the_deadlines_projections_unstopped_ones(
+    journeys: CaseJourneys, caseload: CaseloadReader
+) -> None:
+    case_id = open_case(journeys, "CLOCK-2")
+    journeys.record_date_of_birth(case_id, "2008-03-01", recorded_by=BY)
+    step(journeys, case_id, "harm.incident", ago(300), {"offences": ["assault"]})
+    step(
+        journeys,
+        case_id,
+        "criminal_justice.crime_reported",
+        ago(290),
+        {"crime_reference": "NT/0001"},
+    )
+    step(journeys, case_id, "nrm.referred", ago(60))
+    step(
+        journeys,
+        case_id,
+        "nrm.reasonable_grounds_decision",
+        ago(20),
+        {"outcome": "positive"},
+    )
+
+    judged = deadlines_of(journeys.case_events(case_id), DAY)
+    expected = {
+        (c.kind.value, c.due_on, c.rule.id)
+        for c in judged.clocks
+        if not c.stopped_by
+        and c.status in (ClockStatus.RUNNING, ClockStatus.EXTENDED, ClockStatus.MISSED)
+    }
+    kept = clocks_on(caseload, journeys, case_id)
+    assert {(c.clock, c.due_on, c.rule_id) for c in kept} == expected
+    # The late reasonable grounds decision stopped its clock (missed, closed).
+    assert {c.clock for c in kept} == {"cica_application", "recovery_period"}
+    # A referral with no decision: its target, missed, stands open: overdue.
+    waiting = open_case(journeys, "CLOCK-3")
+    step(journeys, waiting, "nrm.referred", ago(30))
+    caseload.position(at_least=journeys.log_position())
+    overdue = caseload.overdue(organisation_id="org-north")
+    assert [(d.entry.reference, d.clock.clock) for d in overdue] == [
+        ("CLOCK-3", "reasonable_grounds_decision")
+    ]
+    # The recovery period is a period of protection: upcoming while it runs,
+    # never overdue.
+    (recovery,) = [c for c in kept if c.clock == "recovery_period"]
+    (application,) = [c for c in kept if c.clock == "cica_application"]
+    assert not recovery.deadline
+    upcoming = caseload.upcoming(days=3653, organisation_id="org-north")
+    assert "recovery_period" in [d.clock.clock for d in upcoming]
+    after = caseload.overdue(
+        as_of=recovery.due_on + timedelta(days=1), organisation_id="org-north"
+    )
+    assert "recovery_period" not in [d.clock.clock for d in after]
+    # The next deadline is the earliest open deadline, not the period's end.
+    assert recovery.due_on < application.due_on
+    assert entry(caseload, journeys, case_id).next_deadline_on == application.due_on
+
+
+def test_open_warnings_are_the_chronologys_warnings_counted(
+    journeys: CaseJourneys, caseload: CaseloadReader
+) -> None:
+    case_id = open_case(journeys, "WARN-1")
+    step(
+        journeys,
+        case_id,
+        "nrm.reasonable_grounds_decision",
+        ago(20),
+        {"outcome": "positive"},
+    )
+    step(journeys, case_id, "compensation.cica_review_requested", ago(10))
+
+    def chronology_warnings() -> int:
+        rows = chronology_of(journeys.case_events(case_id)).rows
+        return sum(len(row.warnings) for row in rows)
+
+    assert (
+        entry(caseload, journeys, case_id).open_warnings == 2 == chronology_warnings()
+    )
+    referral = step(journeys, case_id, "nrm.referred", ago(30))
+    assert (
+        entry(caseload, journeys, case_id).open_warnings == 1 == chronology_warnings()
+    )
+    retract(journeys, case_id, referral)
+    assert (
+        entry(caseload, journeys, case_id).open_warnings == 2 == chronology_warnings()
+    )
+
+
+def test_closed_cases_and_other_organisations_have_no_deadlines_here(
+    journeys: CaseJourneys, caseload: CaseloadReader
+) -> None:
+    mine = open_case(journeys, "MINE-1")
+    theirs = open_case(journeys, "THEIRS-1", organisation_id="org-south")
+    closed = open_case(journeys, "CLOSED-1")
+    for case_id in (mine, theirs, closed):
+        step(journeys, case_id, "nrm.referred", ago(1))
+    journeys.close_case(closed, reason="Ended.", recorded_by=BY)
+    caseload.position(at_least=journeys.log_position())
+
+    found = caseload.upcoming(organisation_id="org-north")
+    assert [d.entry.reference for d in found] == ["MINE-1"]
+    assert [d.entry.reference for d in caseload.upcoming(advocate_id=BY)] == [
+        "MINE-1",
+        "THEIRS-1",
+    ]
+
+
+def test_the_clocks_rebuilt_from_scratch_equal_the_live_ones(
+    journeys: CaseJourneys, caseload: CaseloadReader, worker: ProjectionWorker
+) -> None:
+    cases = [open_case(journeys, f"CLOCKS-{n}") for n in range(3)]
+    journeys.record_date_of_birth(cases[0], "2007", recorded_by=BY)
+    step(journeys, cases[0], "harm.incident", ago(500), {"offences": ["assault"]})
+    decision = step(
+        journeys,
+        cases[1],
+        "compensation.cica_decision",
+        ago(40),
+        {"outcome": "award", "amount": "1000.00"},
+    )
+    review = step(
+        journeys,
+        cases[1],
+        "compensation.cica_review_decision",
+        ago(100),
+        {"outcome": "refused", "amount": None},
+    )
+    step(journeys, cases[1], "compensation.tribunal_extension_granted", ago(3))
+    move(journeys, cases[2], ago(90), "Glasgow", "scotland")
+    step(journeys, cases[2], "nrm.referred", ago(80))
+    caseload.position(at_least=journeys.log_position())
+    journeys.correct_step(
+        cases[1],
+        decision,
+        StepInput(
+            "compensation.cica_decision",
+            ago(30),
+            "Decision",
+            {"outcome": "refused", "amount": None},
+        ),
+        reason="Wrong date.",
+        recorded_by=BY,
+    )
+    retract(journeys, cases[1], review)
+    caseload.position(at_least=journeys.log_position())
+    live = everything_with_clocks(caseload)
+    assert any(clocks for _, clocks in live)
+
+    assert worker.rebuild() == journeys.log_position()
+    assert everything_with_clocks(caseload) == live
+    one_by_one = ProjectionWorker(journeys, worker.projection, batch_size=1)
+    assert one_by_one.rebuild() == journeys.log_position()
+    assert everything_with_clocks(caseload) == live

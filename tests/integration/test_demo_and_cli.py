@@ -20,7 +20,10 @@ from api.cli import app
 from api.demo import DEMO_ADVOCATE, DEMO_ORGANISATION, DemoSummary, load_demo
 from api.settings import Settings
 from domain.application import CaseJourneys
+from domain.clocks import ClockKind
 from projections.chronology import Chronology, ChronologyRow, RowStatus, chronology_of
+from projections.deadlines import deadlines_of
+from tests.conftest import TODAY
 
 SECRET = "cli-test-secret-" + "y" * 32
 
@@ -60,6 +63,26 @@ def test_the_demo_loads_maureen_jin_and_five_prosecution_witnesses(
     maureen = journeys.case_summary(demo.case_id("MAUREEN-D1"))
     assert maureen.organisation_id == DEMO_ORGANISATION
     assert maureen.advocate_id == DEMO_ADVOCATE
+
+
+def test_the_demo_holds_what_compensation_claims_and_their_clocks_rest_on(
+    journeys: CaseJourneys, demo: DemoSummary
+) -> None:
+    assert journeys.case_summary(demo.case_id("JIN-D1")).born == "2000-03"
+    for reference in ("FORT-D3", "FORT-D4"):
+        events = journeys.case_events(demo.case_id(reference))
+        kinds = {row.current.kind for row in chronology_of(events).rows}
+        assert {
+            "harm.incident",
+            "harm.injury",
+            "health.diagnosis",
+            "compensation.loss",
+        } <= kinds
+        clocks = deadlines_of(journeys.case_events(demo.case_id(reference)), TODAY)
+        application = [
+            clock for clock in clocks.clocks if clock.kind is ClockKind.CICA_APPLICATION
+        ]
+        assert len(application) == 1 and application[0].needs
 
 
 def test_loading_the_demo_twice_records_nothing_new(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from hypothesis import given
@@ -14,18 +14,24 @@ from hypothesis import strategies as st
 
 from domain.application import CaseJourneys, StepInput
 from domain.case import CaseEvent
+from domain.vocabulary import STEP_KINDS
 from projections.caseload import CaseloadProjection
+from projections.caseload.clocks import StoredStep, fact_of, summarise
 from projections.caseload.projection import uk_day
 from projections.caseload.view import (
     AdvocateChanged,
     AreaForgotten,
     AreaNoted,
+    BornNoted,
     CaseAdded,
     ContactForgotten,
     ContactNoted,
     MarkedClosed,
     MarkedReopened,
     OrganisationChanged,
+    StepForgotten,
+    StepNoted,
+    clocked,
     in_rounds,
     touched,
 )
@@ -75,7 +81,7 @@ def test_opening_a_case_adds_its_row_with_the_uk_day_it_was_opened(
     case_id = opened(memory_journeys)
     event = last_event(memory_journeys, case_id)
 
-    (added,) = projection.changes(event)
+    (added,) = projection.case_changes(event)
 
     assert added == CaseAdded(
         case_id,
@@ -102,14 +108,14 @@ def test_case_level_facts_become_their_changes(
     journeys.reopen_case(case_id, reason="Back.", recorded_by=BY)
     reopened = last_event(journeys, case_id)
 
-    assert projection.changes(assigned) == [
+    assert projection.case_changes(assigned) == [
         AdvocateChanged(case_id, "adv-7", assigned.timestamp)
     ]
-    assert projection.changes(transferred) == [
+    assert projection.case_changes(transferred) == [
         OrganisationChanged(case_id, "org-south", "org-north", transferred.timestamp)
     ]
-    assert projection.changes(closed) == [MarkedClosed(case_id, closed.timestamp)]
-    assert projection.changes(reopened) == [
+    assert projection.case_changes(closed) == [MarkedClosed(case_id, closed.timestamp)]
+    assert projection.case_changes(reopened) == [
         MarkedReopened(case_id, uk_day(reopened.timestamp))
     ]
 
@@ -133,7 +139,7 @@ def test_facts_a_caseload_does_not_show_change_nothing(
     )
 
     for event in journeys.case_events(case_id)[1:]:
-        assert projection.changes(event) == []
+        assert list(projection.case_changes(event)) == []
 
 
 def test_a_contact_counts_from_its_earliest_possible_day(
@@ -152,7 +158,7 @@ def test_a_contact_counts_from_its_earliest_possible_day(
         event = step(
             memory_journeys, case_id, "engagement.contact", occurred, mode="video"
         )
-        (noted,) = projection.changes(event)
+        (noted,) = projection.case_changes(event)
         assert noted == ContactNoted(
             case_id,
             event.step_id,
@@ -184,9 +190,9 @@ def test_a_move_counts_from_its_earliest_day_else_its_latest_else_when_recorded(
         memory_journeys, case_id, "transition.moved_area", None, local_authority="York"
     )
 
-    (to_leeds,) = projection.changes(dated)
-    (to_bradford,) = projection.changes(open_start)
-    (to_york,) = projection.changes(undated)
+    (to_leeds,) = projection.case_changes(dated)
+    (to_bradford,) = projection.case_changes(open_start)
+    (to_york,) = projection.case_changes(undated)
 
     assert isinstance(to_leeds, AreaNoted)
     assert (to_leeds.on, to_leeds.local_authority, to_leeds.jurisdiction) == (
@@ -217,7 +223,7 @@ def test_a_move_stored_before_moves_could_name_a_jurisdiction_is_read_upgraded(
     reading["details"] = {"local_authority": "Leeds"}
     old = replace(event, reading=reading)  # type: ignore[type-var]
 
-    (noted,) = projection.changes(old)
+    (noted,) = projection.case_changes(old)
 
     assert isinstance(noted, AreaNoted)
     assert (noted.local_authority, noted.jurisdiction) == ("Leeds", None)
@@ -243,15 +249,15 @@ def test_a_correction_or_retraction_replaces_what_the_step_was(
     journeys.retract_step(case_id, step_id, reason="Wrong case.", recorded_by=BY)
     retracted = last_event(journeys, case_id)
 
-    forget_contact, note_move = projection.changes(corrected)
+    forget_contact, note_move = projection.case_changes(corrected)
     assert forget_contact == ContactForgotten(case_id, step_id)
     assert isinstance(note_move, AreaNoted) and note_move.local_authority == "Hull"
-    assert projection.changes(retracted) == [
+    assert projection.case_changes(retracted) == [
         ContactForgotten(case_id, step_id),
         AreaForgotten(case_id, step_id),
     ]
     assert touched(
-        [*projection.changes(corrected), *projection.changes(retracted)]
+        [*projection.case_changes(corrected), *projection.case_changes(retracted)]
     ) == [case_id]
 
 
@@ -284,3 +290,105 @@ def test_changes_grouped_for_writing_keep_each_cases_order(
         assert [c for c in written if c.case_id == case] == [
             c for c in changes if c.case_id == case
         ]
+
+
+# What the legal clocks need: every step's kind, the clock steps' readings, the
+# date of birth; the view judges the clocks from them.
+
+
+def test_each_step_is_noted_for_the_clocks_and_warnings_read_from_the_event(
+    memory_journeys: CaseJourneys, projection: CaseloadProjection
+) -> None:
+    journeys = memory_journeys
+    case_id = opened(journeys)
+    contact = step(journeys, case_id, "engagement.contact", "2026-01-05", mode="phone")
+    referred = step(journeys, case_id, "nrm.referred", "2026-01")
+    journeys.record_date_of_birth(case_id, "2009-05", recorded_by=BY)
+    born = last_event(journeys, case_id)
+    journeys.retract_step(
+        case_id,
+        referred.step_id,  # type: ignore[attr-defined]
+        reason="Wrong case.",
+        recorded_by=BY,
+    )
+    retracted = last_event(journeys, case_id)
+
+    (not_a_clock,) = projection.clock_changes(contact)
+    assert not_a_clock == StepNoted(
+        case_id,
+        contact.step_id,  # type: ignore[attr-defined]
+        "engagement.contact",
+        contact.originator_version,
+        None,
+    )
+    (noted,) = projection.clock_changes(referred)
+    assert isinstance(noted, StepNoted) and noted.kind == "nrm.referred"
+    assert noted.fact is not None and '"earliest": "2026-01-01"' in noted.fact
+    (birth,) = projection.clock_changes(born)
+    assert isinstance(birth, BornNoted) and '"edtf": "2009-05"' in birth.born
+    assert projection.clock_changes(retracted) == [
+        StepForgotten(case_id, referred.step_id)  # type: ignore[attr-defined]
+    ]
+    assert clocked([*projection.changes(referred), *projection.changes(retracted)]) == [
+        case_id
+    ]
+
+
+def test_a_case_with_nothing_stopped_keeps_its_deadlines_open_and_counts_warnings() -> (
+    None
+):
+    case_id, decision, granted = uuid4(), uuid4(), uuid4()
+
+    def stored(
+        step_id: UUID, kind: str, day: str, sequence: int, **details: Any
+    ) -> StoredStep:
+        reading = {
+            "kind": kind,
+            "kind_version": STEP_KINDS[kind].version,
+            "occurred": {
+                "edtf": day,
+                "earliest": date.fromisoformat(day),
+                "latest": date.fromisoformat(day),
+                "display": day,
+            },
+            "summary": "s",
+            "details": details,
+            "sources": [],
+            "order": None,
+        }
+        return StoredStep(step_id, kind, sequence, False, fact_of(reading))
+
+    steps = [
+        stored(
+            decision,
+            "compensation.cica_review_decision",
+            "2026-01-05",
+            1,
+            outcome="refused",
+            amount=None,
+        ),
+        stored(
+            granted,
+            "compensation.tribunal_extension_granted",
+            "2026-05-01",
+            2,
+            until="2026-06-30",
+        ),
+    ]
+
+    clocks, summary = summarise(case_id, "england_and_wales", None, steps)
+
+    (appeal,) = clocks
+    assert (appeal.clock, appeal.due_on, appeal.extended, appeal.deadline) == (
+        "tribunal_appeal",
+        date(2026, 6, 30),
+        True,
+        True,
+    )
+    assert (summary.next_deadline_on, summary.next_deadline_clock) == (
+        date(2026, 6, 30),
+        "tribunal_appeal",
+    )
+    # A review decision with no review request on record, and a grant with no
+    # request for it: one warning each, as the chronology would show.
+    assert summary.open_warnings == 2
