@@ -8,7 +8,7 @@ costs one pass over its events.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -16,7 +16,6 @@ from uuid import UUID
 
 from domain.case import (
     CaseEvent,
-    CaseOpened,
     EvidenceAttached,
     StepCorrected,
     StepDisputed,
@@ -26,6 +25,7 @@ from domain.case import (
 from domain.dates import UncertainDate
 from domain.steps import StepReading
 from domain.vocabulary import plausibility_warnings, step_kind
+from projections.case_stream import CaseStreamFold
 from projections.chronology.rows import (
     Chronology,
     ChronologyRow,
@@ -64,16 +64,16 @@ class _StepDraft:
         return max(times)
 
 
-class ChronologyFold:
+class ChronologyFold(CaseStreamFold):
     """Mutable state while folding; frozen into a ``Chronology`` at the end."""
 
     def __init__(self) -> None:
-        self.opened: CaseOpened | None = None
-        self.last: CaseEvent | None = None
         self.steps: dict[UUID, _StepDraft] = {}
         self.documents: dict[str, _Document] = {}
-        self.handlers: dict[type[CaseEvent], Callable[[Any], None]] = {
-            CaseOpened: self._opened,
+        super().__init__()
+
+    def handlers(self) -> Mapping[type[CaseEvent], Callable[[Any], None]]:
+        return {
             EvidenceAttached: self._evidence_attached,
             StepRecorded: self._step_recorded,
             StepCorrected: self._step_corrected,
@@ -81,38 +81,24 @@ class ChronologyFold:
             StepDisputed: self._step_disputed,
         }
 
-    @property
-    def version(self) -> int | None:
-        return self.last.originator_version if self.last else None
-
-    def fold(self, event: CaseEvent) -> None:
-        handler = self.handlers.get(type(event))
-        if handler is not None:
-            handler(event)
-        self.last = event
-
     def freeze(
         self,
         purpose: Purpose,
         as_at: datetime | None,
         changed_since: datetime | None,
     ) -> Chronology:
-        if self.opened is None or self.last is None:
-            raise ValueError("a chronology needs the case's opening event")
+        opened, last = self.opening()
         return Chronology(
-            case_id=self.opened.originator_id,
-            reference=self.opened.reference,
-            jurisdiction=self.opened.jurisdiction,
+            case_id=opened.originator_id,
+            reference=opened.reference,
+            jurisdiction=opened.jurisdiction,
             purpose=purpose,
             as_at=as_at,
             changed_since=changed_since,
             rows=tuple(self.rows(purpose, changed_since)),
-            version=self.last.originator_version,
-            chain_head=self.last.chain_hash(),
+            version=last.originator_version,
+            chain_head=last.chain_hash(),
         )
-
-    def _opened(self, event: CaseOpened) -> None:
-        self.opened = event
 
     def _evidence_attached(self, event: EvidenceAttached) -> None:
         self.documents[str(event.document_id)] = _Document(

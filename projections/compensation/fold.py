@@ -8,7 +8,7 @@ items, and lists what the stage asked for still lacks (``needs``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,7 +17,6 @@ from uuid import UUID
 
 from domain.case import (
     CaseEvent,
-    CaseOpened,
     EvidenceAttached,
     StepCorrected,
     StepDisputed,
@@ -26,6 +25,7 @@ from domain.case import (
 )
 from domain.steps import Source, StepReading
 from domain.vocabulary import step_kind
+from projections.case_stream import CaseStreamFold
 from projections.chronology.rows import SourceCite
 from projections.compensation.evidence import (
     ClaimStep,
@@ -88,35 +88,22 @@ class _Document:
     bundle_ref: str | None
 
 
-class CompensationFold:
+class CompensationFold(CaseStreamFold):
     """Mutable state while folding; frozen into ``CompensationEvidence`` at the end."""
 
     def __init__(self) -> None:
-        self.opened: CaseOpened | None = None
-        self.last: CaseEvent | None = None
         self.steps: dict[UUID, _StepDraft] = {}
         self.documents: dict[str, _Document] = {}
-        self.handlers: dict[type[CaseEvent], Callable[[Any], None]] = {
-            CaseOpened: self._opened,
+        super().__init__()
+
+    def handlers(self) -> Mapping[type[CaseEvent], Callable[[Any], None]]:
+        return {
             EvidenceAttached: self._evidence_attached,
             StepRecorded: self._step_recorded,
             StepCorrected: self._step_corrected,
             StepRetracted: self._step_retracted,
             StepDisputed: self._step_disputed,
         }
-
-    @property
-    def version(self) -> int | None:
-        return self.last.originator_version if self.last else None
-
-    def fold(self, event: CaseEvent) -> None:
-        handler = self.handlers.get(type(event))
-        if handler is not None:
-            handler(event)
-        self.last = event
-
-    def _opened(self, event: CaseOpened) -> None:
-        self.opened = event
 
     def _evidence_attached(self, event: EvidenceAttached) -> None:
         self.documents[str(event.document_id)] = _Document(
@@ -142,8 +129,7 @@ class CompensationFold:
     # Freezing
 
     def freeze(self, stage: Stage) -> CompensationEvidence:
-        if self.opened is None or self.last is None:
-            raise ValueError("compensation evidence needs the case's opening event")
+        opened, last = self.opening()
         by_kind: dict[str, list[EvidenceStep]] = {}
         details: dict[UUID, dict[str, Any]] = {}
         for step_id, draft in self.steps.items():
@@ -155,11 +141,11 @@ class CompensationFold:
             details[step_id] = reading.details
         gathered = _Gathered(by_kind, details)
         evidence = CompensationEvidence(
-            case_id=self.opened.originator_id,
-            reference=self.opened.reference,
-            jurisdiction=gathered.jurisdiction(self.opened.jurisdiction),
+            case_id=opened.originator_id,
+            reference=opened.reference,
+            jurisdiction=gathered.jurisdiction(opened.jurisdiction),
             stage=stage,
-            version=self.last.originator_version,
+            version=last.originator_version,
             incidents=gathered.incidents(),
             crime_reports=gathered.crime_reports(),
             cooperation=gathered.cooperation(),

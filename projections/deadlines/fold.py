@@ -9,7 +9,7 @@ day, by the pure ``domain.clocks.clocks_of``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,7 +17,6 @@ from uuid import UUID
 
 from domain.case import (
     CaseEvent,
-    CaseOpened,
     DateOfBirthRecorded,
     Jurisdiction,
     StepCorrected,
@@ -34,6 +33,7 @@ from domain.clocks import (
 )
 from domain.dates import UncertainDate
 from domain.steps import StepReading
+from projections.case_stream import CaseStreamFold
 from projections.deadlines.rows import Deadlines
 
 
@@ -44,35 +44,24 @@ class _StepDraft:
     retracted: bool = False
 
 
-class DeadlinesFold:
+class DeadlinesFold(CaseStreamFold):
     """Mutable state while folding; judged into ``Deadlines`` as at a day."""
 
     def __init__(self) -> None:
-        self.opened: CaseOpened | None = None
-        self.last: CaseEvent | None = None
         self.born: UncertainDate | None = None
         self.steps: dict[UUID, _StepDraft] = {}
-        self.handlers: dict[type[CaseEvent], Callable[[Any], None]] = {
-            CaseOpened: self._opened,
+        super().__init__()
+
+    def handlers(self) -> Mapping[type[CaseEvent], Callable[[Any], None]]:
+        return {
             DateOfBirthRecorded: self._born,
             StepRecorded: self._step_recorded,
             StepCorrected: self._step_corrected,
             StepRetracted: self._step_retracted,
         }
 
-    @property
-    def version(self) -> int | None:
-        return self.last.originator_version if self.last else None
-
-    def fold(self, event: CaseEvent) -> None:
-        handler = self.handlers.get(type(event))
-        if handler is not None:
-            handler(event)
-        self.last = event
-
     def facts(self) -> CaseFacts:
-        if self.opened is None:
-            raise ValueError("deadlines need the case's opening event")
+        opened, _ = self.opening()
         steps = []
         for step_id, draft in self.steps.items():
             if draft.retracted or draft.reading["kind"] not in CLOCK_STEP_KINDS:
@@ -88,28 +77,24 @@ class DeadlinesFold:
                 )
             )
         return CaseFacts(
-            jurisdiction=Jurisdiction(self.opened.jurisdiction),
+            jurisdiction=Jurisdiction(opened.jurisdiction),
             steps=tuple(steps),
             born=self.born,
         )
 
     def freeze(self, as_of: date, rules: RuleBook = DEFAULT_RULES) -> Deadlines:
         facts = self.facts()
-        if self.opened is None or self.last is None:
-            raise ValueError("deadlines need the case's opening event")
+        opened, last = self.opening()
         report = clocks_of(facts, as_of, rules)
         return Deadlines(
-            case_id=self.opened.originator_id,
-            reference=self.opened.reference,
+            case_id=opened.originator_id,
+            reference=opened.reference,
             as_of=as_of,
-            version=self.last.originator_version,
+            version=last.originator_version,
             clocks=report.clocks,
             jurisdictions=report.jurisdictions,
             notes=report.notes,
         )
-
-    def _opened(self, event: CaseOpened) -> None:
-        self.opened = event
 
     def _born(self, event: DateOfBirthRecorded) -> None:
         self.born = UncertainDate.from_record(event.born)
