@@ -33,6 +33,7 @@ from typing import Any
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Notification, Tracking
+from eventsourcing.popo import POPOApplicationRecorder
 
 from projections.tracking.batch import BatchProjection
 
@@ -139,6 +140,11 @@ class ProjectionWorker:
         """Keeps the view current until ``stop`` is set: following the store's
         subscription where it has one, else polling. Errors are raised."""
         self.catch_up()
+        if isinstance(self.application.recorder, POPOApplicationRecorder):
+            # eventsourcing 9.5.6's in-memory subscription starts pulling before
+            # it listens, so a write in between wakes nobody: poll instead.
+            self.poll(stop)
+            return
         try:
             subscription = self.application.recorder.subscribe(gt=self.position())
         except NotImplementedError:
@@ -179,6 +185,7 @@ class ProjectionWorker:
 
         pumping = threading.Thread(target=pump, name=f"{self.name}-subscription")
         pumping.start()
+        quiet_since = time.monotonic()
         try:
             while not stop.is_set():
                 try:
@@ -186,7 +193,14 @@ class ProjectionWorker:
                 except queue.Empty:
                     if not pumping.is_alive() and delivered.empty():
                         raise RuntimeError("the subscription ended") from None
+                    if time.monotonic() - quiet_since >= self.poll_seconds:
+                        # eventsourcing 9.5.6's subscriptions start pulling before
+                        # they listen, so a write in that instant wakes nobody
+                        # until the next one: when quiet, read the log as well.
+                        self.catch_up()
+                        quiet_since = time.monotonic()
                     continue
+                quiet_since = time.monotonic()
                 page: list[Notification] = []
                 while not isinstance(item, BaseException):
                     page.append(item)

@@ -596,7 +596,7 @@ def test_a_worker_elsewhere_keeps_the_view_current_for_a_waiting_query(
 ) -> None:
     # The API's views do not project: its reader only polls the view's
     # position. A separate worker (`waymark project`) follows the log: by
-    # subscription on PostgreSQL and in memory, by polling on SQLite.
+    # subscription on PostgreSQL, by polling on SQLite and in memory.
     options = ProjectionSettings(
         in_process=False, poll_seconds=0.05, wait_seconds=PATIENCE
     )
