@@ -226,7 +226,7 @@ def _check_subject(subject: object) -> None:
 
 def _check_organisation(role: Role, organisation_id: str | None) -> None:
     if role in ORGANISATION_ROLES and not (organisation_id or "").strip():
-        raise ValueError(f"a {role.value}'s token must name their organisation")
+        raise ValueError(f"{role.value} tokens must name their organisation")
 
 
 __all__ = [
@@ -234,6 +234,7 @@ __all__ = [
     "Principal",
     "Role",
     "TokenMintingUnavailable",
+    "TokenVerifier",
     "authenticate",
     "check_token_settings",
     "mint_token",

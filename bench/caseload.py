@@ -9,7 +9,7 @@ reasonable grounds target is long overdue unless a decision follows), and now an
 then a CICA decision up to 70 days back (one case in three: its review clock is
 open), a positive reasonable grounds decision (one in five: its recovery period
 runs), a move of area, a hand-over, a corrected contact and a retracted one:
-about 13 events a case. The
+about 12 events a case. The
 cases are recorded through ``CaseJourneys.save`` (the library's write path) in
 batches of 50 cases.
 

@@ -364,7 +364,7 @@ class CaseJourneys(Application[UUID]):
     # Queries: plain data, never an aggregate
 
     def case_summary(self, case_id: UUID) -> CaseSummary:
-        return _summary(self._load(case_id))
+        return _summary(self._fresh(case_id))
 
     def case_ids(self) -> Iterator[UUID]:
         """Every case, in the order opened."""
@@ -441,9 +441,6 @@ class CaseJourneys(Application[UUID]):
             return self._fresh(case_id)
         except CaseNotFound:
             return None
-
-    def _load(self, case_id: UUID) -> SurvivorCase:
-        return self._fresh(case_id)
 
     def _trusted(self, case_id: UUID) -> tuple[SurvivorCase, bool]:
         """A copy of the cached case without asking the store, if one is cached;

@@ -221,7 +221,7 @@ class StepCorrected(CaseEvent):
 
 
 class StepRetracted(CaseEvent):
-    TOPIC = "waymark.case:StepIsRetracted"
+    TOPIC = "waymark.case:StepRetracted"
 
     step_id: UUID
     reason: str
@@ -276,7 +276,7 @@ class CaseTransferred(CaseEvent):
 
 
 class CaseClosed(CaseEvent):
-    TOPIC = "waymark.case:CaseIsClosed"
+    TOPIC = "waymark.case:CaseClosed"
 
     reason: str
 

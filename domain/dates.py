@@ -193,6 +193,14 @@ def _describe_core(core: str) -> str:
         return f"{_SEASONS[int(month_part)]} {year}"
     if not month_part.isdigit():
         return year
+    if not 1 <= int(month_part) <= 12:
+        # The edtf parser also reads 25-41 (hemisphere seasons, quarters and
+        # halves), which this chronology has no words for: say so, not crash.
+        raise InvalidDate(
+            f"{core!r}: of the EDTF divisions of a year only the seasons 21-24 "
+            "(spring to winter) are understood; give a range such as "
+            "2019-01/2019-03"
+        )
     month = calendar.month_name[int(month_part)]
     if len(parts) == 2 or not parts[2].isdigit():
         return f"{month} {year}"

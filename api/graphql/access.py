@@ -24,7 +24,7 @@ def require_writer(principal: Principal) -> None:
         return
     if principal.role is Role.COUNSEL:
         raise NotPermittedError("counsel have read-only access")
-    raise NotPermittedError(f"a {principal.role.value} may not change cases")
+    raise NotPermittedError(f"the {principal.role.value} role may not change cases")
 
 
 def readable_case(

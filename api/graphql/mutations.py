@@ -147,7 +147,7 @@ def _open(
     journeys: CaseJourneys, principal: Principal, data: OpenCaseInput
 ) -> CommandResult:
     require_writer(principal)
-    organisation_id = data.organisation_id or principal.organisation_id
+    organisation_id = (data.organisation_id or "").strip() or principal.organisation_id
     if not organisation_id:
         raise InvalidField("organisationId", "name the organisation holding the case")
     if not principal.may_change(organisation_id):

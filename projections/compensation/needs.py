@@ -33,7 +33,7 @@ _LOSS_WORDS = {
     "other": "another loss",
 }
 
-#: For each stage, the claim steps it rests on: (kind, gap, reason).
+#: For each stage, the claim steps it rests on: (kind, gap, reason, rule).
 _CLAIM_NEEDS: dict[Stage, tuple[tuple[str, Gap, str, rules.Rule], ...]] = {
     Stage.APPLICATION: (),
     Stage.REVIEW: (

@@ -165,9 +165,13 @@ class ProjectionWorker:
         delivered: queue.Queue[Notification | BaseException] = queue.Queue(
             maxsize=self.batch_size * 4
         )
+        # Set when this loop ends for any reason, not only ``stop``: a pump
+        # waiting for room in a full queue nobody drains any more must give up,
+        # or joining it would hang.
+        finished = threading.Event()
 
         def offer(item: Notification | BaseException) -> bool:
-            while not stop.is_set():
+            while not (stop.is_set() or finished.is_set()):
                 try:
                     delivered.put(item, timeout=0.1)
                     return True
@@ -215,6 +219,7 @@ class ProjectionWorker:
                 if isinstance(item, BaseException):
                     raise item
         finally:
+            finished.set()
             subscription.stop()
             pumping.join()
 

@@ -9,7 +9,6 @@ import tempfile
 import uuid
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
 
 import psycopg
 from eventsourcing.persistence import TrackingRecorder
@@ -105,8 +104,6 @@ class TestPostgresCaseloadView(PostgresSchema, TrackingRecorderTestCase):
 class TestTheLibrarysProjectionRunnerKeepsTheCaseloadOnPostgres(PostgresSchema):
     """``ProjectionRunner`` calls ``process_event`` one event at a time: the same
     handlers, one transaction per event."""
-
-    env_vars: ClassVar[dict[str, str]]
 
     def setup_method(self) -> None:
         self.make_schema()

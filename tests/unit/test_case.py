@@ -1,7 +1,7 @@
 from copy import deepcopy
 from datetime import date
 
-from domain.case import Provenance, SurvivorCase
+from domain.case import CASE_EVENTS, Provenance, SurvivorCase
 from domain.steps import StepReading
 
 
@@ -27,3 +27,27 @@ def test_a_case_copy_shares_no_mutable_state_with_the_original() -> None:
     clone.give_consent("evaluation", None, Provenance("advocate-elm"))
     assert (case.steps, case.consents, case.version) == ({}, set(), 1)
     assert len(case.pending_events) == 1 and len(clone.pending_events) == 3
+
+
+def test_every_case_event_is_stored_under_the_topic_that_names_it() -> None:
+    # Topics are persisted contracts: a class may move or be renamed, its
+    # topic may not; this pins today's names so a rename shows in review.
+    assert {event.TOPIC for event in CASE_EVENTS} == {
+        f"waymark.case:{name}"
+        for name in (
+            "CaseOpened",
+            "DateOfBirthRecorded",
+            "AdvocateAssigned",
+            "ConsentGiven",
+            "ConsentWithdrawn",
+            "StepRecorded",
+            "StepCorrected",
+            "StepRetracted",
+            "StepDisputed",
+            "EvidenceAttached",
+            "CaseTransferred",
+            "CaseClosed",
+            "CaseReopened",
+        )
+    }
+    assert SurvivorCase.TOPIC == "waymark.case:SurvivorCase"  # type: ignore[attr-defined]

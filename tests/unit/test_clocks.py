@@ -126,7 +126,11 @@ def test_check_rules_take_their_period_from_settings_and_say_so() -> None:
     # The defaults are DOMAIN.md's, untouched by another book's settings.
     assert DEFAULT_RULES["cica-2012-review"].period.amount == 56
     assert rule_book() is DEFAULT_RULES
-    assert rule_book({"cica-2012-para-88": 20}) is not None
+    # A setting equal to the default changes nothing, and the citation says so.
+    unchanged = rule_book({"cica-2012-para-88": 20})
+    assert unchanged is not None
+    assert unchanged["cica-2012-para-88"] == DEFAULT_RULES["cica-2012-para-88"]
+    assert "set to" not in unchanged["cica-2012-para-88"].citation
 
 
 @pytest.mark.parametrize(

@@ -55,7 +55,20 @@ def test_an_uncertain_date_says_honestly_what_is_known(
 
 
 @pytest.mark.parametrize(
-    "text", ["junk", "2019-13", "2019-02-30", "2019-02-29", "0000", "2020/2019", "   "]
+    "text",
+    [
+        "junk",
+        "2019-13",
+        "2019-02-30",
+        "2019-02-29",
+        "0000",
+        "2020/2019",
+        "   ",
+        # Divisions the edtf parser reads but the chronology cannot put in words.
+        "2019-25",
+        "2019-33",
+        "2018-03/2019-41",
+    ],
 )
 def test_text_that_is_not_an_edtf_date_is_refused(text: str) -> None:
     with pytest.raises(InvalidDate):
