@@ -394,13 +394,12 @@ class SurvivorCase(Aggregate):
         if self.closed:
             raise CaseIsClosed
 
-    def check_step_amendable(self, step_id: UUID) -> StepState:
+    def check_step_amendable(self, step_id: UUID) -> None:
         step = self.steps.get(step_id)
         if step is None:
             raise StepNotFound(step_id)
         if step.retracted:
             raise StepIsRetracted(step_id)
-        return step
 
     def outcome_of(self, idempotency_key: str) -> CommandOutcome | None:
         return self.outcomes.get(idempotency_key)

@@ -134,7 +134,8 @@ def _list_cases(
     first: int,
     after: UUID | None,
 ) -> CasePage:
-    # A scan of every case: the caseload projection will answer this by index.
+    # A scan of every case, folded from its own stream, so it is never stale and
+    # lists closed cases too; the caseload query answers open caseloads by index.
     require_reader(principal)
     if not 1 <= first <= MAX_PAGE:
         raise InvalidArgument("first", f"between 1 and {MAX_PAGE}")
