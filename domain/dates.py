@@ -81,13 +81,17 @@ class UncertainDate:
 _COMMON_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%])?")
 
 
+_OPEN = frozenset({"..", ""})
+
+
 def _common_form_bounds(text: str) -> tuple[date | None, date | None] | None:
     """The bounds of a date in a common form; None when the form is not common."""
     lower_text, slash, upper_text = text.partition("/")
     if not slash:
         return _common_date_bounds(text)
-    lower = (None, None) if lower_text == ".." else _common_date_bounds(lower_text)
-    upper = (None, None) if upper_text == ".." else _common_date_bounds(upper_text)
+    # An empty end (EDTF's "unknown") is read, and described, as an open one.
+    lower = (None, None) if lower_text in _OPEN else _common_date_bounds(lower_text)
+    upper = (None, None) if upper_text in _OPEN else _common_date_bounds(upper_text)
     if lower is None or upper is None:
         return None
     return lower[0], upper[1]
@@ -150,9 +154,9 @@ def _describe(text: str) -> str:
     lower_text, slash, upper_text = text.partition("/")
     if not slash:
         return _describe_single(text)
-    if lower_text in {"..", ""}:
+    if lower_text in _OPEN:
         return f"on or before {_describe_single(upper_text)}"
-    if upper_text in {"..", ""}:
+    if upper_text in _OPEN:
         return f"on or after {_describe_single(lower_text)}"
     lower_words = _describe_single(lower_text)
     upper_words = _describe_single(upper_text)

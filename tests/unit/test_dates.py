@@ -35,6 +35,8 @@ from domain.dates import (
             date(2019, 2, 28),
         ),
         ("../2016", "on or before 2016", None, date(2016, 12, 31)),
+        ("/2016", "on or before 2016", None, date(2016, 12, 31)),
+        ("2017/", "on or after 2017", date(2017, 1, 1), None),
         ("2017/..", "on or after 2017", date(2017, 1, 1), None),
         ("2019-21", "spring 2019", date(2019, 3, 1), date(2019, 5, 31)),
         (
