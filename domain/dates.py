@@ -21,7 +21,18 @@ from edtf.parser.edtf_exceptions import EDTFParseException
 
 UNDATED = "undated"
 
-_SEASONS = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
+#: EDTF seasons 21-24: their names and the months they start and end in.
+_SEASONS = {
+    21: ("spring", 3, 5),
+    22: ("summer", 6, 8),
+    23: ("autumn", 9, 11),
+    24: ("winter", 12, 2),
+}
+
+
+def described(occurred: UncertainDate | None) -> str:
+    """How a step's date reads on a chronology; an undated step says so."""
+    return occurred.display if occurred else UNDATED
 
 
 class InvalidDate(ValueError):
@@ -104,7 +115,7 @@ def _common_date_bounds(text: str) -> tuple[date, date] | None:
     year, month, day = (int(part) if part else None for part in match.groups()[:3])
     qualifier = match.group(4)
     assert year is not None
-    if month in _SEASON_MONTHS and day is None and qualifier is None:
+    if month in _SEASONS and day is None and qualifier is None:
         return _season_bounds(year, month)
     if month is not None and month > 12:
         return None  # anything else past December: the edtf parser decides
@@ -119,12 +130,8 @@ def _common_date_bounds(text: str) -> tuple[date, date] | None:
         raise InvalidDate(f"{text!r} is not a day in the calendar") from None
 
 
-#: EDTF seasons 21-24 (spring to winter), as the months they start and end in.
-_SEASON_MONTHS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 2)}
-
-
 def _season_bounds(year: int, season: int) -> tuple[date, date]:
-    first, last = _SEASON_MONTHS[season]
+    _, first, last = _SEASONS[season]
     # Winter runs into the next year's February; the edtf parser stops it at the
     # end of December, which would date a February event before its season.
     last_year = year + 1 if last < first else year
@@ -194,7 +201,7 @@ def _describe_core(core: str) -> str:
         return year
     month_part = parts[1]
     if month_part.isdigit() and int(month_part) in _SEASONS:
-        return f"{_SEASONS[int(month_part)]} {year}"
+        return f"{_SEASONS[int(month_part)][0]} {year}"
     if not month_part.isdigit():
         return year
     if not 1 <= int(month_part) <= 12:

@@ -51,6 +51,16 @@ def parse_sources(raw: Sequence[Mapping[str, Any]] | None, where: str) -> list[S
     return [Source.parse(item, f"{where}[{i}]") for i, item in enumerate(raw or ())]
 
 
+def chronological_order(
+    occurred: UncertainDate | None, order: int | None, sequence: int
+) -> tuple[int, date, int, int]:
+    """Where a step stands on a chronology: by its earliest possible day, then
+    its stated order, then the order it was recorded; undated steps last."""
+    if occurred is None:
+        return (1, date.min, 0, sequence)
+    return (0, occurred.earliest or date.min, order or 0, sequence)
+
+
 def parse_occurred(text: str | None, today: date, where: str) -> UncertainDate | None:
     """An EDTF date, or None for an undated step; never a date wholly in the future."""
     if text is None or not text.strip():

@@ -28,7 +28,7 @@ from api.graphql.results import (
 )
 from domain.application import CaseJourneys
 from domain.clocks import DEFAULT_RULES, RuleBook
-from domain.dates import UNDATED, UncertainDate
+from domain.dates import described
 from domain.errors import CommandRefused
 from projections.chronology import Chronology as ChronologyView
 from projections.chronology import ChronologyReader, Purpose, SourceCite
@@ -47,10 +47,6 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [jsonable(item) for item in value]
     return value
-
-
-def _when(occurred: UncertainDate | None) -> str:
-    return occurred.display if occurred else UNDATED
 
 
 @strawberry.type(description="A source for a fact, with its citation.")
@@ -115,7 +111,7 @@ class StepVersion:
         occurred = version.occurred
         return cls(
             kind=version.kind,
-            when=_when(occurred),
+            when=version.when,
             occurred=occurred.edtf if occurred else None,
             earliest=occurred.earliest if occurred else None,
             latest=occurred.latest if occurred else None,
@@ -163,7 +159,7 @@ class Dispute:
             recorded_when=current.when,
             disputed_by=dispute.disputed_by,
             other_version=dispute.other_version,
-            other_when=_when(dispute.other_occurred),
+            other_when=described(dispute.other_occurred),
             other_occurred=dispute.other_occurred.edtf
             if dispute.other_occurred
             else None,

@@ -40,7 +40,7 @@ from domain.clocks.rules import (
     RuleBook,
     Variant,
 )
-from domain.dates import UncertainDate
+from domain.dates import UncertainDate, described
 from domain.vocabulary import STEP_KINDS
 
 INCIDENT = "harm.incident"
@@ -130,7 +130,7 @@ class Step:
 
     @property
     def when(self) -> str:
-        return self.occurred.display if self.occurred else "undated"
+        return described(self.occurred)
 
     @property
     def uncertain(self) -> bool:

@@ -8,7 +8,8 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from domain.dates import UNDATED, UncertainDate
+from domain.dates import UncertainDate, described
+from domain.steps import chronological_order
 
 
 class Purpose(StrEnum):
@@ -80,7 +81,7 @@ class StepVersion:
 
     @property
     def when(self) -> str:
-        return self.occurred.display if self.occurred else UNDATED
+        return described(self.occurred)
 
 
 @dataclass(frozen=True)
@@ -138,11 +139,7 @@ class ChronologyRow:
         return max(times)
 
     def sort_key(self, sequence: int) -> tuple[int, date, int, int]:
-        occurred = self.current.occurred
-        if occurred is None:
-            return (1, date.min, 0, sequence)
-        earliest = occurred.earliest or date.min
-        return (0, earliest, self.current.order or 0, sequence)
+        return chronological_order(self.current.occurred, self.current.order, sequence)
 
 
 @dataclass(frozen=True)

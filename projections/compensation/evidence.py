@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
-from domain.dates import UNDATED, UncertainDate
+from domain.dates import UncertainDate, described
 from projections.chronology.rows import SourceCite
 from projections.compensation.rules import ConvictionEffect, Rule
 
@@ -48,7 +48,7 @@ class EvidenceStep:
 
     @property
     def when(self) -> str:
-        return self.occurred.display if self.occurred else UNDATED
+        return described(self.occurred)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -23,7 +23,7 @@ from domain.case import (
     StepRecorded,
     StepRetracted,
 )
-from domain.steps import Source, StepReading
+from domain.steps import Source, StepReading, chronological_order
 from domain.vocabulary import step_kind
 from projections.case_stream import CaseStreamFold
 from projections.chronology.rows import SourceCite
@@ -167,11 +167,6 @@ class CompensationFold(CaseStreamFold):
         self, step_id: UUID, draft: _StepDraft, reading: StepReading
     ) -> EvidenceStep:
         occurred = reading.occurred
-        if occurred is None:
-            sort_key = (1, date.min, 0, draft.sequence)
-        else:
-            earliest = occurred.earliest or date.min
-            sort_key = (0, earliest, reading.order or 0, draft.sequence)
         return EvidenceStep(
             step_id=step_id,
             kind=reading.kind,
@@ -182,7 +177,7 @@ class CompensationFold(CaseStreamFold):
             recorded_at=draft.recorded_at,
             corrected=draft.corrected,
             disputed=draft.disputed,
-            sort_key=sort_key,
+            sort_key=chronological_order(occurred, reading.order, draft.sequence),
         )
 
     def _cite(self, source: Source) -> SourceCite:
