@@ -29,7 +29,7 @@ from domain.errors import (
     StepNotFound,
 )
 from domain.hashchain import GENESIS, event_hash
-from domain.steps import LABEL_LIMIT, Source, StepReading, parse_summary
+from domain.steps import Source, StepReading, parse_summary, required_text
 
 CASE_ID_NAMESPACE = UUID("5d1c2f4e-7a8b-4c1d-9e0f-3a2b1c0d9e8f")
 
@@ -50,15 +50,6 @@ class ConsentPurpose(StrEnum):
 def case_id_for(organisation_id: str, idempotency_key: str) -> UUID:
     """A retried ``open`` names the same case, so it cannot open a second one."""
     return uuid5(CASE_ID_NAMESPACE, f"{organisation_id}\x1f{idempotency_key}")
-
-
-def required_text(value: str | None, field: str, limit: int = LABEL_LIMIT) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise InvalidField(field, "required")
-    if len(text) > limit:
-        raise InvalidField(field, f"at most {limit} characters")
-    return text
 
 
 @dataclass(frozen=True)

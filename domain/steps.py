@@ -20,6 +20,22 @@ SUMMARY_LIMIT = 1000
 LABEL_LIMIT = 200
 
 
+def required_text(
+    value: str | None,
+    field: str,
+    limit: int = LABEL_LIMIT,
+    *,
+    missing: str = "required",
+) -> str:
+    """Text a command must carry, trimmed; ``missing`` says what to give instead."""
+    text = (value or "").strip()
+    if not text:
+        raise InvalidField(field, missing)
+    if len(text) > limit:
+        raise InvalidField(field, f"at most {limit} characters")
+    return text
+
+
 @dataclass(frozen=True)
 class Source:
     """Where a fact comes from: a document (or its id) and a pin cite within it."""
@@ -29,11 +45,11 @@ class Source:
 
     @classmethod
     def parse(cls, raw: Mapping[str, Any], where: str) -> Source:
-        document = str(raw.get("document") or "").strip()
-        if not document:
-            raise InvalidField(f"{where}.document", "name the document")
-        if len(document) > LABEL_LIMIT:
-            raise InvalidField(f"{where}.document", f"at most {LABEL_LIMIT} characters")
+        document = required_text(
+            str(raw.get("document") or ""),
+            f"{where}.document",
+            missing="name the document",
+        )
         pin = raw.get("pin")
         pin = str(pin).strip() or None if pin is not None else None
         if pin is not None and len(pin) > LABEL_LIMIT:
@@ -75,12 +91,9 @@ def parse_occurred(text: str | None, today: date, where: str) -> UncertainDate |
 
 
 def parse_summary(text: str | None, where: str = "summary") -> str:
-    summary = (text or "").strip()
-    if not summary:
-        raise InvalidField(where, "say in neutral words what happened")
-    if len(summary) > SUMMARY_LIMIT:
-        raise InvalidField(where, f"at most {SUMMARY_LIMIT} characters")
-    return summary
+    return required_text(
+        text, where, SUMMARY_LIMIT, missing="say in neutral words what happened"
+    )
 
 
 @dataclass(frozen=True)
