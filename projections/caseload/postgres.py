@@ -13,8 +13,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
-from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow, args_row, tuple_row
 from psycopg.sql import SQL, Composed, Identifier
@@ -44,6 +44,7 @@ from projections.caseload.view import (
     in_rounds,
     touched,
 )
+from projections.tracking.compare_and_set import PostgresCompareAndSetTracking
 
 TRACKING_TABLE = "caseload_tracking"
 #: The columns a query reads: a ``CaseloadEntry``'s fields, in order.
@@ -337,7 +338,7 @@ STATEMENTS: dict[type[Any], list[Statement]] = {
 }
 
 
-class PostgresCaseloadView(PostgresTrackingRecorder, CaseloadView):
+class PostgresCaseloadView(PostgresCompareAndSetTracking, CaseloadView):
     def __init__(
         self,
         datastore: PostgresDatastore,
@@ -368,18 +369,6 @@ class PostgresCaseloadView(PostgresTrackingRecorder, CaseloadView):
         self._tables = [
             SQL("{}.{}").format(schema, Identifier(table)) for table in TABLES
         ]
-        self._tracking = SQL("{}.{}").format(
-            schema, Identifier(self.tracking_table_name)
-        )
-        self._track_first = SQL(
-            "INSERT INTO {} VALUES (%(application_name)s, %(notification_id)s) "
-            "ON CONFLICT (application_name) DO NOTHING RETURNING notification_id"
-        ).format(self._tracking)
-        self._track_after = SQL(
-            "UPDATE {} SET notification_id = %(notification_id)s "
-            "WHERE application_name = %(application_name)s "
-            "AND notification_id = %(after)s RETURNING notification_id"
-        ).format(self._tracking)
 
     def _sql(self, text: str) -> Composed:
         return SQL(text).format(schema=Identifier(self.datastore.schema))
@@ -390,27 +379,6 @@ class PostgresCaseloadView(PostgresTrackingRecorder, CaseloadView):
         with self.datastore.transaction(commit=True) as cursor:
             self._insert_tracking_after(cursor, tracking, after)
             self._write(cursor, changes)
-
-    def _insert_tracking_after(
-        self, cursor: Cursor[DictRow], tracking: Tracking, after: int | None
-    ) -> None:
-        """The tracking record, if the view is exactly at ``after`` (or, with
-        None, anywhere before it: eventsourcing's own check)."""
-        if after is None:
-            self._insert_tracking(cursor, tracking)
-            return
-        if not self.datastore.single_row_tracking:
-            raise OperationalError("the caseload view needs single-row tracking")
-        params = {
-            "application_name": tracking.application_name,
-            "notification_id": tracking.notification_id,
-            "after": after,
-        }
-        cursor.execute(self._track_first if after == 0 else self._track_after, params)
-        if cursor.fetchone() is None:
-            raise IntegrityError(
-                f"the view is not at position {after} of {tracking.application_name}"
-            )
 
     def _write(self, cursor: Cursor[DictRow], changes: Sequence[Change]) -> None:
         # One pipeline: the statements go to the server without waiting for each

@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, OperationalError, Tracking
-from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTrackingRecorder
+from eventsourcing.persistence import Tracking
+from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore
 
 from domain.clocks import DEFAULT_RULES, RuleBook
 from projections.caseload.clocks import StoredStep, summarise
@@ -40,6 +40,7 @@ from projections.caseload.view import (
     in_rounds,
     touched,
 )
+from projections.tracking.compare_and_set import SQLiteCompareAndSetTracking
 
 CREATE_TABLES = [
     """
@@ -332,7 +333,7 @@ STATEMENTS: dict[type[Any], list[Statement]] = {
 }
 
 
-class SQLiteCaseloadView(SQLiteTrackingRecorder, CaseloadView):
+class SQLiteCaseloadView(SQLiteCompareAndSetTracking, CaseloadView):
     def __init__(
         self,
         datastore: SQLiteDatastore,
@@ -352,39 +353,6 @@ class SQLiteCaseloadView(SQLiteTrackingRecorder, CaseloadView):
         with self.datastore.transaction(commit=True) as cursor:
             self._insert_tracking_after(cursor, tracking, after)
             self._write(cursor, changes)
-
-    def _insert_tracking_after(
-        self, cursor: SQLiteCursor, tracking: Tracking, after: int | None
-    ) -> None:
-        """The tracking record, if the view is exactly at ``after`` (or, with
-        None, anywhere before it: eventsourcing's own check)."""
-        if after is None:
-            self._insert_tracking(cursor, tracking)
-            return
-        if not self.datastore.single_row_tracking:
-            raise OperationalError("the caseload view needs single-row tracking")
-        params = {
-            "application_name": tracking.application_name,
-            "notification_id": tracking.notification_id,
-            "after": after,
-        }
-        if after == 0:
-            cursor.execute(
-                "INSERT INTO tracking VALUES (:application_name, :notification_id) "
-                "ON CONFLICT (application_name) DO NOTHING RETURNING notification_id",
-                params,
-            )
-        else:
-            cursor.execute(
-                "UPDATE tracking SET notification_id = :notification_id "
-                "WHERE application_name = :application_name "
-                "AND notification_id = :after RETURNING notification_id",
-                params,
-            )
-        if cursor.fetchone() is None:
-            raise IntegrityError(
-                f"the view is not at position {after} of {tracking.application_name}"
-            )
 
     def _write(self, cursor: SQLiteCursor, changes: Sequence[Change]) -> None:
         for change_type, batch in in_rounds(changes):
