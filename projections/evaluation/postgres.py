@@ -1,0 +1,78 @@
+"""The evaluation view in PostgreSQL, beside the events in their schema: tables
+named after the view (``evaluation_cases``, ..., ``evaluation_tracking``; a
+rebuild fills ``evaluation_next_...``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from eventsourcing.postgres import PostgresDatastore
+from psycopg import Cursor
+from psycopg.rows import DictRow, TupleRow, tuple_row
+from psycopg.sql import SQL, Composed, Identifier
+
+from projections.evaluation.view import EvaluationView
+from projections.tracking.compare_and_set import PostgresCompareAndSetTracking
+
+
+class PostgresEvaluationView(PostgresCompareAndSetTracking, EvaluationView):
+    def __init__(
+        self,
+        datastore: PostgresDatastore,
+        *,
+        tracking_table_name: str = "evaluation_tracking",
+        **kwargs: Any,
+    ) -> None:
+        # Named as eventsourcing names the tracking table: after the view.
+        self.prefix = tracking_table_name.removesuffix("_tracking")
+        super().__init__(datastore, tracking_table_name=tracking_table_name, **kwargs)
+        self._statements: dict[str, Composed] = {}
+        self.sql_create_statements.extend(
+            self.statement(text) for text in self.create_statements()
+        )
+
+    def table(self, name: str) -> str:
+        return (
+            SQL("{}.{}")
+            .format(
+                Identifier(self.datastore.schema), Identifier(f"{self.prefix}_{name}")
+            )
+            .as_string(None)
+        )
+
+    def statement(self, text: str) -> Composed:
+        prepared = self._statements.get(text)
+        if prepared is None:
+            sql = self.sql(text).replace("%", "%%").replace("?", "%s")
+            prepared = self._statements[text] = SQL(sql).format()
+        return prepared
+
+    @contextmanager
+    def writing(self) -> Iterator[Cursor[DictRow]]:
+        with self.datastore.transaction(commit=True) as cursor:
+            yield cursor
+
+    @contextmanager
+    def reading(self) -> Iterator[Cursor[TupleRow]]:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            with cursor.connection.cursor(row_factory=tuple_row) as reader:
+                yield reader
+
+    def _forget_tracking(self, cursor: Cursor[DictRow], application_name: str) -> None:
+        cursor.execute(
+            SQL("DELETE FROM {} WHERE application_name = %s").format(
+                self.tracking_table
+            ),
+            (application_name,),
+        )
+
+    def tracking_position_statement(self) -> Composed:
+        return SQL("SELECT notification_id FROM {} WHERE application_name = %s").format(
+            self.tracking_table
+        )
+
+    def close(self) -> None:
+        self.datastore.close()

@@ -1,0 +1,161 @@
+"""The evaluation projection's event handlers: which facts each case event gives.
+
+Consent decides what reaches the view. When a survivor consents to evaluation,
+the case's earlier events are read again from the log (``history``) and their
+facts follow the consent, so a consent given months after opening still counts
+the whole journey; when consent is withdrawn, the view forgets the case. The log
+is immutable, so reading the history while catching up gives the same facts
+whenever the page is processed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.dispatch import singledispatchmethod
+
+from domain import case as events
+from domain.case import ConsentPurpose
+from domain.steps import StepReading
+from projections.caseload.projection import MOVED_AREA, uk_day
+from projections.evaluation.changes import (
+    Born,
+    Change,
+    Consented,
+    ConsentEnded,
+    FactNoted,
+    Opened,
+    Placed,
+    SpellBegun,
+    SpellEnded,
+    StepCleared,
+)
+from projections.evaluation.metrics import facts_of
+from projections.evaluation.periods import months_after
+from projections.evaluation.view import EvaluationView
+from projections.tracking import BatchProjection
+
+#: The case's events before a version, oldest first.
+History = Callable[[UUID, int], Iterable[Any]]
+OPENED = "opened"
+
+
+def _day(value: Any) -> int | None:
+    return value.toordinal() if isinstance(value, date) else None
+
+
+class EvaluationProjection(BatchProjection[EvaluationView]):
+    name = "evaluation"
+    #: Every topic, so the view's position says how current it is.
+    topics: tuple[str, ...] = ()
+
+    def __init__(self, view: EvaluationView, history: History) -> None:
+        super().__init__(view)
+        self.history = history
+
+    def changes(self, domain_event: Any) -> Sequence[Change]:
+        if isinstance(domain_event, events.ConsentGiven):
+            if domain_event.purpose != ConsentPurpose.EVALUATION:
+                return ()
+            case_id = domain_event.originator_id
+            earlier = self.history(case_id, domain_event.originator_version)
+            return [
+                Consented(case_id),
+                *(change for e in earlier for change in self.facts(e)),
+            ]
+        if isinstance(domain_event, events.ConsentWithdrawn):
+            if domain_event.purpose != ConsentPurpose.EVALUATION:
+                return ()
+            return [ConsentEnded(domain_event.originator_id)]
+        return self.facts(domain_event)
+
+    @singledispatchmethod
+    def facts(self, domain_event: Any) -> Sequence[Change]:
+        return ()  # advocates, evidence, disputes, other consents: not evaluated
+
+    @facts.register
+    def _(self, e: events.CaseOpened) -> Sequence[Change]:
+        opened = uk_day(e.timestamp)
+        day = opened.toordinal()
+        return [
+            Opened(e.originator_id, day, months_after(opened, 6).toordinal()),
+            SpellBegun(e.originator_id, e.originator_version, day),
+            Placed(
+                e.originator_id,
+                OPENED,
+                day,
+                e.originator_version,
+                e.organisation_id,
+                e.jurisdiction,
+                e.local_authority,
+            ),
+        ]
+
+    @facts.register
+    def _(self, e: events.DateOfBirthRecorded) -> Sequence[Change]:
+        return [Born(e.originator_id, _day(e.born["earliest"]), _day(e.born["latest"]))]
+
+    @facts.register
+    def _(self, e: events.CaseClosed) -> Sequence[Change]:
+        return [SpellEnded(e.originator_id, uk_day(e.timestamp).toordinal())]
+
+    @facts.register
+    def _(self, e: events.CaseReopened) -> Sequence[Change]:
+        return [
+            SpellBegun(
+                e.originator_id, e.originator_version, uk_day(e.timestamp).toordinal()
+            )
+        ]
+
+    @facts.register
+    def _(self, e: events.CaseTransferred) -> Sequence[Change]:
+        return [
+            Placed(
+                e.originator_id,
+                f"transfer:{e.originator_version}",
+                uk_day(e.timestamp).toordinal(),
+                e.originator_version,
+                e.to_organisation_id,
+                None,
+                None,
+            )
+        ]
+
+    @facts.register
+    def _(self, e: events.StepRecorded) -> Sequence[Change]:
+        return self._step(e)
+
+    @facts.register
+    def _(self, e: events.StepCorrected) -> Sequence[Change]:
+        return [StepCleared(e.originator_id, e.step_id), *self._step(e)]
+
+    @facts.register
+    def _(self, e: events.StepRetracted) -> Sequence[Change]:
+        return [StepCleared(e.originator_id, e.step_id)]
+
+    @staticmethod
+    def _step(e: events.StepRecorded | events.StepCorrected) -> list[Change]:
+        found: list[Change] = [
+            FactNoted(e.originator_id, e.step_id, f.fact, f.on, f.amount, f.flag)
+            for f in facts_of(e.reading)
+        ]
+        if e.reading["kind"] == MOVED_AREA:
+            step = StepReading.from_record(e.reading)
+            occurred = step.occurred
+            on = (occurred.earliest or occurred.latest) if occurred else None
+            jurisdiction = step.details.get("jurisdiction")
+            found.append(
+                Placed(
+                    e.originator_id,
+                    str(e.step_id),
+                    (on or uk_day(e.timestamp)).toordinal(),
+                    e.originator_version,
+                    None,
+                    str(jurisdiction) if jurisdiction else None,
+                    str(step.details["local_authority"]),
+                )
+            )
+        return found

@@ -1,0 +1,398 @@
+"""The evaluation view loaded into arrays, so a whole table over 100,000 cases is
+counted in milliseconds, and kept current by reloading only the cases changed.
+
+Case ids stay inside this module: cases are numbered in load order and every
+array refers to them by number. Nothing here leaves but counts (``figures``)
+and pseudonyms (``cohort``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from domain.regions import REGIONS, UNKNOWN_REGION, region_of
+from projections.evaluation.metrics import ENGAGEMENT_FACTS, Fact
+from projections.evaluation.periods import BAND_LABELS, age_band
+from projections.evaluation.view import EvaluationView
+
+Ints = npt.NDArray[np.int64]
+Flags = npt.NDArray[np.bool_]
+
+#: A day after every day: an open spell's end, a missing engagement.
+NEVER = np.iinfo(np.int64).max
+#: No value (an unknown day, a place not given).
+NONE = -1
+FACT_CODES: tuple[Fact, ...] = tuple(Fact)
+_FACT_CODE = {fact.value: code for code, fact in enumerate(FACT_CODES)}
+LOADED_FACTS = tuple(f.value for f in Fact if f not in ENGAGEMENT_FACTS)
+PLACE_ATTRIBUTES = ("organisation_id", "jurisdiction", "local_authority")
+REGION_NAMES: tuple[str, ...] = (*REGIONS, UNKNOWN_REGION)
+REGION_CODE = {name: code for code, name in enumerate(REGION_NAMES)}
+UNKNOWN = REGION_CODE[UNKNOWN_REGION]
+
+_SELECT_CASES = (
+    "SELECT case_id, consented, opened_on, six_months_on, born_earliest, "
+    "born_latest, engaged_on FROM {cases}"
+)
+_SELECT_SPELLS = "SELECT case_id, starts_on, ends_on FROM {spells}"
+_SELECT_PLACES = (
+    "SELECT case_id, starts_on, sequence, organisation_id, jurisdiction, "
+    "local_authority FROM {places}"
+)
+_SELECT_FACTS = (
+    "SELECT case_id, fact, on_day, amount, flag FROM {facts} "
+    f"WHERE fact IN ({', '.join(repr(f) for f in LOADED_FACTS)}) "
+    "AND on_day IS NOT NULL"
+)
+_CHANGED_CASES = " WHERE changed > ?"
+_OF_CHANGED_CASES = (
+    " {join} case_id IN (SELECT case_id FROM {{cases}} WHERE changed > ?)"
+)
+
+
+class Strings:
+    """Codes for the few distinct texts of a column (organisations, areas)."""
+
+    def __init__(self) -> None:
+        self.values: list[str] = []
+        self._codes: dict[str, int] = {}
+
+    def code(self, value: str | None) -> int:
+        if value is None:
+            return NONE
+        code = self._codes.get(value)
+        if code is None:
+            code = self._codes[value] = len(self.values)
+            self.values.append(value)
+        return code
+
+
+def _ints(values: Iterable[Any], missing: int = NONE) -> Ints:
+    return np.fromiter((missing if v is None else v for v in values), dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Rows of the view, by case number."""
+
+    spell_case: Ints
+    spell_start: Ints
+    spell_end: Ints
+    place_case: Ints
+    place_start: Ints
+    place_sequence: Ints
+    place_codes: dict[str, Ints]
+    fact_case: Ints
+    fact_code: Ints
+    fact_day: Ints
+    fact_amount: Ints
+    fact_flag: Flags
+
+    def without(self, cases: Ints) -> Rows:
+        """These rows but those of ``cases``."""
+        keep_spells = ~np.isin(self.spell_case, cases)
+        keep_places = ~np.isin(self.place_case, cases)
+        keep_facts = ~np.isin(self.fact_case, cases)
+        return Rows(
+            self.spell_case[keep_spells],
+            self.spell_start[keep_spells],
+            self.spell_end[keep_spells],
+            self.place_case[keep_places],
+            self.place_start[keep_places],
+            self.place_sequence[keep_places],
+            {k: v[keep_places] for k, v in self.place_codes.items()},
+            self.fact_case[keep_facts],
+            self.fact_code[keep_facts],
+            self.fact_day[keep_facts],
+            self.fact_amount[keep_facts],
+            self.fact_flag[keep_facts],
+        )
+
+    def plus(self, other: Rows) -> Rows:
+        def join(a: npt.NDArray[Any], b: npt.NDArray[Any]) -> npt.NDArray[Any]:
+            return np.concatenate((a, b))
+
+        return Rows(
+            join(self.spell_case, other.spell_case),
+            join(self.spell_start, other.spell_start),
+            join(self.spell_end, other.spell_end),
+            join(self.place_case, other.place_case),
+            join(self.place_start, other.place_start),
+            join(self.place_sequence, other.place_sequence),
+            {k: join(v, other.place_codes[k]) for k, v in self.place_codes.items()},
+            join(self.fact_case, other.fact_case),
+            join(self.fact_code, other.fact_code),
+            join(self.fact_day, other.fact_day),
+            join(self.fact_amount, other.fact_amount),
+            join(self.fact_flag, other.fact_flag),
+        )
+
+
+@dataclass(frozen=True)
+class FactRows:
+    """One fact's rows, by day."""
+
+    day: Ints
+    case: Ints
+    amount: Ints
+    flag: Flags
+
+    def between(self, first: int, last: int) -> slice:
+        lo, hi = np.searchsorted(self.day, [first, last + 1])
+        return slice(int(lo), int(hi))
+
+
+@dataclass(frozen=True)
+class Places:
+    """One place attribute's rows, by case, then day, then log order."""
+
+    case: Ints
+    start: Ints
+    code: Ints
+
+    def on(self, day: int, cases: int) -> Ints:
+        """Each case's value on ``day`` (``NONE`` if not yet placed)."""
+        valid = self.start <= day
+        case, code = self.case[valid], self.code[valid]
+        values = np.full(cases, NONE, dtype=np.int64)
+        if len(case):
+            last = np.append(case[1:] != case[:-1], True)
+            values[case[last]] = code[last]
+        return values
+
+
+@dataclass
+class Snapshot:
+    """The view as at ``position``."""
+
+    position: int
+    case_ids: list[str]
+    number: dict[str, int]
+    consented: Flags
+    opened_on: Ints
+    six_months_on: Ints
+    engaged_on: Ints
+    age_band: Ints
+    rows: Rows
+    strings: dict[str, Strings]
+    facts: dict[Fact, FactRows] = field(init=False)
+    places: dict[str, Places] = field(init=False)
+    #: Each local authority code's region, and each jurisdiction's.
+    authority_region: list[str] = field(init=False)
+    jurisdiction_region: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        rows = self.rows
+        order = np.lexsort((rows.fact_day, rows.fact_code))
+        code = rows.fact_code[order]
+        self.facts = {}
+        bounds = np.searchsorted(code, np.arange(len(FACT_CODES) + 1))
+        for index, fact in enumerate(FACT_CODES):
+            part = order[bounds[index] : bounds[index + 1]]
+            self.facts[fact] = FactRows(
+                rows.fact_day[part],
+                rows.fact_case[part],
+                rows.fact_amount[part],
+                rows.fact_flag[part],
+            )
+        self.places = {}
+        for attribute in PLACE_ATTRIBUTES:
+            codes = rows.place_codes[attribute]
+            given = codes != NONE
+            case, start = rows.place_case[given], rows.place_start[given]
+            sequence = rows.place_sequence[given]
+            by_time = np.lexsort((sequence, start, case))
+            self.places[attribute] = Places(
+                case[by_time], start[by_time], codes[given][by_time]
+            )
+        self.authority_region = [
+            region_of(name) for name in self.strings["local_authority"].values
+        ]
+        self.jurisdiction_region = [
+            region_of(None, name) for name in self.strings["jurisdiction"].values
+        ]
+
+    @property
+    def cases(self) -> int:
+        return len(self.case_ids)
+
+    def clients(self, first: int, last: int) -> Flags:
+        """Consenting cases open on any day from ``first`` to ``last``."""
+        rows = self.rows
+        overlapping = (rows.spell_start <= last) & (rows.spell_end >= first)
+        open_cases = np.zeros(self.cases, dtype=np.bool_)
+        open_cases[rows.spell_case[overlapping]] = True
+        return open_cases & self.consented
+
+    def region_on(self, day: int) -> Ints:
+        """Each case's region (a code into ``REGION_NAMES``) on ``day``: its
+        local authority's, or where that is not known its jurisdiction's."""
+        authority = self.places["local_authority"].on(day, self.cases)
+        jurisdiction = self.places["jurisdiction"].on(day, self.cases)
+        by_authority = np.array(
+            [*(REGION_CODE[name] for name in self.authority_region), UNKNOWN],
+            dtype=np.int64,
+        )
+        by_jurisdiction = np.array(
+            [*(REGION_CODE[name] for name in self.jurisdiction_region), UNKNOWN],
+            dtype=np.int64,
+        )
+        # NONE (-1) picks the last entry: unknown.
+        region = by_authority[authority]
+        unplaced = region == UNKNOWN
+        region[unplaced] = by_jurisdiction[jurisdiction[unplaced]]
+        return region
+
+
+def load(view: EvaluationView, application_name: str) -> Snapshot:
+    """The whole view, read in one consistent snapshot."""
+    strings = {name: Strings() for name in PLACE_ATTRIBUTES}
+    with view.reading() as cursor:
+        position = _position(view, cursor, application_name)
+        cases = _select(view, cursor, _SELECT_CASES, ())
+        case_ids = [row[0] for row in cases]
+        number = {case_id: n for n, case_id in enumerate(case_ids)}
+        rows = _rows(view, cursor, number, strings, "", ())
+    return _snapshot(position, case_ids, number, cases, rows, strings)
+
+
+def refreshed(
+    snapshot: Snapshot, view: EvaluationView, application_name: str
+) -> Snapshot:
+    """The snapshot with the cases changed since it was taken read again."""
+    with view.reading() as cursor:
+        position = _position(view, cursor, application_name)
+        if position == snapshot.position:
+            return snapshot
+        since = (snapshot.position,)
+        changed = _select(view, cursor, _SELECT_CASES + _CHANGED_CASES, since)
+        case_ids = list(snapshot.case_ids)
+        number = dict(snapshot.number)
+        for row in changed:
+            if row[0] not in number:
+                number[row[0]] = len(case_ids)
+                case_ids.append(row[0])
+        strings = snapshot.strings
+        fresh = _rows(view, cursor, number, strings, _OF_CHANGED_CASES, since)
+    renumbered = _ints(number[row[0]] for row in changed)
+    rows = snapshot.rows.without(renumbered).plus(fresh)
+    grown = len(case_ids) - snapshot.cases
+
+    def grow(values: npt.NDArray[Any], filler: Any) -> npt.NDArray[Any]:
+        return np.concatenate((values, np.full(grown, filler, dtype=values.dtype)))
+
+    updated = replace(
+        snapshot,
+        position=position,
+        case_ids=case_ids,
+        number=number,
+        consented=grow(snapshot.consented, False),
+        opened_on=grow(snapshot.opened_on, NONE),
+        six_months_on=grow(snapshot.six_months_on, NONE),
+        engaged_on=grow(snapshot.engaged_on, NEVER),
+        age_band=grow(snapshot.age_band, NONE),
+        rows=rows,
+    )
+    _set_cases(updated, changed)
+    updated.__post_init__()
+    return updated
+
+
+def _position(view: EvaluationView, cursor: Any, application_name: str) -> int:
+    cursor.execute(view.tracking_position_statement(), (application_name,))
+    found = cursor.fetchone()
+    return int(found[0]) if found and found[0] is not None else 0
+
+
+def _select(
+    view: EvaluationView, cursor: Any, text: str, params: Sequence[Any]
+) -> list[tuple[Any, ...]]:
+    cursor.execute(view.statement(text), params)
+    return [tuple(row) for row in cursor.fetchall()]
+
+
+def _rows(
+    view: EvaluationView,
+    cursor: Any,
+    number: dict[str, int],
+    strings: dict[str, Strings],
+    restriction: str,
+    params: Sequence[Any],
+) -> Rows:
+    where = restriction.format(join="WHERE")
+    spells = _select(view, cursor, _SELECT_SPELLS + where, params)
+    places = _select(view, cursor, _SELECT_PLACES + where, params)
+    facts = _select(
+        view, cursor, _SELECT_FACTS + restriction.format(join="AND"), params
+    )
+    return Rows(
+        spell_case=_ints(number[r[0]] for r in spells),
+        spell_start=_ints(r[1] for r in spells),
+        spell_end=_ints((r[2] for r in spells), missing=NEVER),
+        place_case=_ints(number[r[0]] for r in places),
+        place_start=_ints(r[1] for r in places),
+        place_sequence=_ints(r[2] for r in places),
+        place_codes={
+            attribute: _ints(strings[attribute].code(r[3 + i]) for r in places)
+            for i, attribute in enumerate(PLACE_ATTRIBUTES)
+        },
+        fact_case=_ints(number[r[0]] for r in facts),
+        fact_code=_ints(_FACT_CODE[r[1]] for r in facts),
+        fact_day=_ints(r[2] for r in facts),
+        fact_amount=_ints((r[3] for r in facts), missing=0),
+        fact_flag=np.fromiter((bool(r[4]) for r in facts), dtype=np.bool_),
+    )
+
+
+def _snapshot(
+    position: int,
+    case_ids: list[str],
+    number: dict[str, int],
+    cases: Sequence[tuple[Any, ...]],
+    rows: Rows,
+    strings: dict[str, Strings],
+) -> Snapshot:
+    count = len(case_ids)
+    snapshot = Snapshot(
+        position=position,
+        case_ids=case_ids,
+        number=number,
+        consented=np.zeros(count, dtype=np.bool_),
+        opened_on=np.full(count, NONE, dtype=np.int64),
+        six_months_on=np.full(count, NONE, dtype=np.int64),
+        engaged_on=np.full(count, NEVER, dtype=np.int64),
+        age_band=np.full(count, NONE, dtype=np.int64),
+        rows=rows,
+        strings=strings,
+    )
+    _set_cases(snapshot, cases)
+    return snapshot
+
+
+def _set_cases(snapshot: Snapshot, cases: Sequence[tuple[Any, ...]]) -> None:
+    """Writes the cases' own columns; a case not (or no longer) consenting, or
+    not yet opened, counts nowhere."""
+    for case_id, consented, opened, six_months, earliest, latest, engaged in cases:
+        n = snapshot.number[case_id]
+        counted = bool(consented) and opened is not None
+        snapshot.consented[n] = counted
+        snapshot.opened_on[n] = NONE if opened is None else opened
+        snapshot.six_months_on[n] = NONE if six_months is None else six_months
+        snapshot.engaged_on[n] = NEVER if engaged is None else engaged
+        snapshot.age_band[n] = (
+            BAND_LABELS.index(
+                age_band(_date(earliest), _date(latest), date.fromordinal(opened))
+            )
+            if opened is not None
+            else NONE
+        )
+
+
+def _date(day: int | None) -> date | None:
+    return None if day is None else date.fromordinal(day)

@@ -1,0 +1,308 @@
+"""The evaluation view: each consenting case's opening, spells open, places,
+date of birth and step facts, kept with exactly-once tracking.
+
+One SQL text serves SQLite and PostgreSQL: the dialects differ only in how they
+are connected, in placeholders (``?`` here, rewritten for psycopg) and in how
+tables are named (``projections.evaluation.sqlite`` and ``.postgres``). Days are
+whole numbers (``date.toordinal``), money is pence, so the rows are the same on
+both stores and load straight into arrays.
+
+Tables, named after the view (``evaluation`` live; ``evaluation_next`` while a
+rebuild fills a fresh one):
+
+- ``_cases``: one row per case that has ever consented: ``consented`` 0 once
+  withdrawn, with every other column cleared and no other row left; ``changed``
+  is the log position that last changed it, so a reader refreshes only those;
+- ``_spells``: from opening or reopening to closing (open: no end);
+- ``_places``: organisation, jurisdiction and local authority from a day on;
+- ``_facts``: a step's facts (``projections.evaluation.metrics``).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from eventsourcing.persistence import Tracking
+
+from projections.evaluation.changes import (
+    Born,
+    Change,
+    Consented,
+    ConsentEnded,
+    FactNoted,
+    Opened,
+    Placed,
+    SpellBegun,
+    SpellEnded,
+    StepCleared,
+)
+from projections.evaluation.metrics import Fact
+from projections.tracking import BatchView
+
+TABLES = ("cases", "spells", "places", "facts")
+
+CREATE_TABLES = (
+    """
+    CREATE TABLE IF NOT EXISTS {cases} (
+        case_id TEXT PRIMARY KEY,
+        consented INTEGER NOT NULL,
+        opened_on INTEGER,
+        six_months_on INTEGER,
+        born_earliest INTEGER,
+        born_latest INTEGER,
+        engaged_on INTEGER,
+        changed BIGINT NOT NULL DEFAULT 0
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS {prefix}_cases_changed ON {cases} (changed)",
+    """
+    CREATE TABLE IF NOT EXISTS {spells} (
+        case_id TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        starts_on INTEGER NOT NULL,
+        ends_on INTEGER,
+        PRIMARY KEY (case_id, sequence)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS {places} (
+        case_id TEXT NOT NULL,
+        source TEXT NOT NULL,
+        starts_on INTEGER NOT NULL,
+        sequence INTEGER NOT NULL,
+        organisation_id TEXT,
+        jurisdiction TEXT,
+        local_authority TEXT,
+        PRIMARY KEY (case_id, source)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS {facts} (
+        step_id TEXT NOT NULL,
+        fact TEXT NOT NULL,
+        case_id TEXT NOT NULL,
+        on_day INTEGER,
+        amount BIGINT,
+        flag INTEGER NOT NULL,
+        PRIMARY KEY (step_id, fact)
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS {prefix}_facts_by_case "
+    "ON {facts} (case_id, fact, on_day)",
+)
+
+_CONSENTING = "EXISTS (SELECT 1 FROM {cases} c WHERE c.case_id = ? AND c.consented = 1)"
+_FORGET_CASE = (
+    "DELETE FROM {facts} WHERE case_id = ?",
+    "DELETE FROM {spells} WHERE case_id = ?",
+    "DELETE FROM {places} WHERE case_id = ?",
+)
+_CLEARED = (
+    "opened_on = NULL, six_months_on = NULL, born_earliest = NULL, "
+    "born_latest = NULL, engaged_on = NULL"
+)
+
+Params = Callable[[Any], Sequence[Any]]
+
+
+def _case(change: Any) -> tuple[str]:
+    return (str(change.case_id),)
+
+
+#: For each kind of change, its statements and their parameters, in order.
+STATEMENTS: dict[type[Any], tuple[tuple[str, Params], ...]] = {
+    Consented: (
+        *((statement, _case) for statement in _FORGET_CASE),
+        (
+            "INSERT INTO {cases} (case_id, consented) VALUES (?, 1) "
+            f"ON CONFLICT (case_id) DO UPDATE SET consented = 1, {_CLEARED}",
+            _case,
+        ),
+    ),
+    ConsentEnded: (
+        *((statement, _case) for statement in _FORGET_CASE),
+        (f"UPDATE {{cases}} SET consented = 0, {_CLEARED} WHERE case_id = ?", _case),
+    ),
+    Opened: (
+        (
+            "UPDATE {cases} SET opened_on = ?, six_months_on = ? "
+            "WHERE case_id = ? AND consented = 1",
+            lambda c: (c.opened_on, c.six_months_on, str(c.case_id)),
+        ),
+    ),
+    Born: (
+        (
+            "UPDATE {cases} SET born_earliest = ?, born_latest = ? "
+            "WHERE case_id = ? AND consented = 1",
+            lambda c: (c.earliest, c.latest, str(c.case_id)),
+        ),
+    ),
+    SpellBegun: (
+        (
+            "INSERT INTO {spells} (case_id, sequence, starts_on) "
+            f"SELECT ?, ?, ? WHERE {_CONSENTING} "
+            "ON CONFLICT (case_id, sequence) DO NOTHING",
+            lambda c: (str(c.case_id), c.sequence, c.on, str(c.case_id)),
+        ),
+    ),
+    SpellEnded: (
+        (
+            "UPDATE {spells} SET ends_on = ? WHERE case_id = ? AND ends_on IS NULL",
+            lambda c: (c.on, str(c.case_id)),
+        ),
+    ),
+    Placed: (
+        (
+            "INSERT INTO {places} (case_id, source, starts_on, sequence, "
+            "organisation_id, jurisdiction, local_authority) "
+            f"SELECT ?, ?, ?, ?, ?, ?, ? WHERE {_CONSENTING} "
+            "ON CONFLICT (case_id, source) DO UPDATE SET "
+            "starts_on = excluded.starts_on, sequence = excluded.sequence, "
+            "organisation_id = excluded.organisation_id, "
+            "jurisdiction = excluded.jurisdiction, "
+            "local_authority = excluded.local_authority",
+            lambda c: (
+                str(c.case_id),
+                c.source,
+                c.on,
+                c.sequence,
+                c.organisation_id,
+                c.jurisdiction,
+                c.local_authority,
+                str(c.case_id),
+            ),
+        ),
+    ),
+    StepCleared: (
+        ("DELETE FROM {facts} WHERE step_id = ?", lambda c: (str(c.step_id),)),
+        (
+            "DELETE FROM {places} WHERE case_id = ? AND source = ?",
+            lambda c: (str(c.case_id), str(c.step_id)),
+        ),
+    ),
+    FactNoted: (
+        (
+            "INSERT INTO {facts} (step_id, fact, case_id, on_day, amount, flag) "
+            f"SELECT ?, ?, ?, ?, ?, ? WHERE {_CONSENTING} "
+            "ON CONFLICT (step_id, fact) DO UPDATE SET on_day = excluded.on_day, "
+            "amount = excluded.amount, flag = excluded.flag",
+            lambda c: (
+                str(c.step_id),
+                c.fact.value,
+                str(c.case_id),
+                c.on,
+                c.amount,
+                int(c.flag),
+                str(c.case_id),
+            ),
+        ),
+    ),
+}
+
+#: A touched case's first engaged day and its position, from its facts.
+RECOMPUTE = (
+    "UPDATE {cases} SET changed = ?, engaged_on = CASE "
+    "WHEN six_months_on IS NULL OR EXISTS (SELECT 1 FROM {facts} d "
+    "WHERE d.case_id = {cases}.case_id "
+    f"AND d.fact = '{Fact.DISENGAGED.value}' "
+    "AND d.on_day < {cases}.six_months_on) THEN NULL "
+    "ELSE (SELECT MIN(k.on_day) FROM {facts} k WHERE k.case_id = {cases}.case_id "
+    f"AND k.fact = '{Fact.CONTACT.value}' AND k.on_day >= {{cases}}.six_months_on) "
+    "END WHERE case_id = ?"
+)
+
+
+def in_order(changes: Sequence[Change]) -> Iterator[tuple[type[Any], list[Any]]]:
+    """Consecutive changes of one kind, grouped to be written together.
+
+    Order matters here across cases too (a consent's history follows it), so
+    only neighbours are grouped; a page is mostly long runs of a few kinds.
+    """
+    group: list[Any] = []
+    for change in changes:
+        if group and type(group[0]) is not type(change):
+            yield type(group[0]), group
+            group = []
+        group.append(change)
+    if group:
+        yield type(group[0]), group
+
+
+class EvaluationView(BatchView, ABC):
+    """The view's writes and reads, whatever the store."""
+
+    #: The view's name: its tables' prefix.
+    prefix: str
+
+    @abstractmethod
+    def table(self, name: str) -> str:
+        """The qualified name of one of ``TABLES``."""
+
+    @abstractmethod
+    def statement(self, text: str) -> Any:
+        """SQL written with ``?`` placeholders and ``{table}`` names, made ready
+        for this store's driver."""
+
+    @abstractmethod
+    def writing(self) -> AbstractContextManager[Any]:
+        """A transaction's cursor, committed on leaving."""
+
+    @abstractmethod
+    def reading(self) -> AbstractContextManager[Any]:
+        """A cursor that reads one consistent snapshot and returns tuples."""
+
+    @abstractmethod
+    def _insert_tracking_after(
+        self, cursor: Any, tracking: Tracking, after: int | None
+    ) -> None: ...
+
+    def sql(self, text: str) -> str:
+        return text.format(
+            prefix=self.prefix, **{name: self.table(name) for name in TABLES}
+        )
+
+    def create_statements(self) -> list[str]:
+        return [self.sql(statement) for statement in CREATE_TABLES]
+
+    def apply(
+        self, changes: Sequence[Any], tracking: Tracking, *, after: int | None = None
+    ) -> None:
+        with self.writing() as cursor:
+            self._insert_tracking_after(cursor, tracking, after)
+            for kind, group in in_order(changes):
+                for text, params in STATEMENTS[kind]:
+                    cursor.executemany(
+                        self.statement(text), [params(change) for change in group]
+                    )
+            touched = dict.fromkeys(str(change.case_id) for change in changes)
+            if touched:
+                cursor.executemany(
+                    self.statement(RECOMPUTE),
+                    [(tracking.notification_id, case_id) for case_id in touched],
+                )
+
+    def forget(self, application_name: str) -> None:
+        with self.writing() as cursor:
+            for name in TABLES:
+                cursor.execute(self.statement(f"DELETE FROM {{{name}}}"))
+            self._forget_tracking(cursor, application_name)
+
+    @abstractmethod
+    def _forget_tracking(self, cursor: Any, application_name: str) -> None: ...
+
+    @abstractmethod
+    def tracking_position_statement(self) -> Any:
+        """Selects the view's position for an application (one ``?``)."""
+
+    # Reading
+
+    def position(self, application_name: str) -> int:
+        return self.max_tracking_id(application_name) or 0
+
+    def rows(self, text: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.reading() as cursor:
+            cursor.execute(self.statement(text), params)
+            return [tuple(row) for row in cursor.fetchall()]
