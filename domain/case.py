@@ -432,7 +432,9 @@ class SurvivorCase(Aggregate):
         self._trigger(ConsentGiven, by, purpose=consent.value, note=_note(note))
 
     def withdraw_consent(self, purpose: str, note: str | None, by: Provenance) -> None:
-        self.check_open()
+        # Unlike everything else, a withdrawal is taken on a closed case too: a
+        # survivor may withdraw consent at any time, and evaluation must stop
+        # counting a case whose support has ended.
         consent = self._purpose(purpose)
         if consent not in self.consents:
             raise NothingToChange(f"consent to {consent.value} is not given", "purpose")

@@ -141,6 +141,16 @@ def test_nothing_is_recorded_on_a_closed_case_until_it_is_reopened(
     assert app.record_step(case_id, REFERRED, recorded_by=ADVOCATE).version == 5
 
 
+def test_consent_can_be_withdrawn_from_a_closed_case(
+    app: CaseJourneys, case_id: UUID
+) -> None:
+    app.give_consent(case_id, "evaluation", recorded_by=ADVOCATE)
+    app.close_case(case_id, reason="support ended by agreement", recorded_by=ADVOCATE)
+    withdrawn = app.withdraw_consent(case_id, "evaluation", recorded_by=ADVOCATE)
+    assert withdrawn.version == app.case_summary(case_id).version
+    assert "evaluation" not in app.case_summary(case_id).consents
+
+
 def test_an_open_case_cannot_be_reopened(app: CaseJourneys, case_id: UUID) -> None:
     refused_and_nothing_recorded(
         app,
