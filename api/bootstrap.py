@@ -17,6 +17,9 @@ from projections.caseload import (
     CaseloadReader,
     caseload_view,
 )
+from projections.evaluation import evaluation_view
+from projections.evaluation.projection import EvaluationProjection
+from projections.evaluation.reader import EvaluationReader
 from projections.tracking import ProjectionWorker, store_kind
 from projections.tracking.worker import POLL_SECONDS
 
@@ -97,6 +100,7 @@ class Views:
     """The materialised views, their readers and the workers that keep them."""
 
     caseload: CaseloadReader
+    evaluation: EvaluationReader
     workers: tuple[ProjectionWorker, ...]
     #: Whether this process keeps them current (``start``) or a worker elsewhere
     #: does (``waymark project``).
@@ -147,4 +151,21 @@ def build_views(
         drift_days=options.drift_days,
         wait_seconds=options.wait_seconds,
     )
-    return Views(caseload=caseload, workers=(worker,), in_process=in_process)
+    evaluation_worker = ProjectionWorker(
+        journeys,
+        EvaluationProjection.of(journeys, evaluation_view(settings.persistence)),
+        poll_seconds=options.poll_seconds,
+        in_process=in_process,
+    )
+    evaluation = EvaluationReader(
+        evaluation_worker.projection.view,
+        journeys.name,
+        threshold=settings.evaluation_threshold,
+        pseudonym_key=settings.pseudonym_key_bytes(),
+    )
+    return Views(
+        caseload=caseload,
+        evaluation=evaluation,
+        workers=(worker, evaluation_worker),
+        in_process=in_process,
+    )

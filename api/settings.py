@@ -5,6 +5,7 @@ Read once, by the composition root; nothing reads the environment at import time
 
 from __future__ import annotations
 
+import hmac
 import os
 import re
 import secrets
@@ -21,6 +22,12 @@ DEFAULT_SECRET_FILE = ".waymark-secret"
 #: A *(check)* rule's period is set by ``WAYMARK_CLOCK_<RULE_ID>``: the rule's id
 #: upper-cased, non-alphanumerics as underscores (``WAYMARK_CLOCK_CICA_2012_REVIEW``).
 CLOCK_SETTING_PREFIX = "WAYMARK_CLOCK_"
+#: Evaluation counts below this are suppressed (default 10; at least 3).
+THRESHOLD_SETTING = "WAYMARK_EVALUATION_THRESHOLD"
+DEFAULT_THRESHOLD, MIN_THRESHOLD, MAX_THRESHOLD = 10, 3, 1000
+#: The key of evaluators' cohort pseudonyms; by default derived from the token
+#: secret, so a deployment's pseudonyms stay the same from run to run.
+PSEUDONYM_KEY_SETTING = "WAYMARK_PSEUDONYM_KEY"
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,16 @@ class Settings:
     clock_periods: Mapping[str, int] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    evaluation_threshold: int = DEFAULT_THRESHOLD
+    #: None: derived from ``token_secret``.
+    pseudonym_key: str | None = None
+
+    def pseudonym_key_bytes(self) -> bytes:
+        if self.pseudonym_key:
+            return self.pseudonym_key.encode()
+        return hmac.new(
+            self.token_secret.encode(), b"waymark evaluation pseudonyms", "sha256"
+        ).digest()
 
     @classmethod
     def from_environ(
@@ -56,6 +73,8 @@ class Settings:
             token_audience=environ.get("WAYMARK_TOKEN_AUDIENCE", "waymark"),
             token_public_key=environ.get("WAYMARK_TOKEN_PUBLIC_KEY") or None,
             clock_periods=clock_periods(environ),
+            evaluation_threshold=evaluation_threshold(environ),
+            pseudonym_key=environ.get(PSEUDONYM_KEY_SETTING) or None,
         )
 
 
@@ -104,6 +123,19 @@ def clock_periods(
         periods[rule.id] = int(text)
     rules.configured(periods)  # any remaining refusal, at startup
     return MappingProxyType(periods)
+
+
+def evaluation_threshold(environ: Mapping[str, str]) -> int:
+    text = environ.get(THRESHOLD_SETTING, "").strip() or str(DEFAULT_THRESHOLD)
+    if not (text.isascii() and text.isdigit()) or not (
+        MIN_THRESHOLD <= int(text) <= MAX_THRESHOLD
+    ):
+        msg = (
+            f"{THRESHOLD_SETTING} must be a whole number from {MIN_THRESHOLD} to "
+            f"{MAX_THRESHOLD}, not {text!r}."
+        )
+        raise ValueError(msg)
+    return int(text)
 
 
 def _local_secret(path: Path) -> str:

@@ -12,6 +12,9 @@ from projections.tracking import construct_view
 NAME = "evaluation"
 
 
+__all__ = ["NAME", "EvaluationView", "evaluation_view"]
+
+
 def evaluation_view(persistence: Mapping[str, str], name: str = NAME) -> EvaluationView:
     """The evaluation view for the event store these settings name (``name``
     another than the live one's: a view being rebuilt)."""

@@ -13,7 +13,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow, TupleRow, tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
-from projections.evaluation.view import EvaluationView
+from projections.evaluation.view import INDEXES, TABLES, EvaluationView
 from projections.tracking.compare_and_set import PostgresCompareAndSetTracking
 
 
@@ -73,6 +73,39 @@ class PostgresEvaluationView(PostgresCompareAndSetTracking, EvaluationView):
         return SQL("SELECT notification_id FROM {} WHERE application_name = %s").format(
             self.tracking_table
         )
+
+    def switch_to(self, fresh: EvaluationView) -> None:
+        if not isinstance(fresh, PostgresEvaluationView):
+            raise TypeError("a PostgreSQL view switches to a PostgreSQL view")
+        schema = Identifier(self.datastore.schema)
+        renames = [*TABLES, "tracking"]
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(
+                SQL("DROP TABLE IF EXISTS {}").format(
+                    SQL(", ").join(
+                        SQL("{}.{}").format(schema, Identifier(f"{self.prefix}_{name}"))
+                        for name in renames
+                    )
+                )
+            )
+            for name in renames:
+                cursor.execute(
+                    SQL("ALTER TABLE {}.{} RENAME TO {}").format(
+                        schema,
+                        Identifier(f"{fresh.prefix}_{name}"),
+                        Identifier(f"{self.prefix}_{name}"),
+                    )
+                )
+            # Indexes keep their names through a rename: give them the live ones,
+            # so the next rebuild can create its own.
+            for index in (*INDEXES, *(f"{{prefix}}_{name}_pkey" for name in renames)):
+                cursor.execute(
+                    SQL("ALTER INDEX {}.{} RENAME TO {}").format(
+                        schema,
+                        Identifier(index.format(prefix=fresh.prefix)),
+                        Identifier(index.format(prefix=self.prefix)),
+                    )
+                )
 
     def close(self) -> None:
         self.datastore.close()

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Self
 from uuid import UUID
 
+from eventsourcing.application import Application
 from eventsourcing.dispatch import singledispatchmethod
 
 from domain import case as events
@@ -55,6 +56,15 @@ class EvaluationProjection(BatchProjection[EvaluationView]):
     def __init__(self, view: EvaluationView, history: History) -> None:
         super().__init__(view)
         self.history = history
+
+    @classmethod
+    def of(cls, application: Application[UUID], view: EvaluationView) -> Self:
+        """The projection of ``application``'s log, reading a case's history
+        from it when its survivor consents."""
+        return cls(
+            view,
+            lambda case_id, version: application.events.get(case_id, lte=version - 1),
+        )
 
     def changes(self, domain_event: Any) -> Sequence[Change]:
         if isinstance(domain_event, events.ConsentGiven):

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore
 
-from projections.evaluation.view import EvaluationView
+from projections.evaluation.view import TABLES, EvaluationView
 from projections.tracking.compare_and_set import SQLiteCompareAndSetTracking
 
 
@@ -46,6 +47,32 @@ class SQLiteEvaluationView(SQLiteCompareAndSetTracking, EvaluationView):
 
     def tracking_position_statement(self) -> str:
         return "SELECT notification_id FROM tracking WHERE application_name = ?"
+
+    @property
+    def file(self) -> str:
+        return str(self.datastore.pool.db_name)
+
+    def switch_to(self, fresh: EvaluationView) -> None:
+        if not isinstance(fresh, SQLiteEvaluationView):
+            raise TypeError("a SQLite view switches to a SQLite view")
+        # A connection of its own: ATTACH cannot run inside the library's
+        # transactions. WAL lets readers go on reading the old rows meanwhile.
+        connection = sqlite3.connect(self.file, timeout=30, isolation_level=None)
+        try:
+            connection.execute("ATTACH DATABASE ? AS fresh", (fresh.file,))
+            connection.execute("BEGIN IMMEDIATE")
+            for name in TABLES:
+                table = self.table(name)
+                connection.execute(f"DELETE FROM main.{table}")
+                connection.execute(
+                    f"INSERT INTO main.{table} SELECT * FROM fresh.{table}"
+                )
+            connection.execute("DELETE FROM main.tracking")
+            connection.execute("INSERT INTO main.tracking SELECT * FROM fresh.tracking")
+            connection.execute("COMMIT")
+            connection.execute("DETACH DATABASE fresh")
+        finally:
+            connection.close()
 
     def close(self) -> None:
         self.datastore.close()

@@ -43,6 +43,8 @@ from projections.evaluation.metrics import Fact
 from projections.tracking import BatchView
 
 TABLES = ("cases", "spells", "places", "facts")
+#: The indexes the view names itself (the rest are its tables' keys).
+INDEXES = ("{prefix}_cases_changed", "{prefix}_facts_by_case")
 
 CREATE_TABLES = (
     """
@@ -296,6 +298,10 @@ class EvaluationView(BatchView, ABC):
     @abstractmethod
     def tracking_position_statement(self) -> Any:
         """Selects the view's position for an application (one ``?``)."""
+
+    @abstractmethod
+    def switch_to(self, fresh: EvaluationView) -> None:
+        """Makes ``fresh``'s rows and position this view's, in one transaction."""
 
     # Reading
 

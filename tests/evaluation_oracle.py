@@ -1,0 +1,315 @@
+"""The evaluation metrics recomputed by brute force from the log, to hold the
+projection to: each case's events are read through the application and every
+definition of ``projections.evaluation.metrics`` is applied the plain way, a
+case at a time, with none of the projection's code.
+
+Each metric is answered as sets of case ids (numerator, denominator), or for
+convictions as lists of verdicts, so a test can compare any cell exactly.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from domain.application import CaseJourneys
+from domain.case import (
+    CaseClosed,
+    CaseOpened,
+    CaseReopened,
+    CaseTransferred,
+    ConsentGiven,
+    ConsentWithdrawn,
+    DateOfBirthRecorded,
+    StepCorrected,
+    StepRecorded,
+    StepRetracted,
+)
+from domain.regions import region_of
+
+UK = ZoneInfo("Europe/London")
+GRANTS = {
+    "refugee_status",
+    "humanitarian_protection",
+    "discretionary_leave",
+    "other_leave",
+}
+
+
+def uk(moment: datetime) -> date:
+    return moment.astimezone(UK).date()
+
+
+@dataclass
+class Step:
+    kind: str
+    day: date | None
+    details: dict[str, Any]
+    version: int
+    recorded: date
+
+
+@dataclass
+class CaseTruth:
+    case_id: UUID
+    consenting: bool = False
+    spells: list[list[date | None]] = field(default_factory=list)
+    organisations: list[tuple[date, int, str]] = field(default_factory=list)
+    areas: list[tuple[date, int, str | None, str | None]] = field(default_factory=list)
+    born: tuple[date | None, date | None] | None = None
+    steps: dict[UUID, Step] = field(default_factory=dict)
+
+    @property
+    def opened(self) -> date:
+        first = self.spells[0][0]
+        assert first is not None
+        return first
+
+    def open_between(self, first: date, last: date) -> bool:
+        return any(
+            start is not None and start <= last and (end is None or end >= first)
+            for start, end in self.spells
+        )
+
+    def dated(self, predicate: Callable[[Step], bool]) -> list[date]:
+        return sorted(
+            s.day for s in self.steps.values() if s.day is not None and predicate(s)
+        )
+
+    def has(self, kind: str, first: date, last: date, **details: Any) -> bool:
+        return any(
+            first <= day <= last
+            for day in self.dated(
+                lambda s: (
+                    s.kind == kind
+                    and all(s.details.get(k) == v for k, v in details.items())
+                )
+            )
+        )
+
+    def area_has(self, area: str, first: date, last: date) -> bool:
+        return any(
+            first <= day <= last
+            for day in self.dated(lambda s: s.kind.startswith(area + "."))
+        )
+
+    def organisation_on(self, day: date) -> str:
+        return max((o for o in self.organisations if o[0] <= day), key=lambda o: o[:2])[
+            2
+        ]
+
+    def place_on(self, day: date) -> tuple[str | None, str | None]:
+        """(jurisdiction, local authority) on the day."""
+        jurisdiction = local_authority = None
+        for _, _, j, la in sorted(a for a in self.areas if a[0] <= day):
+            jurisdiction = j or jurisdiction
+            local_authority = la or local_authority
+        return jurisdiction, local_authority
+
+    def region_on(self, day: date) -> str:
+        jurisdiction, local_authority = self.place_on(day)
+        found = region_of(local_authority)
+        return found if found != "Unknown" else region_of(None, jurisdiction)
+
+
+def six_months_after(day: date) -> date:
+    month = day.month + 6
+    year, month = day.year + (month - 1) // 12, (month - 1) % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def truths(journeys: CaseJourneys) -> dict[UUID, CaseTruth]:
+    cases: dict[UUID, CaseTruth] = {}
+    for case_id in journeys.case_ids():
+        truth = cases[case_id] = CaseTruth(case_id)
+        for e in journeys.case_events(case_id):
+            day = uk(e.timestamp)
+            if isinstance(e, CaseOpened):
+                truth.spells.append([day, None])
+                truth.organisations.append(
+                    (day, e.originator_version, e.organisation_id)
+                )
+                truth.areas.append(
+                    (day, e.originator_version, e.jurisdiction, e.local_authority)
+                )
+            elif isinstance(e, CaseClosed):
+                truth.spells[-1][1] = day
+            elif isinstance(e, CaseReopened):
+                truth.spells.append([day, None])
+            elif isinstance(e, CaseTransferred):
+                truth.organisations.append(
+                    (day, e.originator_version, e.to_organisation_id)
+                )
+            elif isinstance(e, ConsentGiven) and e.purpose == "evaluation":
+                truth.consenting = True
+            elif isinstance(e, ConsentWithdrawn) and e.purpose == "evaluation":
+                truth.consenting = False
+            elif isinstance(e, DateOfBirthRecorded):
+                truth.born = (e.born["earliest"], e.born["latest"])
+            elif isinstance(e, StepRecorded | StepCorrected):
+                reading = e.reading
+                occurred = reading["occurred"]
+                truth.steps[e.step_id] = Step(
+                    reading["kind"],
+                    occurred["earliest"] if occurred else None,
+                    dict(reading["details"]),
+                    e.originator_version,
+                    day,
+                )
+            elif isinstance(e, StepRetracted):
+                truth.steps.pop(e.step_id, None)
+        for step in truth.steps.values():
+            if step.kind == "transition.moved_area":
+                truth.areas.append(
+                    (
+                        step.day or step.recorded,
+                        step.version,
+                        step.details.get("jurisdiction"),
+                        step.details["local_authority"],
+                    )
+                )
+    return cases
+
+
+@dataclass(frozen=True)
+class Answer:
+    numerator: frozenset[UUID] | list[UUID]
+    denominator: frozenset[UUID] | list[UUID] | None
+    amount_pence: int = 0
+    days: tuple[int, ...] = ()
+
+
+def answer(
+    cases: dict[UUID, CaseTruth], first: date, last: date, metric: str
+) -> Answer:
+    clients = frozenset(
+        c.case_id
+        for c in cases.values()
+        if c.consenting and c.open_between(first, last)
+    )
+    of = [cases[i] for i in clients]
+
+    def who(test: Callable[[CaseTruth], bool]) -> frozenset[UUID]:
+        return frozenset(c.case_id for c in of if test(c))
+
+    if metric == "clients":
+        return Answer(clients, None)
+    if metric == "engaged_6_months":
+        due = [c for c in of if six_months_after(c.opened) <= last]
+        engaged = [
+            c
+            for c in due
+            if any(
+                six_months_after(c.opened) <= d <= last
+                for d in c.dated(lambda s: s.kind == "engagement.contact")
+            )
+            and not any(
+                d < six_months_after(c.opened)
+                for d in c.dated(lambda s: s.kind == "engagement.disengaged")
+            )
+        ]
+        return Answer(
+            frozenset(c.case_id for c in engaged), frozenset(c.case_id for c in due)
+        )
+    simple = {
+        "advocacy_housing": lambda c: c.area_has("housing", first, last),
+        "advocacy_benefits": lambda c: c.area_has("benefits", first, last),
+        "advocacy_immigration_advice": lambda c: c.has(
+            "immigration.advice_accessed", first, last
+        ),
+        "permanent_accommodation": lambda c: c.has(
+            "housing.accommodation_secured", first, last, tenure="permanent"
+        ),
+        "employment_gained": lambda c: c.has(
+            "employment.employment_gained", first, last
+        ),
+        "status_granted": lambda c: any(
+            c.has("immigration.decision", first, last, outcome=o) for o in GRANTS
+        ),
+        "compensation_awarded": lambda c: c.has(
+            "compensation.award_received", first, last
+        ),
+        "conviction_overturned": lambda c: c.has(
+            "own_conviction.conviction_overturned", first, last
+        ),
+        "re_exploited": lambda c: c.has("safety.re_exploited", first, last),
+    }
+    if metric in simple:
+        numerator = who(simple[metric])
+        amount = 0
+        if metric == "compensation_awarded":
+            for c in of:
+                for s in c.steps.values():
+                    if (
+                        s.kind == "compensation.award_received"
+                        and s.day is not None
+                        and first <= s.day <= last
+                    ):
+                        amount += round(float(s.details["amount"]) * 100)
+        return Answer(numerator, clients, amount)
+    if metric == "attended_when_called":
+        called = who(lambda c: c.has("criminal_justice.witness_called", first, last))
+        attended = frozenset(
+            i
+            for i in called
+            if cases[i].has("criminal_justice.trial_attended", date.min, last)
+        )
+        return Answer(attended, called)
+    if metric == "convictions":
+        verdicts = [
+            (c.case_id, s)
+            for c in of
+            for s in c.steps.values()
+            if s.kind == "criminal_justice.verdict"
+            and s.details.get("outcome") == "convicted"
+            and s.day is not None
+            and first <= s.day <= last
+        ]
+        return Answer(
+            [i for i, s in verdicts if s.details.get("trafficking_offence")],
+            [i for i, _ in verdicts],
+        )
+    pairs = {
+        "nrm_referral_to_conclusive_grounds": (
+            lambda s: s.kind == "nrm.referred",
+            lambda s: s.kind == "nrm.conclusive_grounds_decision",
+        ),
+        "asylum_claim_to_decision": (
+            lambda s: s.kind == "immigration.asylum_claim_lodged",
+            lambda s: s.kind == "immigration.decision",
+        ),
+        "cica_application_to_award": (
+            lambda s: s.kind == "compensation.cica_application_submitted",
+            lambda s: (
+                (
+                    s.kind
+                    in (
+                        "compensation.cica_decision",
+                        "compensation.cica_review_decision",
+                    )
+                    and s.details.get("outcome") == "award"
+                )
+                or (
+                    s.kind == "compensation.tribunal_decision"
+                    and s.details.get("outcome") == "allowed"
+                )
+            ),
+        ),
+    }
+    starts, ends = pairs[metric]
+    ended: set[UUID] = set()
+    days: list[int] = []
+    for c in of:
+        begun = c.dated(starts)
+        if not begun:
+            continue
+        finished = [d for d in c.dated(ends) if d >= begun[0]]
+        if finished and first <= finished[0] <= last:
+            ended.add(c.case_id)
+            days.append((finished[0] - begun[0]).days)
+    return Answer(frozenset(ended), None, days=tuple(sorted(days)))

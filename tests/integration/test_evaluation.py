@@ -1,0 +1,595 @@
+"""Evaluation statistics on every store: a synthetic cohort counted exactly, the
+consent gate, disclosure control, each metric's boundaries, corrections, and
+the rebuild.
+
+Cohorts are recorded on the days they happened (``tests.time_machine``), with
+pseudonymous references only. Truth comes from ``tests.evaluation_oracle``, which
+recomputes every metric from the log without the projection's code.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from domain.application import CaseJourneys
+from domain.commands import StepInput
+from projections.evaluation import evaluation_view
+from projections.evaluation.figures import (
+    Cohort,
+    Dimension,
+    Figure,
+    Request,
+    Row,
+    Table,
+)
+from projections.evaluation.metrics import Metric
+from projections.evaluation.periods import Period, named_period
+from projections.evaluation.projection import EvaluationProjection
+from projections.evaluation.reader import EvaluationReader
+from projections.evaluation.rebuild import rebuild_evaluation
+from projections.tracking import ProjectionWorker
+from tests.evaluation_oracle import answer, truths
+from tests.time_machine import TimeMachine
+
+ADVOCATE = "advocate-1"
+FY = named_period("2023/24")
+
+
+@dataclass
+class Cohorts:
+    """Records cases on given days and counts them."""
+
+    journeys: CaseJourneys
+    machine: TimeMachine
+    worker: ProjectionWorker
+    persistence: dict[str, str]
+    references: int = 0
+    readers: list[EvaluationReader] = field(default_factory=list)
+
+    def open(
+        self,
+        on: date,
+        *,
+        organisation: str = "org-north",
+        local_authority: str | None = "Leeds",
+        jurisdiction: str = "england_and_wales",
+        consent: bool = True,
+    ) -> UUID:
+        self.references += 1
+        with self.machine.on(on).running():
+            case_id = self.journeys.open_case(
+                reference=f"EV-{self.references:04}",
+                organisation_id=organisation,
+                jurisdiction=jurisdiction,
+                local_authority=local_authority,
+                recorded_by=ADVOCATE,
+            ).case_id
+            if consent:
+                self.journeys.give_consent(case_id, "evaluation", recorded_by=ADVOCATE)
+        return case_id
+
+    def step(
+        self,
+        case_id: UUID,
+        kind: str,
+        on: date | str | None,
+        details: dict[str, Any] | None = None,
+        *,
+        recorded: date | None = None,
+    ) -> UUID:
+        occurred = on.isoformat() if isinstance(on, date) else on
+        day = recorded or (on if isinstance(on, date) else self.machine.day)
+        with self.machine.on(max(day, self.machine.day)).running():
+            return self.journeys.record_step(
+                case_id,
+                StepInput(kind, occurred, f"Synthetic {kind}", details),
+                recorded_by=ADVOCATE,
+            ).id
+
+    def do(self, on: date, command: str, *args: Any, **kwargs: Any) -> Any:
+        with self.machine.on(on).running():
+            return getattr(self.journeys, command)(
+                *args, recorded_by=ADVOCATE, **kwargs
+            )
+
+    def reader(self, threshold: int = 3) -> EvaluationReader:
+        self.worker.catch_up()
+        reader = EvaluationReader(
+            self.worker.projection.view,
+            self.journeys.name,
+            threshold=threshold,
+            pseudonym_key=b"test-key-" + b"k" * 23,
+        )
+        return reader
+
+    def table(self, request: Request, threshold: int = 3) -> Table:
+        return self.reader(threshold).evaluation(request)
+
+
+@pytest.fixture
+def cohorts(store: dict[str, str]) -> Iterator[Cohorts]:
+    machine = TimeMachine(date(2022, 1, 10))
+    journeys = CaseJourneys(env=dict(store), today=machine.today)
+    view = evaluation_view(store)
+    worker = ProjectionWorker(journeys, EvaluationProjection.of(journeys, view))
+    try:
+        yield Cohorts(journeys, machine, worker, store)
+    finally:
+        view.close()
+        journeys.close()
+
+
+def figure(row: Row, metric: Metric) -> Figure:
+    (found,) = [f for f in row.figures if f.metric is metric]
+    return found
+
+
+def total(table: Table) -> Row:
+    return table.rows[0]
+
+
+def cell(table: Table, dimension: Dimension, value: str) -> Row:
+    (found,) = [r for r in table.rows if r.dimension is dimension and r.value == value]
+    return found
+
+
+# A synthetic cohort, counted exactly
+
+
+KINDS: list[tuple[str, dict[str, Any] | None]] = [
+    ("housing.advocacy", None),
+    ("housing.accommodation_secured", {"tenure": "permanent"}),
+    ("housing.accommodation_secured", {"tenure": "temporary"}),
+    ("benefits.claim_made", None),
+    ("immigration.advice_accessed", None),
+    ("employment.employment_gained", None),
+    ("immigration.decision", {"outcome": "refugee_status"}),
+    ("immigration.decision", {"outcome": "refused"}),
+    ("compensation.award_received", {"amount": "1250.50", "source": "cica"}),
+    ("own_conviction.conviction_overturned", None),
+    ("safety.re_exploited", None),
+    ("criminal_justice.witness_called", None),
+    ("criminal_justice.trial_attended", None),
+    (
+        "criminal_justice.verdict",
+        {"outcome": "convicted", "trafficking_offence": True},
+    ),
+    (
+        "criminal_justice.verdict",
+        {"outcome": "convicted", "trafficking_offence": False},
+    ),
+    ("engagement.contact", {"mode": "phone"}),
+    ("engagement.disengaged", None),
+    ("nrm.referred", None),
+    ("nrm.conclusive_grounds_decision", {"outcome": "positive"}),
+    ("immigration.asylum_claim_lodged", None),
+    ("compensation.cica_application_submitted", None),
+    ("compensation.cica_decision", {"outcome": "award", "amount": "5000.00"}),
+]
+
+
+def record_random_cohort(cohorts: Cohorts, seed: int, cases: int) -> None:
+    """Cases opened across 2022-2024 in three organisations and four areas, each
+    with a dozen steps of every kind the metrics read, some closed."""
+    rng = random.Random(seed)
+    start = date(2022, 1, 10)
+    opened: list[tuple[UUID, date]] = []
+    for n in range(cases):
+        day = start + timedelta(days=rng.randrange(0, 700))
+        case_id = cohorts.open(
+            day,
+            organisation=rng.choice(["org-north", "org-south", "org-west"]),
+            local_authority=rng.choice(["Leeds", "Bradford", "Camden", None]),
+            consent=rng.random() < 0.85,
+        )
+        opened.append((case_id, day))
+        del n
+    # Steps in order of recording, across cases, so the clock only moves on.
+    planned: list[tuple[date, UUID, str, dict[str, Any] | None]] = []
+    for case_id, day in opened:
+        for _ in range(rng.randrange(4, 14)):
+            kind, details = rng.choice(KINDS)
+            planned.append(
+                (day + timedelta(days=rng.randrange(0, 500)), case_id, kind, details)
+            )
+    planned.sort(key=lambda p: (p[0], str(p[1])))
+    for on, case_id, kind, details in planned:
+        cohorts.step(case_id, kind, on, details)
+    closing = [case for case in opened if rng.random() < 0.3]
+    last_day = max(on for on, *_ in planned)
+    for case_id, day in closing:
+        cohorts.do(
+            max(last_day, day) + timedelta(days=1),
+            "close_case",
+            case_id,
+            reason="support ended",
+        )
+
+
+def assert_matches_the_log(cohorts: Cohorts, table: Table, period: Period) -> int:
+    """Every published figure of the total row equals the oracle's; returns how
+    many were compared."""
+    cases = truths(cohorts.journeys)
+    compared = 0
+    for f in total(table).figures:
+        truth = answer(cases, period.first, period.last, f.metric.value)
+        if f.numerator.value is not None:
+            assert f.numerator.value == len(truth.numerator), f.metric
+            compared += 1
+        if f.denominator is not None and f.denominator.value is not None:
+            assert truth.denominator is not None
+            assert f.denominator.value == len(truth.denominator), f.metric
+            compared += 1
+        if f.total_amount is not None:
+            assert f.total_amount * 100 == truth.amount_pence
+        if f.days is not None:
+            assert f.days.median == pytest.approx(_median(truth.days))
+    return compared
+
+
+def _median(values: tuple[int, ...]) -> float:
+    middle = len(values) // 2
+    if len(values) % 2:
+        return float(values[middle])
+    return (values[middle - 1] + values[middle]) / 2
+
+
+def test_a_synthetic_cohort_reproduces_the_figures_recomputed_from_the_log(
+    cohorts: Cohorts,
+) -> None:
+    record_random_cohort(cohorts, seed=7, cases=60)
+    period = Period(date(2022, 7, 1), date(2023, 12, 31))
+    table = cohorts.table(Request(period), threshold=3)
+    compared = assert_matches_the_log(cohorts, table, period)
+    assert compared >= 20  # most figures were published, and all were right
+    cases = truths(cohorts.journeys)
+    clients = answer(cases, period.first, period.last, "clients").numerator
+    assert figure(total(table), Metric.CLIENTS).numerator.value == len(clients) > 30
+
+
+def test_the_hand_counted_cohort(cohorts: Cohorts) -> None:
+    """Twelve clients counted by hand: every one gets housing advocacy, eight of
+    them accommodation, four of it permanent; three get a job."""
+    cases = [cohorts.open(date(2023, 4, 3)) for _ in range(12)]
+    for n, case_id in enumerate(cases):
+        cohorts.step(case_id, "housing.advocacy", date(2023, 5, 2))
+        if n < 8:
+            tenure = "permanent" if n < 4 else "supported"
+            cohorts.step(
+                case_id,
+                "housing.accommodation_secured",
+                date(2023, 6, 1),
+                {"tenure": tenure},
+            )
+        if n < 3:
+            cohorts.step(case_id, "employment.employment_gained", date(2023, 7, 3))
+    table = cohorts.table(Request(FY), threshold=3)
+    row = total(table)
+    assert figure(row, Metric.CLIENTS).numerator.value == 12
+    assert figure(row, Metric.ADVOCACY_HOUSING).numerator.value == 12
+    permanent = figure(row, Metric.PERMANENT_ACCOMMODATION)
+    assert (permanent.numerator.value, permanent.share) == (4, round(4 / 12, 4))
+    assert figure(row, Metric.EMPLOYMENT_GAINED).numerator.value == 3
+    # With the default threshold, the same figures are suppressed, not zero.
+    strict = total(cohorts.table(Request(FY), threshold=10))
+    employed = figure(strict, Metric.EMPLOYMENT_GAINED)
+    assert employed.numerator.value is None and employed.numerator.suppressed
+    assert employed.share is None
+
+
+# Consent
+
+
+def test_only_consenting_cases_count_and_a_withdrawal_removes_a_case_from_every_later_figure(
+    cohorts: Cohorts,
+) -> None:
+    consenting = [cohorts.open(date(2023, 4, 3)) for _ in range(5)]
+    never = cohorts.open(date(2023, 4, 3), consent=False)
+    for case_id in [*consenting, never]:
+        cohorts.step(case_id, "benefits.advocacy", date(2023, 5, 2))
+    q1 = named_period("2023/24-Q1")
+    before = total(cohorts.table(Request(q1)))
+    assert figure(before, Metric.CLIENTS).numerator.value == 5
+    assert figure(before, Metric.ADVOCACY_BENEFITS).numerator.value == 5
+
+    # Mid-year, one survivor withdraws: gone from the quarter it counted in too.
+    cohorts.do(date(2023, 10, 2), "withdraw_consent", consenting[0], "evaluation")
+    for period in (q1, FY):
+        after = total(cohorts.table(Request(period)))
+        assert figure(after, Metric.CLIENTS).numerator.value == 4
+        assert figure(after, Metric.ADVOCACY_BENEFITS).numerator.value == 4
+
+    # ... and from a rebuilt view.
+    rebuild_evaluation(
+        cohorts.journeys, cohorts.persistence, live=cohorts.worker.projection.view
+    )
+    rebuilt = total(cohorts.table(Request(q1)))
+    assert figure(rebuilt, Metric.CLIENTS).numerator.value == 4
+
+
+def test_consent_given_late_counts_the_whole_journey(cohorts: Cohorts) -> None:
+    cases = [cohorts.open(date(2023, 4, 3), consent=False) for _ in range(4)]
+    for case_id in cases:
+        cohorts.step(case_id, "immigration.advice_accessed", date(2023, 5, 2))
+    assert (
+        figure(total(cohorts.table(Request(FY))), Metric.CLIENTS).numerator.value
+        is None
+    )
+    for case_id in cases:
+        cohorts.do(date(2023, 9, 1), "give_consent", case_id, "evaluation")
+    row = total(cohorts.table(Request(FY)))
+    assert figure(row, Metric.CLIENTS).numerator.value == 4
+    assert figure(row, Metric.ADVOCACY_IMMIGRATION_ADVICE).numerator.value == 4
+
+
+def test_consent_withdrawn_from_a_closed_case_still_removes_it(
+    cohorts: Cohorts,
+) -> None:
+    cases = [cohorts.open(date(2023, 4, 3)) for _ in range(4)]
+    cohorts.do(date(2023, 6, 1), "close_case", cases[0], reason="support ended")
+    assert (
+        figure(total(cohorts.table(Request(FY))), Metric.CLIENTS).numerator.value == 4
+    )
+    cohorts.do(date(2023, 7, 1), "withdraw_consent", cases[0], "evaluation")
+    assert (
+        figure(total(cohorts.table(Request(FY))), Metric.CLIENTS).numerator.value == 3
+    )
+
+
+# Disclosure control
+
+
+def test_a_slice_that_would_reveal_one_survivor_by_difference_is_suppressed(
+    cohorts: Cohorts,
+) -> None:
+    """Leeds holds 12 clients, Bradford 1, both in Yorkshire; Camden 12 in London.
+    Asked by region and local authority together, Yorkshire (13) less Leeds (12)
+    would be the one survivor in Bradford: Leeds is withheld too."""
+    for _ in range(12):
+        cohorts.open(date(2023, 4, 3), local_authority="Leeds")
+        cohorts.open(date(2023, 4, 3), local_authority="Camden")
+    cohorts.open(date(2023, 4, 3), local_authority="Bradford")
+    table = cohorts.table(
+        Request(FY, by=(Dimension.REGION, Dimension.LOCAL_AUTHORITY)), threshold=10
+    )
+
+    def clients(dimension: Dimension, value: str) -> int | None:
+        return figure(cell(table, dimension, value), Metric.CLIENTS).numerator.value
+
+    assert figure(total(table), Metric.CLIENTS).numerator.value == 25
+    assert clients(Dimension.REGION, "Yorkshire and The Humber") == 13
+    assert clients(Dimension.REGION, "London") == 12
+    assert clients(Dimension.LOCAL_AUTHORITY, "Bradford") is None
+    assert clients(Dimension.LOCAL_AUTHORITY, "Leeds") is None
+    assert clients(Dimension.LOCAL_AUTHORITY, "Camden") == 12
+
+
+def test_one_small_cell_of_a_breakdown_takes_another_with_it(cohorts: Cohorts) -> None:
+    for organisation, count in (("org-a", 20), ("org-b", 15), ("org-c", 2)):
+        for _ in range(count):
+            cohorts.open(date(2023, 4, 3), organisation=organisation)
+    table = cohorts.table(Request(FY, by=(Dimension.ORGANISATION,)), threshold=10)
+    shown = {
+        r.value: figure(r, Metric.CLIENTS).numerator.value
+        for r in table.rows
+        if r.dimension
+    }
+    assert shown == {"org-a": 20, "org-b": None, "org-c": None}
+    assert figure(total(table), Metric.CLIENTS).numerator.value == 37
+
+
+def test_a_numerator_that_leaves_out_fewer_than_the_threshold_is_suppressed(
+    cohorts: Cohorts,
+) -> None:
+    """14 of 15 clients in housing: the one without would be known."""
+    cases = [cohorts.open(date(2023, 4, 3)) for _ in range(15)]
+    for case_id in cases[:14]:
+        cohorts.step(case_id, "housing.advocacy", date(2023, 5, 2))
+    row = total(cohorts.table(Request(FY), threshold=10))
+    housing = figure(row, Metric.ADVOCACY_HOUSING)
+    assert housing.numerator.suppressed and housing.share is None
+    assert housing.denominator is not None and housing.denominator.value == 15
+
+
+# Boundaries
+
+
+def test_a_contact_exactly_six_months_after_opening_counts_and_a_day_earlier_does_not(
+    cohorts: Cohorts,
+) -> None:
+    on_time = [cohorts.open(date(2023, 1, 10)) for _ in range(4)]
+    early = [cohorts.open(date(2023, 1, 10)) for _ in range(3)]
+    for case_id in on_time:
+        cohorts.step(
+            case_id, "engagement.contact", date(2023, 7, 10), {"mode": "phone"}
+        )
+    for case_id in early:
+        cohorts.step(case_id, "engagement.contact", date(2023, 7, 9), {"mode": "phone"})
+    july = Period(date(2023, 7, 1), date(2023, 7, 31))
+    engaged = figure(total(cohorts.table(Request(july))), Metric.ENGAGED_6_MONTHS)
+    assert (engaged.numerator.value, engaged.denominator) == (4, engaged.denominator)
+    assert engaged.denominator is not None and engaged.denominator.value == 7
+
+    # The six-month mark must have passed by the period's last day.
+    to_ninth = Period(date(2023, 7, 1), date(2023, 7, 9))
+    early_period = figure(
+        total(cohorts.table(Request(to_ninth))), Metric.ENGAGED_6_MONTHS
+    )
+    assert early_period.denominator is not None
+    assert early_period.denominator.value is None  # nobody is due yet: zero
+
+
+def test_a_disengagement_before_six_months_rules_out_engagement(
+    cohorts: Cohorts,
+) -> None:
+    cases = [cohorts.open(date(2023, 1, 31)) for _ in range(6)]
+    for case_id in cases:
+        # 31 January + six months is 31 July.
+        cohorts.step(
+            case_id, "engagement.contact", date(2023, 7, 31), {"mode": "video"}
+        )
+    for case_id in cases[:3]:
+        cohorts.step(case_id, "engagement.disengaged", date(2023, 7, 30))
+    row = total(cohorts.table(Request(named_period("2023/24"))))
+    engaged = figure(row, Metric.ENGAGED_6_MONTHS)
+    assert engaged.numerator.value == 3
+    assert engaged.denominator is not None and engaged.denominator.value == 6
+
+
+def test_a_step_on_the_periods_last_day_counts_in_it_and_not_in_the_next(
+    cohorts: Cohorts,
+) -> None:
+    cases = [cohorts.open(date(2024, 1, 8)) for _ in range(4)]
+    for case_id in cases:
+        cohorts.step(case_id, "safety.re_exploited", date(2024, 3, 31))
+    this_year = total(cohorts.table(Request(named_period("2023/24"))))
+    next_year = total(cohorts.table(Request(named_period("2024/25"))))
+    assert figure(this_year, Metric.RE_EXPLOITED).numerator.value == 4
+    assert figure(next_year, Metric.RE_EXPLOITED).numerator.value is None
+
+
+def test_a_case_closed_on_the_periods_first_day_is_a_client_of_it(
+    cohorts: Cohorts,
+) -> None:
+    cases = [cohorts.open(date(2023, 1, 9)) for _ in range(4)]
+    for case_id in cases:
+        cohorts.do(date(2023, 4, 1), "close_case", case_id, reason="support ended")
+    assert (
+        figure(total(cohorts.table(Request(FY))), Metric.CLIENTS).numerator.value == 4
+    )
+    earlier = Period(date(2023, 4, 2), date(2023, 6, 30))
+    assert (
+        figure(total(cohorts.table(Request(earlier))), Metric.CLIENTS).numerator.value
+        is None
+    )
+
+
+def test_corrected_and_retracted_steps_count_as_they_stand(cohorts: Cohorts) -> None:
+    cases = [cohorts.open(date(2023, 4, 3)) for _ in range(12)]
+    steps = [
+        cohorts.step(
+            case_id,
+            "housing.accommodation_secured",
+            date(2023, 5, 2),
+            {"tenure": "permanent"},
+        )
+        for case_id in cases
+    ]
+    temporary = StepInput(
+        "housing.accommodation_secured",
+        "2023-05-02",
+        "Synthetic",
+        {"tenure": "temporary"},
+    )
+    for case_id, step_id in zip(cases[:3], steps[:3], strict=True):
+        cohorts.do(
+            date(2023, 6, 1),
+            "correct_step",
+            case_id,
+            step_id,
+            temporary,
+            reason="it was temporary",
+        )
+    for case_id, step_id in zip(cases[3:6], steps[3:6], strict=True):
+        cohorts.do(date(2023, 6, 1), "retract_step", case_id, step_id, reason="mistake")
+    row = total(cohorts.table(Request(FY)))
+    assert figure(row, Metric.PERMANENT_ACCOMMODATION).numerator.value == 6
+    assert figure(row, Metric.ADVOCACY_HOUSING).numerator.value == 9
+
+
+def test_the_organisation_and_area_are_where_the_case_stood_at_the_periods_end(
+    cohorts: Cohorts,
+) -> None:
+    cases = [cohorts.open(date(2023, 4, 3), organisation="org-a") for _ in range(4)]
+    for case_id in cases:
+        cohorts.do(date(2023, 9, 1), "transfer_case", case_id, "org-b", reason="moved")
+        cohorts.step(
+            case_id,
+            "transition.moved_area",
+            date(2023, 9, 1),
+            {"local_authority": "Camden"},
+        )
+    by = (Dimension.ORGANISATION, Dimension.REGION)
+    q1 = cohorts.table(Request(named_period("2023/24-Q1"), by=by))
+    year = cohorts.table(Request(FY, by=by))
+    assert [r.value for r in q1.rows if r.dimension] == [
+        "org-a",
+        "Yorkshire and The Humber",
+    ]
+    assert [r.value for r in year.rows if r.dimension] == ["org-b", "London"]
+
+
+# Rebuild and cohort
+
+
+def test_the_view_rebuilt_from_scratch_gives_the_same_tables(cohorts: Cohorts) -> None:
+    record_random_cohort(cohorts, seed=3, cases=25)
+    request = Request(
+        Period(date(2022, 1, 1), date(2023, 12, 31)), by=(Dimension.ORGANISATION,)
+    )
+    live = cohorts.table(request)
+    rebuilt = rebuild_evaluation(
+        cohorts.journeys, cohorts.persistence, live=cohorts.worker.projection.view
+    )
+    assert rebuilt.position == cohorts.journeys.log_position()
+    again = cohorts.table(request)
+    assert again.rows == live.rows
+    # The live worker resumes on the rebuilt view.
+    case_id = cohorts.open(date(2024, 2, 1))
+    cohorts.worker.catch_up()
+    assert cohorts.worker.position() == cohorts.journeys.log_position()
+    del case_id
+
+
+def test_a_cohort_export_is_pseudonymous_coarse_and_per_evaluator(
+    cohorts: Cohorts,
+) -> None:
+    cases = [cohorts.open(date(2023, 4, 3)) for _ in range(12)]
+    for case_id in cases:
+        cohorts.step(case_id, "housing.advocacy", date(2023, 5, 2))
+    reader = cohorts.reader(threshold=3)
+    first = reader.cohort(Request(FY), "evaluator-a")
+    second = reader.cohort(Request(FY), "evaluator-b")
+    assert len(first.rows) == 12 and not first.withheld
+    assert {r["pseudonym"] for r in first.rows}.isdisjoint(
+        r["pseudonym"] for r in second.rows
+    )
+    text = first.as_csv() + first.as_json_lines()
+    for case_id in cases:
+        assert str(case_id) not in text
+    assert "EV-" not in text and "Leeds" not in text
+    assert {r["opened_quarter"] for r in first.rows} == {"2023-Q2"}
+    assert all(r["advocacy_housing"] is True for r in first.rows)
+    # Fewer than the threshold: nothing is released.
+    assert reader.cohort(Request(named_period("2022/23")), "evaluator-a").withheld
+
+
+def test_a_cohort_filter_narrows_the_clients_by_organisation_and_age_band(
+    cohorts: Cohorts,
+) -> None:
+    young = [cohorts.open(date(2023, 4, 3), organisation="org-a") for _ in range(4)]
+    older = [cohorts.open(date(2023, 4, 3), organisation="org-a") for _ in range(5)]
+    elsewhere = [cohorts.open(date(2023, 4, 3), organisation="org-b") for _ in range(6)]
+    for case_id in young:
+        cohorts.do(date(2023, 4, 3), "record_date_of_birth", case_id, "2004-05")
+    for case_id in older:
+        cohorts.do(date(2023, 4, 3), "record_date_of_birth", case_id, "1980")
+    del elsewhere
+
+    def clients(cohort: Cohort) -> int | None:
+        table = cohorts.table(Request(FY, cohort=cohort))
+        return figure(total(table), Metric.CLIENTS).numerator.value
+
+    assert clients(Cohort()) == 15
+    assert clients(Cohort(organisations=frozenset({"org-a"}))) == 9
+    assert clients(Cohort(age_bands=frozenset({"18-24"}))) == 4
+    # Born in 1980, 42 or 43 when the case opened: 35-44 either way.
+    assert clients(Cohort(age_bands=frozenset({"35-44"}))) == 5
+    assert clients(Cohort(age_bands=frozenset({"unknown"}))) == 6
