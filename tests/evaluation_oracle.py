@@ -313,3 +313,43 @@ def answer(
             ended.add(c.case_id)
             days.append((finished[0] - begun[0]).days)
     return Answer(frozenset(ended), None, days=tuple(sorted(days)))
+
+
+def age_band_at_opening(case: CaseTruth) -> str:
+    """The band, by a plain reading of the date of birth's range."""
+    if case.born is None or None in case.born:
+        return "unknown"
+    labels = set()
+    for born in case.born:
+        assert born is not None
+        opened = case.opened
+        age = (
+            opened.year
+            - born.year
+            - ((opened.month, opened.day) < (born.month, born.day))
+        )
+        limits = [
+            (0, "under 18"),
+            (18, "18-24"),
+            (25, "25-34"),
+            (35, "35-44"),
+            (45, "45-54"),
+            (55, "55-64"),
+            (65, "65 and over"),
+        ]
+        labels.add([label for lowest, label in limits if age >= lowest][-1])
+    return labels.pop() if len(labels) == 1 else "unknown"
+
+
+def cell_of(case: CaseTruth, dimension: str, last: date) -> str:
+    """Which value of a breakdown a client falls under for a period ending on
+    ``last``."""
+    if dimension == "organisation":
+        return case.organisation_on(last)
+    if dimension == "jurisdiction":
+        return case.place_on(last)[0] or "not recorded"
+    if dimension == "local_authority":
+        return case.place_on(last)[1] or "not recorded"
+    if dimension == "region":
+        return case.region_on(last)
+    return age_band_at_opening(case)
