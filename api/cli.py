@@ -1,5 +1,5 @@
-"""The ``waymark`` command line: serve the API, keep the projections current, load
-the demo, mint tokens, verify.
+"""The ``waymark`` command line: serve the API, keep the projections current,
+rebuild a view, load the demo, mint tokens, verify.
 
 Every command builds the application from the environment (``WAYMARK_`` settings,
 by default a SQLite file ``waymark.db`` in the working directory) through the one
@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
+from enum import StrEnum
 from typing import Annotated, NoReturn
 
 import typer
@@ -26,6 +27,7 @@ from api.bootstrap import ProjectionSettings, Views, build_journeys, build_views
 from api.demo import DEMO_ADVOCATE, DEMO_ORGANISATION, DemoSummary, load_demo
 from api.settings import Settings
 from domain.application import CaseJourneys
+from projections.evaluation.rebuild import rebuild_evaluation
 from projections.tracking import ProjectionWorker, store_kind
 
 app = typer.Typer(
@@ -267,6 +269,43 @@ def _keep_current(workers: tuple[ProjectionWorker, ...]) -> None:
         _fail(f"the {name} projection failed: {error!r}", EXIT_CHECK_FAILED)
     for worker in workers:
         typer.echo(f"{worker.name}: stopped at log position {worker.position()}.")
+
+
+class RebuildableView(StrEnum):
+    EVALUATION = "evaluation"
+
+
+@app.command()
+def rebuild(
+    view: Annotated[RebuildableView, typer.Argument(help="The view to rebuild.")],
+) -> None:
+    """Replay the whole log into a fresh view, then switch over to it at once:
+    queries read the old view until the new one is complete."""
+    settings = _settings()
+    if store_kind(settings.persistence) == "memory":
+        _fail("the in-memory store's views live inside `waymark serve`")
+    with _journeys(settings) as journeys:
+        end = journeys.log_position()
+        started = time.perf_counter()
+        with typer.progressbar(
+            length=max(end, 0), label=f"Rebuilding {view.value}"
+        ) as bar:
+            reached = 0
+
+            def progress(position: int) -> None:
+                nonlocal reached
+                bar.update(max(min(position, end) - reached, 0))
+                reached = max(reached, position)
+
+            rebuilt = rebuild_evaluation(
+                journeys, settings.persistence, progress=progress
+            )
+        seconds = time.perf_counter() - started
+    rate = f", {rebuilt.events / seconds:,.0f} events/s" if seconds > 0 else ""
+    typer.echo(
+        f"{view.value}: rebuilt to log position {rebuilt.position} and switched "
+        f"over ({rebuilt.events} events in {seconds:,.1f} s{rate})."
+    )
 
 
 @app.command("demo")
