@@ -41,10 +41,10 @@ from projections.caseload.view import (
     StepForgotten,
     StepNoted,
     clocked,
-    in_rounds,
     touched,
 )
 from projections.tracking.compare_and_set import PostgresCompareAndSetTracking
+from projections.tracking.rounds import in_rounds
 
 TRACKING_TABLE = "caseload_tracking"
 #: The columns a query reads: a ``CaseloadEntry``'s fields, in order.

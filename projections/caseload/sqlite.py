@@ -37,10 +37,10 @@ from projections.caseload.view import (
     StepForgotten,
     StepNoted,
     clocked,
-    in_rounds,
     touched,
 )
 from projections.tracking.compare_and_set import SQLiteCompareAndSetTracking
+from projections.tracking.rounds import in_rounds
 
 CREATE_TABLES = [
     """

@@ -301,29 +301,6 @@ class CaseloadView(BatchView):
         """One case's open clocks, open or closed case, the earliest due first."""
 
 
-def in_rounds(changes: Sequence[Change]) -> list[tuple[type[Change], list[Change]]]:
-    """The changes grouped for writing in few statements, each case's in order.
-
-    Changes to different cases touch different rows, so they commute; one
-    case's must stay in order. Each case's changes split into runs of one type;
-    the k-th runs of all cases make round k, written after round k - 1, one
-    group per type. A page of events thus needs a statement per type per round,
-    not one per change.
-    """
-    runs: dict[UUID, tuple[int, type[Change]]] = {}
-    rounds: list[dict[type[Change], list[Change]]] = []
-    for change in changes:
-        kind = type(change)
-        index, last = runs.get(change.case_id, (-1, None))
-        if last is not kind:
-            index += 1
-            runs[change.case_id] = (index, kind)
-            if index == len(rounds):
-                rounds.append({})
-        rounds[index].setdefault(kind, []).append(change)
-    return [group for round_ in rounds for group in round_.items()]
-
-
 def clocked(changes: Sequence[Change]) -> list[UUID]:
     """The cases whose clocks and warnings must be judged again, in order."""
     return list(dict.fromkeys(c.case_id for c in changes if isinstance(c, CLOCKING)))

@@ -5,7 +5,7 @@ rebuild fills ``evaluation_next_...``)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore
@@ -53,6 +53,9 @@ class PostgresEvaluationView(PostgresCompareAndSetTracking, EvaluationView):
     def writing(self) -> Iterator[Cursor[DictRow]]:
         with self.datastore.transaction(commit=True) as cursor:
             yield cursor
+
+    def batched(self, cursor: Cursor[DictRow]) -> AbstractContextManager[Any]:
+        return cursor.connection.pipeline()
 
     @contextmanager
     def reading(self) -> Iterator[Cursor[TupleRow]]:

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.dispatch import singledispatchmethod
+from eventsourcing.persistence import Tracking
 
 from domain import case as events
 from domain.case import ConsentPurpose
@@ -56,6 +57,7 @@ class EvaluationProjection(BatchProjection[EvaluationView]):
     def __init__(self, view: EvaluationView, history: History) -> None:
         super().__init__(view)
         self.history = history
+        self._page: dict[UUID, list[Any]] = {}
 
     @classmethod
     def of(cls, application: Application[UUID], view: EvaluationView) -> Self:
@@ -66,12 +68,35 @@ class EvaluationProjection(BatchProjection[EvaluationView]):
             lambda case_id, version: application.events.get(case_id, lte=version - 1),
         )
 
+    def process_batch(
+        self, domain_events: Iterable[Any], tracking: Tracking, *, after: int
+    ) -> None:
+        # A case's events in this page, so a consent given soon after opening
+        # (the usual case) finds its history here rather than in the store.
+        self._page = {}
+        try:
+            super().process_batch(
+                (self._seen(event) for event in domain_events), tracking, after=after
+            )
+        finally:
+            self._page = {}
+
+    def _seen(self, event: Any) -> Any:
+        self._page.setdefault(event.originator_id, []).append(event)
+        return event
+
+    def _history(self, case_id: UUID, version: int) -> Iterable[Any]:
+        seen = self._page.get(case_id, [])
+        if seen and seen[0].originator_version == 1:
+            return [e for e in seen if e.originator_version < version]
+        return self.history(case_id, version)
+
     def changes(self, domain_event: Any) -> Sequence[Change]:
         if isinstance(domain_event, events.ConsentGiven):
             if domain_event.purpose != ConsentPurpose.EVALUATION:
                 return ()
             case_id = domain_event.originator_id
-            earlier = self.history(case_id, domain_event.originator_version)
+            earlier = self._history(case_id, domain_event.originator_version)
             return [
                 Consented(case_id),
                 *(change for e in earlier for change in self.facts(e)),

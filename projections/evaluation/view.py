@@ -21,15 +21,14 @@ rebuild fills a fresh one):
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from eventsourcing.persistence import Tracking
 
 from projections.evaluation.changes import (
     Born,
-    Change,
     Consented,
     ConsentEnded,
     FactNoted,
@@ -41,6 +40,7 @@ from projections.evaluation.changes import (
 )
 from projections.evaluation.metrics import Fact
 from projections.tracking import BatchView
+from projections.tracking.rounds import in_rounds
 
 TABLES = ("cases", "spells", "places", "facts")
 #: The indexes the view names itself (the rest are its tables' keys).
@@ -217,22 +217,6 @@ RECOMPUTE = (
 )
 
 
-def in_order(changes: Sequence[Change]) -> Iterator[tuple[type[Any], list[Any]]]:
-    """Consecutive changes of one kind, grouped to be written together.
-
-    Order matters here across cases too (a consent's history follows it), so
-    only neighbours are grouped; a page is mostly long runs of a few kinds.
-    """
-    group: list[Any] = []
-    for change in changes:
-        if group and type(group[0]) is not type(change):
-            yield type(group[0]), group
-            group = []
-        group.append(change)
-    if group:
-        yield type(group[0]), group
-
-
 class EvaluationView(BatchView, ABC):
     """The view's writes and reads, whatever the store."""
 
@@ -251,6 +235,11 @@ class EvaluationView(BatchView, ABC):
     @abstractmethod
     def writing(self) -> AbstractContextManager[Any]:
         """A transaction's cursor, committed on leaving."""
+
+    def batched(self, cursor: Any) -> AbstractContextManager[Any]:
+        """Where a driver can, the page's statements sent without waiting for
+        each other's results."""
+        return nullcontext()
 
     @abstractmethod
     def reading(self) -> AbstractContextManager[Any]:
@@ -274,17 +263,20 @@ class EvaluationView(BatchView, ABC):
     ) -> None:
         with self.writing() as cursor:
             self._insert_tracking_after(cursor, tracking, after)
-            for kind, group in in_order(changes):
-                for text, params in STATEMENTS[kind]:
+            with self.batched(cursor):
+                # A consent's history follows it; each case's changes stay in
+                # order, and different cases' rows never meet.
+                for kind, group in in_rounds(changes):
+                    for text, params in STATEMENTS[kind]:
+                        cursor.executemany(
+                            self.statement(text), [params(change) for change in group]
+                        )
+                touched = dict.fromkeys(str(change.case_id) for change in changes)
+                if touched:
                     cursor.executemany(
-                        self.statement(text), [params(change) for change in group]
+                        self.statement(RECOMPUTE),
+                        [(tracking.notification_id, case_id) for case_id in touched],
                     )
-            touched = dict.fromkeys(str(change.case_id) for change in changes)
-            if touched:
-                cursor.executemany(
-                    self.statement(RECOMPUTE),
-                    [(tracking.notification_id, case_id) for case_id in touched],
-                )
 
     def forget(self, application_name: str) -> None:
         with self.writing() as cursor:

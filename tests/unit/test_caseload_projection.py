@@ -32,9 +32,9 @@ from projections.caseload.view import (
     StepForgotten,
     StepNoted,
     clocked,
-    in_rounds,
     touched,
 )
+from projections.tracking.rounds import in_rounds
 
 BY = "adv-north-01"
 
