@@ -84,6 +84,7 @@ class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
             limiter,
             caseload=views.caseload,
             rules=self.rules,
+            evaluation=views.evaluation,
         )
 
     def encode_json(self, data: object) -> bytes:

@@ -16,6 +16,7 @@ from domain.application import CaseJourneys
 from domain.clocks import DEFAULT_RULES, RuleBook
 from projections.caseload import CaseloadReader
 from projections.chronology import ChronologyReader
+from projections.evaluation.reader import EvaluationReader
 
 T = TypeVar("T")
 
@@ -32,6 +33,7 @@ class WaymarkContext(BaseContext):
         limiter: anyio.CapacityLimiter | None = None,
         caseload: CaseloadReader | None = None,
         rules: RuleBook = DEFAULT_RULES,
+        evaluation: EvaluationReader | None = None,
     ) -> None:
         super().__init__()
         self.journeys = journeys
@@ -42,6 +44,8 @@ class WaymarkContext(BaseContext):
         self.caseload = caseload
         #: The legal clocks' rules, with any configured *(check)* periods.
         self.rules = rules
+        #: The evaluation view's reader (None only where no views were built).
+        self.evaluation = evaluation
 
     @property
     def principal(self) -> Principal:

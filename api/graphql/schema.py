@@ -24,6 +24,11 @@ from api.graphql.chronology import resolve_chronology
 from api.graphql.compensation import resolve_compensation_evidence
 from api.graphql.context import Information
 from api.graphql.deadlines import resolve_deadlines
+from api.graphql.evaluation import (
+    resolve_cohort_export,
+    resolve_evaluation,
+    resolve_evaluation_definitions,
+)
 from api.graphql.mutations import Mutation
 from api.graphql.steps import StepKind, describe_kinds
 from domain.vocabulary import STEP_KINDS
@@ -53,7 +58,9 @@ class Viewer:
     )
 
 
-@strawberry.type(description="Reading cases and their chronologies.")
+@strawberry.type(
+    description="Reading cases and their chronologies; for evaluators, statistics."
+)
 class Query:
     case = strawberry.field(
         resolver=resolve_case,
@@ -85,6 +92,24 @@ class Query:
         description="What a case's record holds, and lacks, for a CICA "
         "application, review or tribunal appeal, each item citing its steps "
         "and sources.",
+    )
+    evaluation = strawberry.field(
+        resolver=resolve_evaluation,
+        description="Evaluation statistics for evaluators and administrators: the "
+        "metrics over a period and cohort, optionally broken down, from the "
+        "evaluation view (consenting cases only), every count under disclosure "
+        "control.",
+    )
+    evaluation_definitions = strawberry.field(
+        resolver=resolve_evaluation_definitions,
+        description="What each evaluation metric counts, in the words published "
+        "with it, for evaluators and administrators.",
+    )
+    cohort_export = strawberry.field(
+        resolver=resolve_cohort_export,
+        description="A pseudonymous cohort for an evaluator to download: one row "
+        "per client of the filter, coarse values only, pseudonyms keyed to the "
+        "evaluator. Evaluators only.",
     )
 
     @strawberry.field(
