@@ -547,7 +547,18 @@ def _read_cohort(
     format: CohortFormat,
 ) -> CohortExport:
     _require(principal, COHORT_ROLES, "download a cohort: only evaluators may")
-    cohort = reader.cohort(_request(given), evaluator=principal.subject)
+    request = _request(given)
+    if request.period.name is None:
+        raise InvalidArgument(
+            "filter.period", "a cohort is downloaded by a named quarter or year"
+        )
+    if request.cohort != Cohort():
+        raise InvalidArgument(
+            "filter",
+            "a cohort covers every consenting client of the period: give the "
+            "period alone (breakdowns are for `evaluation`)",
+        )
+    cohort = reader.cohort(request, evaluator=principal.subject)
     return CohortExport.of(cohort, format)
 
 

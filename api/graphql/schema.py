@@ -108,8 +108,9 @@ class Query:
     cohort_export = strawberry.field(
         resolver=resolve_cohort_export,
         description="A pseudonymous cohort for an evaluator to download: one row "
-        "per client of the filter, coarse values only, pseudonyms keyed to the "
-        "evaluator. Evaluators only.",
+        "per consenting client of a named period (a quarter or financial year; no "
+        "other filter, so two downloads cannot be told apart by difference), "
+        "coarse values only, pseudonyms keyed to the evaluator. Evaluators only.",
     )
 
     @strawberry.field(

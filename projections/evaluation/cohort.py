@@ -12,6 +12,13 @@ request, with coarse dates and outcome flags, and nothing else.
   threshold has its region withheld, then its age band, then its quarter
   widened to the year; if it is still rare, all four are withheld. A cohort
   smaller than the threshold is not released at all.
+- **No slicing.** A download covers a named period (a quarter or a financial
+  year) and every consenting client in it. An evaluator's pseudonyms are the
+  same from one download to the next (so periods can be linked), so two
+  downloads of overlapping sub-cohorts would tell, by difference, which
+  pseudonyms hold a withheld region, and days stepped one at a time would date
+  an opening to the day. Breakdowns are for the tables, under disclosure
+  control.
 """
 
 from __future__ import annotations
@@ -28,7 +35,8 @@ from datetime import date
 import numpy as np
 import orjson
 
-from projections.evaluation.figures import Counter, Request
+from domain.errors import InvalidField
+from projections.evaluation.figures import Cohort, Counter, Request
 from projections.evaluation.metrics import DURATIONS, PERIOD_FACTS, Fact, Metric
 from projections.evaluation.periods import BAND_LABELS, quarter_of
 from projections.evaluation.snapshot import NEVER, REGION_NAMES, Snapshot
@@ -89,9 +97,21 @@ def pseudonym(key: bytes, evaluator: str, case_id: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:24]
 
 
+class UnsafeCohortRequest(InvalidField):
+    """A cohort asked for by other than a named period over everyone."""
+
+
 def cohort_export(
     snapshot: Snapshot, request: Request, *, evaluator: str, key: bytes, threshold: int
 ) -> CohortExport:
+    if request.period.name is None:
+        raise UnsafeCohortRequest(
+            "period", "a cohort is downloaded by a named quarter or financial year"
+        )
+    if request.cohort != Cohort() or request.by:
+        raise UnsafeCohortRequest(
+            "filter", "a cohort covers every consenting client of the period"
+        )
     counter = Counter(snapshot, request)
     members = np.flatnonzero(counter.population)
     if len(members) < threshold:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -351,7 +352,7 @@ def _layout(
         labels = counter.labels[dimension]
         codes = counter.fine_keys[:, column]
         group: list[CellKey] = []
-        for code in sorted(set(codes.tolist()), key=lambda c: labels[c]):
+        for code in sorted(set(codes.tolist()), key=_order(dimension, labels)):
             key: CellKey = (dimension, labels[code])
             cells[key] = np.flatnonzero(codes == code)
             group.append(key)
@@ -360,6 +361,14 @@ def _layout(
         {cell: frozenset(fine.tolist()) for cell, fine in cells.items()}, groups
     )
     return cells, layout
+
+
+def _order(dimension: Dimension, labels: list[str]) -> Callable[[int], Any]:
+    """Regions and age bands in their own order; other values alphabetically,
+    with "not recorded" last."""
+    if dimension in (Dimension.REGION, Dimension.AGE_BAND):
+        return lambda code: code
+    return lambda code: (labels[code] == NOT_RECORDED, labels[code].casefold())
 
 
 def _cell_counts(
