@@ -93,6 +93,18 @@ def options(argv: Sequence[str] | None, description: str) -> argparse.Namespace:
         help="chronology: stores to run on, comma-separated (default both)",
     )
     parser.add_argument(
+        "--cases",
+        type=int,
+        default=100_000,
+        help="evaluation: synthetic cases to generate (default 100000)",
+    )
+    parser.add_argument(
+        "--cohort-url",
+        default=None,
+        help="evaluation: a Waymark database URL holding a cohort made beforehand "
+        "with `python -m bench.cohort` (used as it is, not dropped)",
+    )
+    parser.add_argument(
         "--postgres-url",
         default=os.environ.get("WAYMARK_BENCH_POSTGRES_URL")
         or os.environ.get("WAYMARK_TEST_POSTGRES_URL")
@@ -114,6 +126,8 @@ def options(argv: Sequence[str] | None, description: str) -> argparse.Namespace:
         parser.error("--rounds must be at least 1")
     if args.runs < 15:
         parser.error("--runs must be at least 15 (medians need them)")
+    if args.cases < 100:
+        parser.error("--cases must be at least 100")
     if args.case_steps < 10:
         parser.error("--case-steps must be at least 10")
     try:
