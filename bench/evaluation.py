@@ -108,8 +108,9 @@ def run(args: Any, url: str, generated: bool | None) -> dict[str, Any]:
             )
         log_size = journeys.log_position()
         results["events"] = log_size
-        results["baseline"] = _baseline(journeys)
-        results["rebuild"] = _rebuild(journeys, settings.persistence, results)
+        if not (args.queries_only and args.cohort_url):
+            results["baseline"] = _baseline(journeys)
+            results["rebuild"] = _rebuild(journeys, settings.persistence, results)
         results["tables"] = _tables(journeys, settings, args.runs)
     finally:
         journeys.close()

@@ -105,6 +105,12 @@ def options(argv: Sequence[str] | None, description: str) -> argparse.Namespace:
         "with `python -m bench.cohort` (used as it is, not dropped)",
     )
     parser.add_argument(
+        "--queries-only",
+        action="store_true",
+        help="evaluation, with --cohort-url: skip the baseline and the rebuild "
+        "(the view is already built)",
+    )
+    parser.add_argument(
         "--postgres-url",
         default=os.environ.get("WAYMARK_BENCH_POSTGRES_URL")
         or os.environ.get("WAYMARK_TEST_POSTGRES_URL")

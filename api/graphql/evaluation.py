@@ -19,7 +19,6 @@ import strawberry
 
 from api.auth import Principal, Role
 from api.graphql.context import Information
-from api.graphql.enums import Jurisdiction
 from api.graphql.results import (
     InvalidArgument,
     NotPermitted,
@@ -27,10 +26,8 @@ from api.graphql.results import (
     ValidationFailed,
 )
 from domain.errors import InvalidField
-from domain.regions import REGIONS, UNKNOWN_REGION
 from projections.evaluation.cohort import CohortExport as CohortView
 from projections.evaluation.figures import (
-    Cohort,
     Count,
     Dimension,
     Figure,
@@ -39,7 +36,7 @@ from projections.evaluation.figures import (
     Table,
 )
 from projections.evaluation.metrics import Definition, Metric
-from projections.evaluation.periods import BAND_LABELS, Period, named_period
+from projections.evaluation.periods import Period, named_period
 from projections.evaluation.reader import EvaluationReader
 
 #: Roles that may read evaluation tables and the metrics' definitions.
@@ -47,16 +44,10 @@ EVALUATION_ROLES = frozenset({Role.EVALUATOR, Role.ADMINISTRATOR})
 #: Roles that may download a pseudonymous cohort: its pseudonyms are keyed to
 #: the evaluator, so only evaluators.
 COHORT_ROLES = frozenset({Role.EVALUATOR})
-#: At most this many values in each of a filter's lists.
-MAX_VALUES = 100
-#: At most this many characters in each value of a filter's lists.
-MAX_TEXT = 200
-#: At most this many breakdowns in one table.
-MAX_BREAKDOWNS = 3
+#: Every breakdown may be asked for at once (they are all counted anyway).
+MAX_BREAKDOWNS = len(Dimension)
 #: Longer than any period's name.
 MAX_PERIOD_NAME = 20
-#: Every region a client can be placed in.
-REGION_VALUES: tuple[str, ...] = (*REGIONS, UNKNOWN_REGION)
 PENNY = Decimal("0.01")
 
 strawberry.enum(
@@ -92,11 +83,12 @@ class CohortFormat(Enum):
 
 
 @strawberry.input(
-    description="Which clients to count: a period, named or given by its first and "
-    "last days, and optionally a cohort. Clients are consenting cases open on any "
-    "day of the period. A cohort list left out (or null) means any value; within "
-    "a list any value matches, and every list given must match. Places are where "
-    "the case stood on the period's last day."
+    description="The period to count: named, or given by its first and last "
+    "days. Clients are consenting cases open on any day of the period. There is "
+    "no other filter: every table counts all consenting clients, broken down "
+    "with `by`, so that each figure is a cell of one table per period, withheld "
+    "or shown the same way in every answer (a sub-cohort's table set against "
+    "the whole would reveal what both withhold)."
 )
 class EvaluationFilter:
     period: str | None = strawberry.field(
@@ -116,30 +108,6 @@ class EvaluationFilter:
         default=None,
         description="The period's last day (inclusive), given with `from` instead "
         "of a named `period`.",
-    )
-    organisations: list[str] | None = strawberry.field(
-        default=None,
-        description=f"Only cases held by one of these organisations (ids; at most "
-        f"{MAX_VALUES}).",
-    )
-    jurisdictions: list[Jurisdiction] | None = strawberry.field(
-        default=None, description="Only cases under one of these jurisdictions."
-    )
-    local_authorities: list[str] | None = strawberry.field(
-        default=None,
-        description="Only cases in one of these local authorities, as recorded on "
-        f"the case (at most {MAX_VALUES}).",
-    )
-    regions: list[str] | None = strawberry.field(
-        default=None,
-        description="Only cases in one of these regions (the local authority's, "
-        "or where that is not known the jurisdiction's): "
-        f"{', '.join(REGION_VALUES)}.",
-    )
-    age_bands: list[str] | None = strawberry.field(
-        default=None,
-        description="Only survivors in one of these age bands when the case was "
-        f"opened: {', '.join(BAND_LABELS)}.",
     )
 
 
@@ -449,51 +417,6 @@ def _period(given: EvaluationFilter) -> Period:
         ) from None
 
 
-def _texts(values: list[str] | None, field: str) -> frozenset[str]:
-    if values is None:
-        return frozenset()
-    if not values:
-        raise InvalidArgument(field, "name at least one value, or leave it out for any")
-    if len(values) > MAX_VALUES:
-        raise InvalidArgument(field, f"at most {MAX_VALUES} values")
-    chosen = [value.strip() for value in values]
-    if any(not value or len(value) > MAX_TEXT for value in chosen):
-        raise InvalidArgument(
-            field, f"each value must be 1 to {MAX_TEXT} characters, not blank"
-        )
-    return frozenset(chosen)
-
-
-def _one_of(
-    values: list[str] | None, field: str, allowed: tuple[str, ...]
-) -> frozenset[str]:
-    """The values as ``allowed`` spells them (compared ignoring case)."""
-    spelled = {name.casefold(): name for name in allowed}
-    chosen = set()
-    for value in sorted(_texts(values, field)):
-        if value.casefold() not in spelled:
-            raise InvalidArgument(
-                field, f"{value!r} is not one of: {', '.join(allowed)}"
-            )
-        chosen.add(spelled[value.casefold()])
-    return frozenset(chosen)
-
-
-def _cohort(given: EvaluationFilter) -> Cohort:
-    jurisdictions = given.jurisdictions
-    if jurisdictions is not None and not jurisdictions:
-        raise InvalidArgument(
-            "filter.jurisdictions", "name at least one value, or leave it out for any"
-        )
-    return Cohort(
-        organisations=_texts(given.organisations, "filter.organisations"),
-        jurisdictions=frozenset(j.value for j in jurisdictions or ()),
-        local_authorities=_texts(given.local_authorities, "filter.localAuthorities"),
-        regions=_one_of(given.regions, "filter.regions", REGION_VALUES),
-        age_bands=_one_of(given.age_bands, "filter.ageBands", BAND_LABELS),
-    )
-
-
 def _metrics(metrics: list[Metric] | None) -> tuple[Metric, ...]:
     if metrics is None:
         return tuple(Metric)
@@ -519,12 +442,7 @@ def _request(
     metrics: list[Metric] | None = None,
     by: list[Dimension] | None = None,
 ) -> Request:
-    return Request(
-        period=_period(given),
-        cohort=_cohort(given),
-        by=_breakdowns(by),
-        metrics=_metrics(metrics),
-    )
+    return Request(period=_period(given), by=_breakdowns(by), metrics=_metrics(metrics))
 
 
 def _read_table(
@@ -550,13 +468,9 @@ def _read_cohort(
     request = _request(given)
     if request.period.name is None:
         raise InvalidArgument(
-            "filter.period", "a cohort is downloaded by a named quarter or year"
-        )
-    if request.cohort != Cohort():
-        raise InvalidArgument(
-            "filter",
-            "a cohort covers every consenting client of the period: give the "
-            "period alone (breakdowns are for `evaluation`)",
+            "filter.period",
+            "a cohort is downloaded by a named quarter or financial year: stepping "
+            "dates a day at a time would date each opening to the day",
         )
     cohort = reader.cohort(request, evaluator=principal.subject)
     return CohortExport.of(cohort, format)

@@ -36,7 +36,7 @@ import numpy as np
 import orjson
 
 from domain.errors import InvalidField
-from projections.evaluation.figures import Cohort, Counter, Request
+from projections.evaluation.figures import Counter, Request
 from projections.evaluation.metrics import DURATIONS, PERIOD_FACTS, Fact, Metric
 from projections.evaluation.periods import BAND_LABELS, quarter_of
 from projections.evaluation.snapshot import NEVER, REGION_NAMES, Snapshot
@@ -98,7 +98,7 @@ def pseudonym(key: bytes, evaluator: str, case_id: str) -> str:
 
 
 class UnsafeCohortRequest(InvalidField):
-    """A cohort asked for by other than a named period over everyone."""
+    """A cohort asked for by other than a named period."""
 
 
 def cohort_export(
@@ -107,10 +107,6 @@ def cohort_export(
     if request.period.name is None:
         raise UnsafeCohortRequest(
             "period", "a cohort is downloaded by a named quarter or financial year"
-        )
-    if request.cohort != Cohort() or request.by:
-        raise UnsafeCohortRequest(
-            "filter", "a cohort covers every consenting client of the period"
         )
     counter = Counter(snapshot, request)
     members = np.flatnonzero(counter.population)

@@ -51,6 +51,10 @@ class Layout:
 
     fine_cells: Mapping[Cell, frozenset[int]]
     groups: Sequence[Sequence[Cell]]
+    #: (outer, inner) and (whole, parts), where the caller knows them; else
+    #: worked out from the fine cells.
+    nested: Sequence[tuple[Cell, Cell]] | None = None
+    partitions: Sequence[tuple[Cell, Sequence[Cell]]] | None = None
 
 
 def suppressed(
@@ -64,8 +68,10 @@ def suppressed(
         if count < threshold
     }
     by_name = {m.name: m for m in measures}
-    nested = _nested_pairs(layout)
-    partitions = _partitions(layout)
+    nested = layout.nested if layout.nested is not None else _nested_pairs(layout)
+    partitions = (
+        layout.partitions if layout.partitions is not None else _partitions(layout)
+    )
 
     def small(difference: int) -> bool:
         return 0 < difference < threshold
@@ -136,9 +142,9 @@ def _nested_pairs(layout: Layout) -> list[tuple[Cell, Cell]]:
     ]
 
 
-def _partitions(layout: Layout) -> list[tuple[Cell, list[Cell]]]:
+def _partitions(layout: Layout) -> list[tuple[Cell, Sequence[Cell]]]:
     """(whole, parts) for every cell that one breakdown's cells make up."""
-    found: list[tuple[Cell, list[Cell]]] = []
+    found: list[tuple[Cell, Sequence[Cell]]] = []
     for whole, whole_fine in layout.fine_cells.items():
         for group in layout.groups:
             parts = [

@@ -1,10 +1,20 @@
-"""An evaluation table: every metric over a period and a cohort, by the requested
+"""An evaluation table: every metric over a period, in total and by the requested
 breakdowns, counted from a snapshot and published through disclosure control.
 
 A client is placed in a breakdown by where the case stood on the period's last
 day (its organisation, jurisdiction, local authority and region then) and by its
 age band at opening, so each client is in exactly one cell of a breakdown and a
 breakdown's cells add up to the total: the disclosure rules rely on it.
+
+**One canonical table per period.** Whatever a request asks for, the figures are
+counted and suppressed for the whole table of the period (every metric, the
+total and every breakdown of all consenting clients), and the request is shown
+its rows of it. So a cell is suppressed, or not, the same way in every answer,
+and two answers cannot be set against each other to recover what either hides.
+That is also why there are no filters but the period: a table of a sub-cohort
+(some organisations, some regions) less the whole would be a new, unprotected
+cell. Cross-tabulations (a breakdown within a breakdown) are not offered, for
+the same reason.
 """
 
 from __future__ import annotations
@@ -42,31 +52,15 @@ class Dimension(StrEnum):
 
 
 @dataclass(frozen=True)
-class Cohort:
-    """Which clients count: empty means any."""
-
-    organisations: frozenset[str] = frozenset()
-    jurisdictions: frozenset[str] = frozenset()
-    local_authorities: frozenset[str] = frozenset()
-    regions: frozenset[str] = frozenset()
-    age_bands: frozenset[str] = frozenset()
-
-    def wanted(self, dimension: Dimension) -> frozenset[str]:
-        return {
-            Dimension.ORGANISATION: self.organisations,
-            Dimension.JURISDICTION: self.jurisdictions,
-            Dimension.LOCAL_AUTHORITY: self.local_authorities,
-            Dimension.REGION: self.regions,
-            Dimension.AGE_BAND: self.age_bands,
-        }[dimension]
-
-
-@dataclass(frozen=True)
 class Request:
     period: Period
-    cohort: Cohort = Cohort()
     by: tuple[Dimension, ...] = ()
     metrics: tuple[Metric, ...] = tuple(Metric)
+
+    @property
+    def canonical(self) -> Request:
+        """The whole table of the period, of which this request shows rows."""
+        return Request(self.period, tuple(Dimension), tuple(Metric))
 
 
 @dataclass(frozen=True)
@@ -130,14 +124,8 @@ class Counter:
         self.first, self.last = period.first_day, period.last_day
         codes = {dimension: self._codes(dimension) for dimension in Dimension}
         self.labels = {dimension: self._labels(dimension) for dimension in Dimension}
-        population = snapshot.clients(self.first, self.last)
-        for dimension in Dimension:
-            wanted = request.cohort.wanted(dimension)
-            if wanted:
-                names = self.labels[dimension]
-                allowed = np.array([name in wanted for name in names], dtype=bool)
-                population &= allowed[codes[dimension]]
-        self.population = population
+        self.population = snapshot.clients(self.first, self.last)
+        population = self.population
         members = np.flatnonzero(population)
         if request.by:
             keys = np.stack([codes[d][members] for d in request.by], axis=1)
@@ -238,6 +226,42 @@ class _Measured:
 
 
 def table(snapshot: Snapshot, request: Request, threshold: int) -> Table:
+    """The request's rows of its period's canonical table."""
+    return shown(canonical_table(snapshot, request.period, threshold), request)
+
+
+def shown(whole: Table, request: Request) -> Table:
+    """The total and the requested breakdowns' rows, with the requested
+    metrics' figures in the order asked for."""
+    rows = [whole.rows[0]]
+    for dimension in request.by:
+        rows.extend(row for row in whole.rows if row.dimension is dimension)
+    chosen = tuple(
+        Row(
+            row.dimension,
+            row.value,
+            tuple(
+                figure
+                for metric in request.metrics
+                for figure in row.figures
+                if figure.metric is metric
+            ),
+        )
+        for row in rows
+    )
+    hidden = sum(
+        (f.numerator.value is None)
+        + (f.denominator is not None and f.denominator.value is None)
+        for row in chosen
+        for f in row.figures
+    )
+    return Table(whole.period, whole.threshold, whole.position, chosen, hidden)
+
+
+def canonical_table(snapshot: Snapshot, period: Period, threshold: int) -> Table:
+    """Every metric of the period, in total and by every breakdown, under
+    disclosure control as one table."""
+    request = Request(period).canonical
     counter = Counter(snapshot, request)
     fine_counts: dict[str, npt.NDArray[np.float64]] = {}
     within: dict[str, str | None] = {}
@@ -273,13 +297,7 @@ def table(snapshot: Snapshot, request: Request, threshold: int) -> Table:
             denominator = count(m.denominator, cell) if m.denominator else None
             figures.append(_figure(metric, m, numerator, denominator, fine))
         rows.append(Row(cell[0], cell[1], tuple(figures)))
-    return Table(
-        request.period,
-        threshold,
-        snapshot.position,
-        tuple(rows),
-        suppressed_cells=len(hidden),
-    )
+    return Table(period, threshold, snapshot.position, tuple(rows), len(hidden))
 
 
 Measurer = Callable[..., str]
@@ -343,8 +361,8 @@ def _measure(
 def _layout(
     counter: Counter, request: Request
 ) -> tuple[dict[CellKey, npt.NDArray[np.int64]], Layout]:
-    """The table's cells (total first, then each breakdown's values in label
-    order) with their fine cells."""
+    """The table's cells (total first, then each breakdown's values in order)
+    with their fine cells, and which cells lie within or make up which."""
     everything = np.arange(counter.fine_count)
     cells: dict[CellKey, npt.NDArray[np.int64]] = {TOTAL: everything}
     groups: list[list[CellKey]] = []
@@ -357,10 +375,57 @@ def _layout(
             cells[key] = np.flatnonzero(codes == code)
             group.append(key)
         groups.append(group)
+    nested, partitions = _structure(counter, request, groups)
     layout = Layout(
-        {cell: frozenset(fine.tolist()) for cell, fine in cells.items()}, groups
+        {cell: frozenset(fine.tolist()) for cell, fine in cells.items()},
+        groups,
+        nested=nested,
+        partitions=partitions,
     )
     return cells, layout
+
+
+def _structure(
+    counter: Counter, request: Request, groups: list[list[CellKey]]
+) -> tuple[list[tuple[CellKey, CellKey]], list[tuple[CellKey, list[CellKey]]]]:
+    """Nesting and partitions read from which values occur together: a value of
+    one breakdown lies within a value of another if it never occurs with any
+    other value of it."""
+    nested: list[tuple[CellKey, CellKey]] = []
+    partitions: list[tuple[CellKey, list[CellKey]]] = [
+        (TOTAL, group) for group in groups if len(group) > 1
+    ]
+    for group in groups:
+        nested.extend((TOTAL, cell) for cell in group if len(group) > 1)
+    keys = counter.fine_keys
+    for outer, outer_dimension in enumerate(request.by):
+        outer_labels = counter.labels[outer_dimension]
+        for inner, inner_dimension in enumerate(request.by):
+            if inner == outer:
+                continue
+            inner_labels = counter.labels[inner_dimension]
+            pairs = set(
+                zip(keys[:, inner].tolist(), keys[:, outer].tolist(), strict=True)
+            )
+            containers: dict[int, set[int]] = {}
+            for inner_code, outer_code in pairs:
+                containers.setdefault(inner_code, set()).add(outer_code)
+            members: dict[int, list[int]] = {}
+            for inner_code, outer_codes in containers.items():
+                if len(outer_codes) == 1:
+                    members.setdefault(next(iter(outer_codes)), []).append(inner_code)
+            for outer_code, inner_codes in members.items():
+                whole: CellKey = (outer_dimension, outer_labels[outer_code])
+                occurring = {i for i, o in pairs if o == outer_code}
+                parts: list[CellKey] = [
+                    (inner_dimension, inner_labels[i]) for i in inner_codes
+                ]
+                strictly = len(occurring) > 1
+                if strictly:
+                    nested.extend((whole, part) for part in parts)
+                if strictly and len(parts) == len(occurring):
+                    partitions.append((whole, parts))
+    return nested, partitions
 
 
 def _order(dimension: Dimension, labels: list[str]) -> Callable[[int], Any]:

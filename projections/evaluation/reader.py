@@ -3,7 +3,9 @@ definitions and pseudonymous cohorts. The only way to the evaluation view.
 
 The view is read into a snapshot once and refreshed (changed cases only) when
 the view has moved on and the snapshot is older than ``refresh_seconds``; every
-answer says the log position it is as at.
+answer says the log position it is as at. A period's canonical table is kept
+until the snapshot moves on, so asking again, or for other rows of it, costs
+nothing.
 """
 
 from __future__ import annotations
@@ -14,13 +16,17 @@ from collections.abc import Callable
 
 from projections.evaluation.cohort import CohortExport, cohort_export
 from projections.evaluation.disclosure import DEFAULT_THRESHOLD
-from projections.evaluation.figures import Request, Table, table
+from projections.evaluation.figures import Request, Table, canonical_table, shown
 from projections.evaluation.metrics import DEFINITIONS, Definition
+from projections.evaluation.periods import Period
 from projections.evaluation.snapshot import Snapshot, load, refreshed
 from projections.evaluation.view import EvaluationView
 
 #: The smallest threshold a deployment may set.
 MIN_THRESHOLD = 3
+#: Canonical tables kept, the most recently made first out (a table is a few
+#: hundred kilobytes).
+TABLES_KEPT = 16
 
 
 class EvaluationReader:
@@ -45,6 +51,8 @@ class EvaluationReader:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._taken = 0.0
+        #: Canonical tables of the current snapshot, by period (a few).
+        self._tables: dict[Period, Table] = {}
 
     def snapshot(self, *, fresh: bool = False) -> Snapshot:
         """The view as loaded; read again if older than ``refresh_seconds`` (or
@@ -65,7 +73,15 @@ class EvaluationReader:
         return self.view.position(self.application_name)
 
     def evaluation(self, request: Request, *, fresh: bool = False) -> Table:
-        return table(self.snapshot(fresh=fresh), request, self.threshold)
+        snapshot = self.snapshot(fresh=fresh)
+        with self._lock:
+            whole = self._tables.get(request.period)
+            if whole is None or whole.position != snapshot.position:
+                whole = canonical_table(snapshot, request.period, self.threshold)
+                if len(self._tables) >= TABLES_KEPT:
+                    self._tables.pop(next(iter(self._tables)))
+                self._tables[request.period] = whole
+        return shown(whole, request)
 
     def cohort(
         self, request: Request, evaluator: str, *, fresh: bool = False
