@@ -623,3 +623,29 @@ def test_a_cell_is_suppressed_alike_whichever_rows_are_asked_for(
     assert [figure(r, Metric.CLIENTS) for r in narrower.rows] == [
         figure(r, Metric.CLIENTS) for r in alone.rows
     ]
+
+
+def test_a_refreshed_snapshot_equals_one_loaded_afresh(cohorts: Cohorts) -> None:
+    """The reader reloads only the cases changed since its snapshot: new cases,
+    new steps, corrections, withdrawals and closures must all come through."""
+    record_random_cohort(cohorts, seed=5, cases=30)
+    reader = cohorts.reader(threshold=3)
+    reader.refresh_seconds = 0
+    period = Period(date(2022, 1, 1), date(2024, 12, 31))
+    request = Request(period, by=(Dimension.ORGANISATION, Dimension.REGION))
+    before = reader.evaluation(request)
+
+    journeys = cohorts.journeys
+    case_ids = [i for i in journeys.case_ids() if not journeys.case_summary(i).closed]
+    late = date(2024, 6, 3)
+    cohorts.do(late, "withdraw_consent", case_ids[0], "evaluation")
+    for case_id in case_ids[1:4]:
+        cohorts.step(case_id, "employment.employment_gained", late, recorded=late)
+    for _ in range(4):
+        cohorts.open(late, organisation="org-east", local_authority="Cardiff")
+    cohorts.worker.catch_up()
+
+    refreshed = reader.evaluation(request)
+    afresh = cohorts.table(request, threshold=3)
+    assert refreshed.position == afresh.position > before.position
+    assert refreshed.rows == afresh.rows
