@@ -1,7 +1,7 @@
-"""The caseload views are eventsourcing tracking recorders: each passes the
-library's own ``TrackingRecorderTestCase``, on SQLite (a file, and in memory) and
-on PostgreSQL (in a schema of its own), and runs under the library's own
-``ProjectionRunner``."""
+"""The caseload and evaluation views are eventsourcing tracking recorders: each
+passes the library's own ``TrackingRecorderTestCase``, on SQLite (a file, and in
+memory) and on PostgreSQL (in a schema of its own); the caseload also runs under
+the library's own ``ProjectionRunner``."""
 
 from __future__ import annotations
 
@@ -23,11 +23,15 @@ from projections.caseload import (
     PostgresCaseloadView,
     SQLiteCaseloadView,
 )
+from projections.evaluation.postgres import PostgresEvaluationView
+from projections.evaluation.sqlite import SQLiteEvaluationView
 from storage.settings import persistence_env
 from tests.conftest import POSTGRES_URL
 
 
-class TestSQLiteCaseloadViewInAFile(TrackingRecorderTestCase):
+class SQLiteViewInAFile:
+    view_class: type[SQLiteCaseloadView | SQLiteEvaluationView]
+
     def setUp(self) -> None:
         self.directory = tempfile.TemporaryDirectory()
         self.datastore = SQLiteDatastore(str(Path(self.directory.name) / "v.db"))
@@ -37,22 +41,24 @@ class TestSQLiteCaseloadViewInAFile(TrackingRecorderTestCase):
         self.directory.cleanup()
 
     def create_recorder(self) -> TrackingRecorder:
-        view = SQLiteCaseloadView(self.datastore)
+        view = self.view_class(self.datastore)
         view.create_table()
         return view
 
 
-class TestSQLiteCaseloadViewInMemory(TrackingRecorderTestCase):
+class SQLiteViewInMemory:
+    view_class: type[SQLiteCaseloadView | SQLiteEvaluationView]
+
     def setUp(self) -> None:
         self.datastore = SQLiteDatastore(
-            f"file:caseload-{uuid.uuid4().hex}?mode=memory&cache=shared"
+            f"file:view-{uuid.uuid4().hex}?mode=memory&cache=shared"
         )
 
     def tearDown(self) -> None:
         self.datastore.close()
 
     def create_recorder(self) -> TrackingRecorder:
-        view = SQLiteCaseloadView(self.datastore)
+        view = self.view_class(self.datastore)
         view.create_table()
         return view
 
@@ -78,7 +84,9 @@ class PostgresSchema:
         )
 
 
-class TestPostgresCaseloadView(PostgresSchema, TrackingRecorderTestCase):
+class PostgresView(PostgresSchema):
+    view_class: type[PostgresCaseloadView | PostgresEvaluationView]
+
     def setUp(self) -> None:
         self.make_schema()
         env = self.env()
@@ -96,9 +104,33 @@ class TestPostgresCaseloadView(PostgresSchema, TrackingRecorderTestCase):
         self.drop_schema()
 
     def create_recorder(self) -> TrackingRecorder:
-        view = PostgresCaseloadView(self.datastore)
+        view = self.view_class(self.datastore)
         view.create_table()
         return view
+
+
+class TestSQLiteCaseloadViewInAFile(SQLiteViewInAFile, TrackingRecorderTestCase):
+    view_class = SQLiteCaseloadView
+
+
+class TestSQLiteCaseloadViewInMemory(SQLiteViewInMemory, TrackingRecorderTestCase):
+    view_class = SQLiteCaseloadView
+
+
+class TestPostgresCaseloadView(PostgresView, TrackingRecorderTestCase):
+    view_class = PostgresCaseloadView
+
+
+class TestSQLiteEvaluationViewInAFile(SQLiteViewInAFile, TrackingRecorderTestCase):
+    view_class = SQLiteEvaluationView
+
+
+class TestSQLiteEvaluationViewInMemory(SQLiteViewInMemory, TrackingRecorderTestCase):
+    view_class = SQLiteEvaluationView
+
+
+class TestPostgresEvaluationView(PostgresView, TrackingRecorderTestCase):
+    view_class = PostgresEvaluationView
 
 
 class TestTheLibrarysProjectionRunnerKeepsTheCaseloadOnPostgres(PostgresSchema):
