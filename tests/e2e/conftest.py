@@ -12,6 +12,7 @@ import asyncio
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +85,20 @@ class Server:
         assert self.switchboard.loop is not None
         future = asyncio.run_coroutine_threadsafe(coroutine, self.switchboard.loop)
         return future.result(timeout=10)
+
+    @contextmanager
+    def mounted(self, app: ASGIApp) -> Iterator[httpx.Client]:
+        """The app started and served here, with a client of it, until the end
+        of the block (then shut down)."""
+        lifespan = Lifespan(app)
+        self.run(lifespan.startup())
+        self.switchboard.mounted = app
+        try:
+            with httpx.Client(base_url=self.url, timeout=10) as http:
+                yield http
+        finally:
+            self.switchboard.mounted = None
+            self.run(lifespan.shutdown())
 
 
 @pytest.fixture(scope="module")
@@ -172,13 +187,5 @@ class Api:
 
 @pytest.fixture
 def api(server: Server, journeys: CaseJourneys, settings: Settings) -> Iterator[Api]:
-    app = create_app(journeys, settings)
-    lifespan = Lifespan(app)
-    server.run(lifespan.startup())
-    server.switchboard.mounted = app
-    try:
-        with httpx.Client(base_url=server.url, timeout=10) as http:
-            yield Api(http, settings, journeys)
-    finally:
-        server.switchboard.mounted = None
-        server.run(lifespan.shutdown())
+    with server.mounted(create_app(journeys, settings)) as http:
+        yield Api(http, settings, journeys)

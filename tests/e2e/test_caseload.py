@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
-import httpx
 import pytest
 
 from api.app import create_app
@@ -21,7 +20,7 @@ from api.bootstrap import ProjectionSettings, build_journeys, build_views
 from api.settings import Settings
 from domain.application import CaseJourneys
 from projections.caseload.projection import UK
-from tests.e2e.conftest import Api, Lifespan, Server
+from tests.e2e.conftest import Api, Server
 from tests.e2e.operations import FAILURE, OPEN_CASE, RECORD_STEP
 
 DAY = datetime.now(UK).date() + timedelta(days=400)
@@ -88,16 +87,10 @@ def api(server: Server, journeys: CaseJourneys, settings: Settings) -> Iterator[
         beside = build_views(settings, journeys, ProjectionSettings(in_process=False))
         worker_thread = threading.Thread(target=beside.workers[0].run, args=(stop,))
         worker_thread.start()
-    app = create_app(journeys, settings, views)
-    lifespan = Lifespan(app)
-    server.run(lifespan.startup())
-    server.switchboard.mounted = app
     try:
-        with httpx.Client(base_url=server.url, timeout=10) as http:
+        with server.mounted(create_app(journeys, settings, views)) as http:
             yield Api(http, settings, journeys)
     finally:
-        server.switchboard.mounted = None
-        server.run(lifespan.shutdown())
         stop.set()
         if worker_thread is not None:
             worker_thread.join(timeout=10)

@@ -18,7 +18,6 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-import httpx
 import pytest
 
 from api.app import create_app
@@ -27,7 +26,7 @@ from api.graphql import build_schema
 from api.settings import Settings
 from domain.application import CaseJourneys
 from domain.commands import StepInput
-from tests.e2e.conftest import Api, Lifespan, Server
+from tests.e2e.conftest import Api, Server
 from tests.e2e.operations import CASE, CASES, CHRONOLOGY, FAILURE
 from tests.time_machine import TimeMachine
 
@@ -135,16 +134,10 @@ def api(
     server: Server, journeys: CaseJourneys, settings: Settings
 ) -> Iterator[EvaluationApi]:
     views = build_views(settings, journeys)
-    app = create_app(journeys, settings, views)
-    lifespan = Lifespan(app)
-    server.run(lifespan.startup())
-    server.switchboard.mounted = app
     try:
-        with httpx.Client(base_url=server.url, timeout=10) as http:
+        with server.mounted(create_app(journeys, settings, views)) as http:
             yield EvaluationApi(http, settings, journeys, views)
     finally:
-        server.switchboard.mounted = None
-        server.run(lifespan.shutdown())
         views.close()
 
 
