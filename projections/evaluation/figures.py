@@ -167,7 +167,9 @@ class Counter:
         return np.bincount(cells, minlength=self.fine_count)
 
     def per_cell_of_rows(
-        self, row_cases: Ints, weights: npt.NDArray[np.float64] | None = None
+        self,
+        row_cases: npt.NDArray[np.integer[Any]],
+        weights: npt.NDArray[np.float64] | None = None,
     ) -> npt.NDArray[np.float64]:
         """Rows (one per fact) counted, or summed, by their case's fine cell."""
         cells = self.fine[row_cases]

@@ -4,17 +4,46 @@ rebuild fills ``evaluation_next_...``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore
-from psycopg import Cursor
-from psycopg.rows import DictRow, TupleRow, tuple_row
+from psycopg import Connection, Cursor
+from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
-from projections.evaluation.view import INDEXES, TABLES, EvaluationView
+from projections.evaluation.view import (
+    CHUNK_ROWS,
+    INDEXES,
+    TABLES,
+    EvaluationView,
+    Reading,
+)
 from projections.tracking.compare_and_set import PostgresCompareAndSetTracking
+
+
+class PostgresReading(Reading):
+    def __init__(self, connection: Connection[Any]) -> None:
+        self.connection = connection
+        self._cursors = 0
+
+    def rows(self, statement: Any, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.connection.cursor(row_factory=tuple_row) as cursor:
+            cursor.execute(statement, params)
+            return cursor.fetchall()
+
+    def chunks(
+        self, statement: Any, params: Sequence[Any] = ()
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        # A server-side cursor: the client holds one chunk, not the result.
+        self._cursors += 1
+        name = f"evaluation_rows_{self._cursors}"
+        with self.connection.cursor(name, row_factory=tuple_row) as cursor:
+            cursor.itersize = CHUNK_ROWS
+            cursor.execute(statement, params)
+            while chunk := cursor.fetchmany(CHUNK_ROWS):
+                yield chunk
 
 
 class PostgresEvaluationView(PostgresCompareAndSetTracking, EvaluationView):
@@ -58,11 +87,10 @@ class PostgresEvaluationView(PostgresCompareAndSetTracking, EvaluationView):
         return cursor.connection.pipeline()
 
     @contextmanager
-    def reading(self) -> Iterator[Cursor[TupleRow]]:
+    def reading(self) -> Iterator[Reading]:
         with self.datastore.transaction(commit=False) as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            with cursor.connection.cursor(row_factory=tuple_row) as reader:
-                yield reader
+            yield PostgresReading(cursor.connection)
 
     def _forget_tracking(self, cursor: Cursor[DictRow], application_name: str) -> None:
         cursor.execute(

@@ -19,13 +19,15 @@ import numpy.typing as npt
 from domain.regions import REGIONS, UNKNOWN_REGION, region_of
 from projections.evaluation.metrics import ENGAGEMENT_FACTS, Fact
 from projections.evaluation.periods import BAND_LABELS, age_band
-from projections.evaluation.view import EvaluationView
+from projections.evaluation.view import EvaluationView, Reading
 
 Ints = npt.NDArray[np.int64]
+#: Rows are many: their case numbers, days and codes are kept in 32 bits.
+Small = npt.NDArray[np.int32]
 Flags = npt.NDArray[np.bool_]
 
 #: A day after every day: an open spell's end, a missing engagement.
-NEVER = np.iinfo(np.int64).max
+NEVER = np.iinfo(np.int32).max
 #: No value (an unknown day, a place not given).
 NONE = -1
 FACT_CODES: tuple[Fact, ...] = tuple(Fact)
@@ -88,11 +90,23 @@ class Rows:
     place_start: Ints
     place_sequence: Ints
     place_codes: dict[str, Ints]
-    fact_case: Ints
-    fact_code: Ints
-    fact_day: Ints
+    fact_case: Small
+    fact_code: Small
+    fact_day: Small
     fact_amount: Ints
     fact_flag: Flags
+
+    def facts_in_order(self) -> Rows:
+        """These rows with the facts by kind, then day."""
+        order = np.lexsort((self.fact_day, self.fact_code))
+        return replace(
+            self,
+            fact_case=self.fact_case[order],
+            fact_code=self.fact_code[order],
+            fact_day=self.fact_day[order],
+            fact_amount=self.fact_amount[order],
+            fact_flag=self.fact_flag[order],
+        )
 
     def without(self, cases: Ints) -> Rows:
         """These rows but those of ``cases``."""
@@ -136,10 +150,10 @@ class Rows:
 
 @dataclass(frozen=True)
 class FactRows:
-    """One fact's rows, by day."""
+    """One fact's rows, by day (views of the snapshot's rows)."""
 
-    day: Ints
-    case: Ints
+    day: Small
+    case: Small
     amount: Ints
     flag: Flags
 
@@ -188,13 +202,11 @@ class Snapshot:
     jurisdiction_region: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        rows = self.rows
-        order = np.lexsort((rows.fact_day, rows.fact_code))
-        code = rows.fact_code[order]
+        self.rows = rows = self.rows.facts_in_order()
+        bounds = np.searchsorted(rows.fact_code, np.arange(len(FACT_CODES) + 1))
         self.facts = {}
-        bounds = np.searchsorted(code, np.arange(len(FACT_CODES) + 1))
         for index, fact in enumerate(FACT_CODES):
-            part = order[bounds[index] : bounds[index + 1]]
+            part = slice(int(bounds[index]), int(bounds[index + 1]))
             self.facts[fact] = FactRows(
                 rows.fact_day[part],
                 rows.fact_case[part],
@@ -253,12 +265,12 @@ class Snapshot:
 def load(view: EvaluationView, application_name: str) -> Snapshot:
     """The whole view, read in one consistent snapshot."""
     strings = {name: Strings() for name in PLACE_ATTRIBUTES}
-    with view.reading() as cursor:
-        position = _position(view, cursor, application_name)
-        cases = _select(view, cursor, _SELECT_CASES, ())
+    with view.reading() as reading:
+        position = _position(view, reading, application_name)
+        cases = reading.rows(view.statement(_SELECT_CASES))
         case_ids = [row[0] for row in cases]
         number = {case_id: n for n, case_id in enumerate(case_ids)}
-        rows = _rows(view, cursor, number, strings, "", ())
+        rows = _rows(view, reading, number, strings, "", ())
     return _snapshot(position, case_ids, number, cases, rows, strings)
 
 
@@ -266,12 +278,12 @@ def refreshed(
     snapshot: Snapshot, view: EvaluationView, application_name: str
 ) -> Snapshot:
     """The snapshot with the cases changed since it was taken read again."""
-    with view.reading() as cursor:
-        position = _position(view, cursor, application_name)
+    with view.reading() as reading:
+        position = _position(view, reading, application_name)
         if position == snapshot.position:
             return snapshot
         since = (snapshot.position,)
-        changed = _select(view, cursor, _SELECT_CASES + _CHANGED_CASES, since)
+        changed = reading.rows(view.statement(_SELECT_CASES + _CHANGED_CASES), since)
         case_ids = list(snapshot.case_ids)
         number = dict(snapshot.number)
         for row in changed:
@@ -279,7 +291,7 @@ def refreshed(
                 number[row[0]] = len(case_ids)
                 case_ids.append(row[0])
         strings = snapshot.strings
-        fresh = _rows(view, cursor, number, strings, _OF_CHANGED_CASES, since)
+        fresh = _rows(view, reading, number, strings, _OF_CHANGED_CASES, since)
     renumbered = _ints(number[row[0]] for row in changed)
     rows = snapshot.rows.without(renumbered).plus(fresh)
     grown = len(case_ids) - snapshot.cases
@@ -304,32 +316,27 @@ def refreshed(
     return updated
 
 
-def _position(view: EvaluationView, cursor: Any, application_name: str) -> int:
-    cursor.execute(view.tracking_position_statement(), (application_name,))
-    found = cursor.fetchone()
-    return int(found[0]) if found and found[0] is not None else 0
-
-
-def _select(
-    view: EvaluationView, cursor: Any, text: str, params: Sequence[Any]
-) -> list[tuple[Any, ...]]:
-    cursor.execute(view.statement(text), params)
-    return [tuple(row) for row in cursor.fetchall()]
+def _position(view: EvaluationView, reading: Reading, application_name: str) -> int:
+    found = reading.rows(view.tracking_position_statement(), (application_name,))
+    return int(found[0][0]) if found and found[0][0] is not None else 0
 
 
 def _rows(
     view: EvaluationView,
-    cursor: Any,
+    reading: Reading,
     number: dict[str, int],
     strings: dict[str, Strings],
     restriction: str,
     params: Sequence[Any],
 ) -> Rows:
     where = restriction.format(join="WHERE")
-    spells = _select(view, cursor, _SELECT_SPELLS + where, params)
-    places = _select(view, cursor, _SELECT_PLACES + where, params)
-    facts = _select(
-        view, cursor, _SELECT_FACTS + restriction.format(join="AND"), params
+    spells = reading.rows(view.statement(_SELECT_SPELLS + where), params)
+    places = reading.rows(view.statement(_SELECT_PLACES + where), params)
+    facts = _facts(
+        reading.chunks(
+            view.statement(_SELECT_FACTS + restriction.format(join="AND")), params
+        ),
+        number,
     )
     return Rows(
         spell_case=_ints(number[r[0]] for r in spells),
@@ -342,12 +349,44 @@ def _rows(
             attribute: _ints(strings[attribute].code(r[3 + i]) for r in places)
             for i, attribute in enumerate(PLACE_ATTRIBUTES)
         },
-        fact_case=_ints(number[r[0]] for r in facts),
-        fact_code=_ints(_FACT_CODE[r[1]] for r in facts),
-        fact_day=_ints(r[2] for r in facts),
-        fact_amount=_ints((r[3] for r in facts), missing=0),
-        fact_flag=np.fromiter((bool(r[4]) for r in facts), dtype=np.bool_),
+        **facts,
     )
+
+
+def _facts(
+    chunks: Iterable[list[tuple[Any, ...]]], number: dict[str, int]
+) -> dict[str, npt.NDArray[Any]]:
+    """The facts' columns, built a chunk at a time into compact arrays."""
+    parts: dict[str, list[npt.NDArray[Any]]] = {
+        "fact_case": [],
+        "fact_code": [],
+        "fact_day": [],
+        "fact_amount": [],
+        "fact_flag": [],
+    }
+    for chunk in chunks:
+        parts["fact_case"].append(_small(number[r[0]] for r in chunk))
+        parts["fact_code"].append(_small(_FACT_CODE[r[1]] for r in chunk))
+        parts["fact_day"].append(_small(r[2] for r in chunk))
+        parts["fact_amount"].append(_ints((r[3] for r in chunk), missing=0))
+        parts["fact_flag"].append(
+            np.fromiter((bool(r[4]) for r in chunk), dtype=np.bool_)
+        )
+    empty = {
+        "fact_case": np.int32,
+        "fact_code": np.int32,
+        "fact_day": np.int32,
+        "fact_amount": np.int64,
+        "fact_flag": np.bool_,
+    }
+    return {
+        name: np.concatenate(arrays) if arrays else np.zeros(0, dtype=empty[name])
+        for name, arrays in parts.items()
+    }
+
+
+def _small(values: Iterable[Any]) -> Small:
+    return np.fromiter(values, dtype=np.int32)
 
 
 def _snapshot(

@@ -4,14 +4,32 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore
 
-from projections.evaluation.view import TABLES, EvaluationView
+from projections.evaluation.view import CHUNK_ROWS, TABLES, EvaluationView, Reading
 from projections.tracking.compare_and_set import SQLiteCompareAndSetTracking
+
+
+class SQLiteReading(Reading):
+    def __init__(self, cursor: SQLiteCursor) -> None:
+        self.cursor = cursor
+
+    def rows(self, statement: Any, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        self.cursor.execute(statement, params)
+        return [tuple(row) for row in self.cursor.fetchall()]
+
+    def chunks(
+        self, statement: Any, params: Sequence[Any] = ()
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        # SQLite steps through a result as it is fetched.
+        cursor = self.cursor.sqlite_cursor
+        cursor.execute(statement, params)
+        while chunk := cursor.fetchmany(CHUNK_ROWS):
+            yield [tuple(row) for row in chunk]
 
 
 class SQLiteEvaluationView(SQLiteCompareAndSetTracking, EvaluationView):
@@ -36,9 +54,9 @@ class SQLiteEvaluationView(SQLiteCompareAndSetTracking, EvaluationView):
             yield cursor
 
     @contextmanager
-    def reading(self) -> Iterator[SQLiteCursor]:
+    def reading(self) -> Iterator[Reading]:
         with self.datastore.transaction(commit=False) as cursor:
-            yield cursor
+            yield SQLiteReading(cursor)
 
     def _forget_tracking(self, cursor: SQLiteCursor, application_name: str) -> None:
         cursor.execute(

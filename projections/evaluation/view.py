@@ -21,7 +21,7 @@ rebuild fills a fresh one):
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
@@ -242,8 +242,8 @@ class EvaluationView(BatchView, ABC):
         return nullcontext()
 
     @abstractmethod
-    def reading(self) -> AbstractContextManager[Any]:
-        """A cursor that reads one consistent snapshot and returns tuples."""
+    def reading(self) -> AbstractContextManager[Reading]:
+        """Reads of one consistent snapshot of the view."""
 
     @abstractmethod
     def _insert_tracking_after(
@@ -300,7 +300,20 @@ class EvaluationView(BatchView, ABC):
     def position(self, application_name: str) -> int:
         return self.max_tracking_id(application_name) or 0
 
-    def rows(self, text: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self.reading() as cursor:
-            cursor.execute(self.statement(text), params)
-            return [tuple(row) for row in cursor.fetchall()]
+
+#: Rows streamed a chunk at a time, so loading millions holds few at once.
+CHUNK_ROWS = 50_000
+
+
+class Reading(ABC):
+    """One transaction's reads, as tuples."""
+
+    @abstractmethod
+    def rows(self, statement: Any, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """All the rows a (small) query selects."""
+
+    @abstractmethod
+    def chunks(
+        self, statement: Any, params: Sequence[Any] = ()
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows a (large) query selects, ``CHUNK_ROWS`` at a time."""
