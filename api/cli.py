@@ -24,7 +24,14 @@ from eventsourcing.domain import EventSourcingError
 
 from api.auth import Role, TokenMintingUnavailable, check_token_settings, mint_token
 from api.bootstrap import ProjectionSettings, Views, build_journeys, build_views
-from api.demo import DEMO_ADVOCATE, DEMO_ORGANISATION, DemoSummary, load_demo
+from api.demo import (
+    DEMO_ADVOCATE,
+    DEMO_COHORT,
+    DEMO_ORGANISATION,
+    DemoSummary,
+    load_cohort,
+    load_demo,
+)
 from api.settings import Settings
 from domain.application import CaseJourneys
 from projections.evaluation.rebuild import rebuild_evaluation
@@ -122,9 +129,15 @@ def _describe_demo(summary: DemoSummary) -> str:
         news = f"{summary.recorded} new records"
         if summary.already_present:
             news += f", {summary.already_present} already present"
+    return f"Demo: {len(summary.cases)} synthetic cases ({references}); {news}."
+
+
+def _describe_cohort(events: int, cases: int) -> str:
+    if not events:
+        return "Evaluation cohort: already loaded; nothing new recorded."
     return (
-        f"Demo: {len(summary.cases)} synthetic cases ({references}); {news}. "
-        f"Log position {summary.position}."
+        f"Evaluation cohort: {cases} synthetic cases ({events} events) opened from "
+        "April 2022 in org-01 to org-24, for the evaluation figures."
     )
 
 
@@ -164,6 +177,8 @@ def serve(
         if demo:
             if next(iter(journeys.case_ids()), None) is None:
                 typer.echo(_describe_demo(load_demo(journeys)))
+                typer.echo(_describe_cohort(load_cohort(journeys), DEMO_COHORT))
+                typer.echo(f"Log position {journeys.log_position()}.")
             else:
                 typer.echo("Demo: the store already holds cases; loaded nothing.")
         shown_host = "127.0.0.1" if host in _ANY_ADDRESS else host
@@ -309,11 +324,24 @@ def rebuild(
 
 
 @app.command("demo")
-def demo_command() -> None:
+def demo_command(
+    cohort: Annotated[
+        int,
+        typer.Option(
+            help="Synthetic cases for the evaluation figures beside the stories "
+            "(0 for none).",
+            min=0,
+            max=100_000,
+        ),
+    ] = DEMO_COHORT,
+) -> None:
     """Load the synthetic demo cases (again: nothing is duplicated)."""
     settings = _settings()
     with _journeys(settings) as journeys:
         typer.echo(_describe_demo(load_demo(journeys)))
+        if cohort:
+            typer.echo(_describe_cohort(load_cohort(journeys, cohort), cohort))
+        typer.echo(f"Log position {journeys.log_position()}.")
 
 
 @app.command()

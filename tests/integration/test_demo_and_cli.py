@@ -336,13 +336,14 @@ def test_verify_reports_every_chain_intact(cli_env: dict[str, str]) -> None:
     code, output = cli(cli_env, "verify")
 
     assert code == 0
-    assert "Checked 7 cases" in output and "every chain is intact" in output
+    # The seven stories and the 400 cases of the evaluation cohort.
+    assert "Checked 407 cases" in output and "every chain is intact" in output
 
 
 def test_verify_names_a_tampered_case_and_exits_1(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
-    cli(cli_env, "demo")
+    cli(cli_env, "demo", "--cohort", "0")
     tampered_case = tamper_with_a_step(tmp_path / "waymark.db")
 
     code, output = cli(cli_env, "verify")
@@ -360,7 +361,7 @@ def test_verify_on_another_database_url_reads_that_store(
     elsewhere = tmp_path / "elsewhere" / "w.db"
     elsewhere.parent.mkdir()
     env = {**cli_env, "WAYMARK_DATABASE_URL": f"sqlite:///{elsewhere}"}
-    cli(env, "demo")
+    cli(env, "demo", "--cohort", "0")
 
     code, output = cli(env, "verify")
 

@@ -1,10 +1,12 @@
 """A large synthetic cohort of survivor cases, written straight into the event store.
 
-For the evaluation-statistics benchmark: by default 100,000 cases (about 5 million
-events) opened between April 2022 and March 2026 across 24 organisations, each
-with a journey of three to forty months: contacts with the advocate, housing,
-benefits, the NRM, immigration, compensation, employment, the criminal courts,
-moves, hand-overs, corrections and retractions, and for about half a closure.
+For the evaluation-statistics benchmark (by default 100,000 cases, about 5 million
+events) and for the demo (``waymark demo``: a few hundred, so an evaluator sees
+figures rather than suppressed cells): cases opened between April 2022 and March
+2026 across 24 organisations, each with a journey of three to forty months:
+contacts with the advocate, housing, benefits, the NRM, immigration,
+compensation, employment, the criminal courts, moves, hand-overs, corrections
+and retractions, and for about half a closure.
 References are pseudonymous ("EV-000123"); there is no real personal data.
 
 Every case is built in memory with the real aggregate (``SurvivorCase.open`` and
@@ -21,7 +23,7 @@ them: the two take about a core each.
 
 Run::
 
-    .venv/bin/python -m bench.cohort --cases 100000 --seed 1 \\
+    .venv/bin/python -m api.synthetic_cohort --cases 100000 --seed 1 \\
         --database-url 'postgresql://postgres@127.0.0.1:5432/test?schema=bench_eval'
 
 The schema named by ``?schema=`` is created if it does not exist. The same seed
@@ -999,7 +1001,7 @@ def _create_schema(env: Mapping[str, str], schema: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> CohortStats:
     parser = argparse.ArgumentParser(
-        prog="python -m bench.cohort",
+        prog="python -m api.synthetic_cohort",
         description="Writes a synthetic cohort of survivor cases into the store.",
     )
     parser.add_argument("--cases", type=int, default=100_000)
