@@ -51,7 +51,6 @@ from queue import Empty
 from typing import Any
 from unittest import mock
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 import psycopg
 from eventsourcing.persistence import IntegrityError, Mapper, StoredEvent
@@ -65,11 +64,10 @@ from domain.case import (
     Provenance,
     SurvivorCase,
 )
+from domain.dates import UK
 from domain.steps import StepReading, parse_occurred
 from domain.vocabulary import STEP_KINDS
 from storage.settings import DATABASE_URL, persistence_env
-
-UK = ZoneInfo("Europe/London")
 
 FIRST_OPENING = date(2022, 4, 1)
 LAST_OPENING = date(2026, 3, 31)

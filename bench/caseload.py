@@ -63,8 +63,8 @@ from api.bootstrap import ProjectionSettings, build_journeys, build_views
 from bench import harness
 from domain.application import CaseJourneys
 from domain.case import Provenance, SurvivorCase
+from domain.dates import UK
 from domain.steps import StepReading
-from projections.caseload.projection import UK
 from projections.tracking import ProjectionWorker
 
 TARGET_EVENTS_PER_SECOND = 5_000

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Required, TypedDict, Unpack, cast
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 import orjson
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -45,6 +44,7 @@ from domain.commands import (
     TransferCase,
     WithdrawConsent,
 )
+from domain.dates import UK
 from domain.errors import (
     CaseNotFound,
     CommandRefused,
@@ -53,8 +53,6 @@ from domain.errors import (
     VersionConflict,
 )
 from domain.hashchain import GENESIS
-
-UK = ZoneInfo("Europe/London")
 
 CaseAction = Callable[[SurvivorCase, Provenance], UUID | None]
 

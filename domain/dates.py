@@ -13,13 +13,23 @@ import calendar
 import re
 import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from edtf import parse_edtf
 from edtf.parser.edtf_exceptions import EDTFParseException
 
 UNDATED = "undated"
+#: Waymark's calendar: a case opened, closed or moved "on" the UK day it was
+#: recorded.
+UK = ZoneInfo("Europe/London")
+
+
+def uk_day(moment: datetime) -> date:
+    """The UK calendar day of a recorded moment."""
+    return moment.astimezone(UK).date()
+
 
 #: EDTF seasons 21-24: their names and the months they start and end in.
 _SEASONS = {

@@ -9,13 +9,12 @@ written in one transaction, and one event at a time gives the same rows.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from eventsourcing.dispatch import singledispatchmethod
 
 from domain import case as events
+from domain.dates import uk_day
 from domain.steps import StepReading
 from projections.caseload.clocks import born_of, fact_of
 from projections.caseload.view import (
@@ -36,13 +35,8 @@ from projections.caseload.view import (
 )
 from projections.tracking import BatchProjection
 
-UK = ZoneInfo("Europe/London")
 CONTACT = "engagement.contact"
 MOVED_AREA = "transition.moved_area"
-
-
-def uk_day(moment: datetime) -> date:
-    return moment.astimezone(UK).date()
 
 
 def _occurred(reading: Mapping[str, Any]) -> Mapping[str, Any] | None:

@@ -21,8 +21,9 @@ from eventsourcing.persistence import Tracking
 
 from domain import case as events
 from domain.case import ConsentPurpose
+from domain.dates import uk_day
 from domain.steps import StepReading
-from projections.caseload.projection import MOVED_AREA, uk_day
+from projections.caseload.projection import MOVED_AREA
 from projections.evaluation.changes import (
     Born,
     Change,

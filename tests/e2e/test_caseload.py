@@ -19,7 +19,7 @@ from api.app import create_app
 from api.bootstrap import ProjectionSettings, build_journeys, build_views
 from api.settings import Settings
 from domain.application import CaseJourneys
-from projections.caseload.projection import UK
+from domain.dates import UK
 from tests.e2e.conftest import Api, Server
 from tests.e2e.operations import FAILURE, OPEN_CASE, RECORD_STEP
 

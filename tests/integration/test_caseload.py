@@ -26,13 +26,13 @@ from api.bootstrap import ProjectionSettings, Views, build_journeys, build_views
 from api.settings import Settings
 from domain.application import CaseJourneys, CommandResult, StepInput
 from domain.clocks import ClockStatus
+from domain.dates import UK
 from projections.caseload import (
     CaseloadEntry,
     CaseloadProjection,
     CaseloadReader,
     NotYetProjected,
 )
-from projections.caseload.projection import UK
 from projections.caseload.view import CaseAdded, MarkedClosed, MarkedReopened
 from projections.chronology import chronology_of
 from projections.deadlines import deadlines_of

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from domain.application import CaseJourneys, StepInput
 from domain.case import CaseEvent
+from domain.dates import uk_day
 from domain.vocabulary import STEP_KINDS
 from projections.caseload import CaseloadProjection
 from projections.caseload.clocks import StoredStep, fact_of, summarise
-from projections.caseload.projection import uk_day
 from projections.caseload.view import (
     AdvocateChanged,
     AreaForgotten,
