@@ -12,7 +12,7 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import timedelta
@@ -34,6 +34,7 @@ from api.demo import (
 )
 from api.settings import Settings
 from domain.application import CaseJourneys
+from projections.evaluation import NAME as EVALUATION
 from projections.evaluation.rebuild import rebuild_evaluation
 from projections.tracking import ProjectionWorker, store_kind
 
@@ -207,7 +208,9 @@ def project(
     rebuild: Annotated[
         bool,
         typer.Option(
-            "--rebuild", help="Forget the views and replay the whole log into them."
+            "--rebuild",
+            help="Replay the whole log into the views (the evaluation view into a "
+            "fresh one, then switched over).",
         ),
     ] = False,
 ) -> None:
@@ -222,18 +225,41 @@ def project(
         )
     with _journeys(settings) as journeys, _views(settings, journeys, options) as views:
         for worker in views.workers:
-            _catch_up(worker, rebuild=rebuild)
+            _catch_up(worker, settings, rebuild=rebuild)
         if once:
             return
         _keep_current(views.workers)
 
 
-def _catch_up(worker: ProjectionWorker, *, rebuild: bool) -> None:
+def _catch_up(worker: ProjectionWorker, settings: Settings, *, rebuild: bool) -> None:
     start, end = worker.position(), worker.log_position()
     if rebuild:
         start = 0
     started = time.perf_counter()
     label = f"{'Rebuilding' if rebuild else 'Catching up'} {worker.name}"
+    with _progress(label, start, end) as progress:
+        if rebuild and worker.name == EVALUATION:
+            # Into a fresh view, then switched over: never a half-built one.
+            read = rebuild_evaluation(
+                worker.application,
+                settings.persistence,
+                live=worker.projection.view,
+                progress=progress,
+            ).events
+        else:
+            read = (worker.rebuild if rebuild else worker.catch_up)(progress)
+    seconds = time.perf_counter() - started
+    rate = f", {read / seconds:,.0f} events/s" if read and seconds > 0 else ""
+    typer.echo(
+        f"{worker.name}: at log position {worker.position()} "
+        f"({read} events read{rate})."
+    )
+
+
+@contextmanager
+def _progress(label: str, start: int, end: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar from log position ``start`` to ``end``, and the callback
+    that moves it to a position reached."""
     with typer.progressbar(length=max(end - start, 0), label=label) as bar:
         reached = start
 
@@ -242,13 +268,7 @@ def _catch_up(worker: ProjectionWorker, *, rebuild: bool) -> None:
             bar.update(max(min(position, end) - reached, 0))
             reached = max(reached, position)
 
-        read = (worker.rebuild if rebuild else worker.catch_up)(progress)
-    seconds = time.perf_counter() - started
-    rate = f", {read / seconds:,.0f} events/s" if read and seconds > 0 else ""
-    typer.echo(
-        f"{worker.name}: at log position {worker.position()} "
-        f"({read} events read{rate})."
-    )
+        yield progress
 
 
 def _keep_current(workers: tuple[ProjectionWorker, ...]) -> None:
@@ -300,18 +320,9 @@ def rebuild(
     if store_kind(settings.persistence) == "memory":
         _fail("the in-memory store's views live inside `waymark serve`")
     with _journeys(settings) as journeys:
-        end = journeys.log_position()
         started = time.perf_counter()
-        with typer.progressbar(
-            length=max(end, 0), label=f"Rebuilding {view.value}"
-        ) as bar:
-            reached = 0
-
-            def progress(position: int) -> None:
-                nonlocal reached
-                bar.update(max(min(position, end) - reached, 0))
-                reached = max(reached, position)
-
+        label = f"Rebuilding {view.value}"
+        with _progress(label, 0, journeys.log_position()) as progress:
             rebuilt = rebuild_evaluation(
                 journeys, settings.persistence, progress=progress
             )
