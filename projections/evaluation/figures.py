@@ -122,13 +122,11 @@ class Counter:
         self.request = request
         period = request.period
         self.first, self.last = period.first_day, period.last_day
-        codes = {dimension: self._codes(dimension) for dimension in Dimension}
         self.labels = {dimension: self._labels(dimension) for dimension in Dimension}
         self.population = snapshot.clients(self.first, self.last)
-        population = self.population
-        members = np.flatnonzero(population)
+        members = np.flatnonzero(self.population)
         if request.by:
-            keys = np.stack([codes[d][members] for d in request.by], axis=1)
+            keys = np.stack([self._codes(d)[members] for d in request.by], axis=1)
             fine_keys, inverse = np.unique(keys, axis=0, return_inverse=True)
         else:
             fine_keys = np.zeros((1, 0), dtype=np.int64)
