@@ -2,15 +2,28 @@
 
 A view says which events it reads (``handlers``); the fold keeps the case's
 opening and the last event folded, which every view needs to say what it
-reflects.
+reflects. ``StepHistoryFold`` also keeps each step's history (its readings,
+disputes and retraction) and the documents attached, which the chronology,
+the compensation evidence and the deadlines all read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
-from domain.case import CaseEvent, CaseOpened
+from domain.case import (
+    CaseEvent,
+    CaseOpened,
+    EvidenceAttached,
+    StepCorrected,
+    StepDisputed,
+    StepRecorded,
+    StepRetracted,
+)
 
 
 class CaseStreamFold:
@@ -45,3 +58,88 @@ class CaseStreamFold:
 
     def _case_opened(self, event: CaseOpened) -> None:
         self.opened = event
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    bundle_ref: str | None
+
+
+@dataclass(slots=True)
+class StepHistory:
+    """A step as folded so far: each reading (with the event that gave it and
+    the correction's reason), its disputes, and its retraction if any."""
+
+    sequence: int
+    versions: list[tuple[CaseEvent, dict[str, Any], str | None]]
+    disputes: list[StepDisputed] = field(default_factory=list)
+    retraction: StepRetracted | None = None
+
+    @property
+    def reading(self) -> dict[str, Any]:
+        """The current reading (as stored)."""
+        return self.versions[-1][1]
+
+    @property
+    def kind(self) -> str:
+        return str(self.reading["kind"])
+
+    @property
+    def recorded_at(self) -> datetime:
+        """When the step was first recorded."""
+        return self.versions[0][0].timestamp
+
+    @property
+    def corrected(self) -> bool:
+        return len(self.versions) > 1
+
+    @property
+    def disputed(self) -> bool:
+        return bool(self.disputes)
+
+    @property
+    def retracted(self) -> bool:
+        return self.retraction is not None
+
+    def last_changed_at(self) -> datetime:
+        times = [self.versions[-1][0].timestamp]
+        times += [dispute.timestamp for dispute in self.disputes]
+        if self.retraction is not None:
+            times.append(self.retraction.timestamp)
+        return max(times)
+
+
+class StepHistoryFold(CaseStreamFold):
+    """A fold that keeps every step's history and the documents attached."""
+
+    def __init__(self) -> None:
+        self.steps: dict[UUID, StepHistory] = {}
+        self.documents: dict[str, Document] = {}
+        super().__init__()
+
+    def handlers(self) -> Mapping[type[CaseEvent], Callable[[Any], None]]:
+        return {
+            EvidenceAttached: self._evidence_attached,
+            StepRecorded: self._step_recorded,
+            StepCorrected: self._step_corrected,
+            StepRetracted: self._step_retracted,
+            StepDisputed: self._step_disputed,
+        }
+
+    def _evidence_attached(self, event: EvidenceAttached) -> None:
+        self.documents[str(event.document_id)] = Document(event.title, event.bundle_ref)
+
+    def _step_recorded(self, event: StepRecorded) -> None:
+        self.steps[event.step_id] = StepHistory(
+            sequence=len(self.steps), versions=[(event, event.reading, None)]
+        )
+
+    def _step_corrected(self, event: StepCorrected) -> None:
+        self.steps[event.step_id].versions.append((event, event.reading, event.reason))
+
+    def _step_retracted(self, event: StepRetracted) -> None:
+        self.steps[event.step_id].retraction = event
+
+    def _step_disputed(self, event: StepDisputed) -> None:
+        self.steps[event.step_id].disputes.append(event)

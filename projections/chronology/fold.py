@@ -8,24 +8,19 @@ costs one pass over its events.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from domain.case import (
     CaseEvent,
-    EvidenceAttached,
-    StepCorrected,
     StepDisputed,
-    StepRecorded,
-    StepRetracted,
 )
 from domain.dates import UncertainDate
 from domain.steps import StepReading
 from domain.vocabulary import plausibility_warnings, step_kind
-from projections.case_stream import CaseStreamFold
+from projections.case_stream import StepHistory, StepHistoryFold
 from projections.chronology.rows import (
     Chronology,
     ChronologyRow,
@@ -37,49 +32,8 @@ from projections.chronology.rows import (
 )
 
 
-@dataclass
-class _Document:
-    title: str
-    bundle_ref: str | None
-
-
-@dataclass(slots=True)
-class _StepDraft:
-    """A step's history while the fold is under way."""
-
-    sequence: int
-    versions: list[tuple[CaseEvent, dict[str, Any], str | None]]
-    disputes: list[StepDisputed] = field(default_factory=list)
-    retraction: StepRetracted | None = None
-
-    @property
-    def kind(self) -> str:
-        return str(self.versions[-1][1]["kind"])
-
-    def last_changed_at(self) -> datetime:
-        times = [self.versions[-1][0].timestamp]
-        times += [dispute.timestamp for dispute in self.disputes]
-        if self.retraction is not None:
-            times.append(self.retraction.timestamp)
-        return max(times)
-
-
-class ChronologyFold(CaseStreamFold):
+class ChronologyFold(StepHistoryFold):
     """Mutable state while folding; frozen into a ``Chronology`` at the end."""
-
-    def __init__(self) -> None:
-        self.steps: dict[UUID, _StepDraft] = {}
-        self.documents: dict[str, _Document] = {}
-        super().__init__()
-
-    def handlers(self) -> Mapping[type[CaseEvent], Callable[[Any], None]]:
-        return {
-            EvidenceAttached: self._evidence_attached,
-            StepRecorded: self._step_recorded,
-            StepCorrected: self._step_corrected,
-            StepRetracted: self._step_retracted,
-            StepDisputed: self._step_disputed,
-        }
 
     def freeze(
         self,
@@ -100,25 +54,6 @@ class ChronologyFold(CaseStreamFold):
             chain_head=last.chain_hash(),
         )
 
-    def _evidence_attached(self, event: EvidenceAttached) -> None:
-        self.documents[str(event.document_id)] = _Document(
-            event.title, event.bundle_ref
-        )
-
-    def _step_recorded(self, event: StepRecorded) -> None:
-        self.steps[event.step_id] = _StepDraft(
-            sequence=len(self.steps), versions=[(event, event.reading, None)]
-        )
-
-    def _step_corrected(self, event: StepCorrected) -> None:
-        self.steps[event.step_id].versions.append((event, event.reading, event.reason))
-
-    def _step_retracted(self, event: StepRetracted) -> None:
-        self.steps[event.step_id].retraction = event
-
-    def _step_disputed(self, event: StepDisputed) -> None:
-        self.steps[event.step_id].disputes.append(event)
-
     def rows(
         self, purpose: Purpose, changed_since: datetime | None
     ) -> list[ChronologyRow]:
@@ -137,7 +72,7 @@ class ChronologyFold(CaseStreamFold):
         return [row for row, _ in rows]
 
     def _row(
-        self, step_id: UUID, draft: _StepDraft, on_record: set[str]
+        self, step_id: UUID, draft: StepHistory, on_record: set[str]
     ) -> ChronologyRow:
         kind = step_kind(draft.kind)
         retraction = draft.retraction

@@ -8,24 +8,18 @@ items, and lists what the stage asked for still lacks (``needs``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from domain.case import (
     CaseEvent,
-    EvidenceAttached,
-    StepCorrected,
-    StepDisputed,
-    StepRecorded,
-    StepRetracted,
 )
 from domain.steps import Source, StepReading, chronological_order
 from domain.vocabulary import step_kind
-from projections.case_stream import CaseStreamFold
+from projections.case_stream import StepHistory, StepHistoryFold
 from projections.chronology.rows import SourceCite
 from projections.compensation.evidence import (
     ClaimStep,
@@ -72,59 +66,8 @@ _SENTENCE_WORDS = {
 }
 
 
-@dataclass(slots=True)
-class _StepDraft:
-    sequence: int
-    record: dict[str, Any]
-    recorded_at: datetime
-    corrected: bool = False
-    disputed: bool = False
-    retracted: bool = False
-
-
-@dataclass
-class _Document:
-    title: str
-    bundle_ref: str | None
-
-
-class CompensationFold(CaseStreamFold):
+class CompensationFold(StepHistoryFold):
     """Mutable state while folding; frozen into ``CompensationEvidence`` at the end."""
-
-    def __init__(self) -> None:
-        self.steps: dict[UUID, _StepDraft] = {}
-        self.documents: dict[str, _Document] = {}
-        super().__init__()
-
-    def handlers(self) -> Mapping[type[CaseEvent], Callable[[Any], None]]:
-        return {
-            EvidenceAttached: self._evidence_attached,
-            StepRecorded: self._step_recorded,
-            StepCorrected: self._step_corrected,
-            StepRetracted: self._step_retracted,
-            StepDisputed: self._step_disputed,
-        }
-
-    def _evidence_attached(self, event: EvidenceAttached) -> None:
-        self.documents[str(event.document_id)] = _Document(
-            event.title, event.bundle_ref
-        )
-
-    def _step_recorded(self, event: StepRecorded) -> None:
-        self.steps[event.step_id] = _StepDraft(
-            len(self.steps), event.reading, event.timestamp
-        )
-
-    def _step_corrected(self, event: StepCorrected) -> None:
-        draft = self.steps[event.step_id]
-        draft.record = event.reading
-        draft.corrected = True
-
-    def _step_retracted(self, event: StepRetracted) -> None:
-        self.steps[event.step_id].retracted = True
-
-    def _step_disputed(self, event: StepDisputed) -> None:
-        self.steps[event.step_id].disputed = True
 
     # Freezing
 
@@ -135,7 +78,7 @@ class CompensationFold(CaseStreamFold):
         for step_id, draft in self.steps.items():
             if draft.retracted:
                 continue
-            reading = StepReading.from_record(draft.record)
+            reading = StepReading.from_record(draft.reading)
             step = self._evidence_step(step_id, draft, reading)
             by_kind.setdefault(step.kind, []).append(step)
             details[step_id] = reading.details
@@ -164,7 +107,7 @@ class CompensationFold(CaseStreamFold):
         )
 
     def _evidence_step(
-        self, step_id: UUID, draft: _StepDraft, reading: StepReading
+        self, step_id: UUID, draft: StepHistory, reading: StepReading
     ) -> EvidenceStep:
         occurred = reading.occurred
         return EvidenceStep(

@@ -10,18 +10,13 @@ day, by the pure ``domain.clocks.clocks_of``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from uuid import UUID
 
 from domain.case import (
     CaseEvent,
     DateOfBirthRecorded,
     Jurisdiction,
-    StepCorrected,
-    StepRecorded,
-    StepRetracted,
 )
 from domain.clocks import (
     CLOCK_STEP_KINDS,
@@ -33,32 +28,19 @@ from domain.clocks import (
 )
 from domain.dates import UncertainDate
 from domain.steps import StepReading
-from projections.case_stream import CaseStreamFold
+from projections.case_stream import StepHistoryFold
 from projections.deadlines.rows import Deadlines
 
 
-@dataclass(slots=True)
-class _StepDraft:
-    sequence: int
-    reading: dict[str, Any]
-    retracted: bool = False
-
-
-class DeadlinesFold(CaseStreamFold):
+class DeadlinesFold(StepHistoryFold):
     """Mutable state while folding; judged into ``Deadlines`` as at a day."""
 
     def __init__(self) -> None:
         self.born: UncertainDate | None = None
-        self.steps: dict[UUID, _StepDraft] = {}
         super().__init__()
 
     def handlers(self) -> Mapping[type[CaseEvent], Callable[[Any], None]]:
-        return {
-            DateOfBirthRecorded: self._born,
-            StepRecorded: self._step_recorded,
-            StepCorrected: self._step_corrected,
-            StepRetracted: self._step_retracted,
-        }
+        return {**super().handlers(), DateOfBirthRecorded: self._born}
 
     def facts(self) -> CaseFacts:
         opened, _ = self.opening()
@@ -98,15 +80,6 @@ class DeadlinesFold(CaseStreamFold):
 
     def _born(self, event: DateOfBirthRecorded) -> None:
         self.born = UncertainDate.from_record(event.born)
-
-    def _step_recorded(self, event: StepRecorded) -> None:
-        self.steps[event.step_id] = _StepDraft(len(self.steps), event.reading)
-
-    def _step_corrected(self, event: StepCorrected) -> None:
-        self.steps[event.step_id].reading = event.reading
-
-    def _step_retracted(self, event: StepRetracted) -> None:
-        self.steps[event.step_id].retracted = True
 
 
 def deadlines_of(
