@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from domain.case import Jurisdiction
@@ -220,6 +220,17 @@ def clocks_of(
     return _Judge(facts, as_of, rules).report()
 
 
+class _Start(NamedTuple):
+    """A clock as its starting step sets it."""
+
+    start: date
+    where: Jurisdiction
+    rule: Rule
+    due: date
+    #: Why the clock runs where it does.
+    why: str
+
+
 class _Judge:
     def __init__(self, facts: CaseFacts, as_of: date, rules: RuleBook) -> None:
         self.facts = facts
@@ -315,13 +326,10 @@ class _Judge:
 
     def _cica_applications(self) -> Iterable[Clock]:
         for incident in self.by_kind.get(INCIDENT, ()):
-            start = _day(incident.lower)
-            spell, why = self._spell_on(start)
-            where = spell.jurisdiction
-            rule = self._rule(ClockKind.CICA_APPLICATION, where, start, incident)
-            if rule is None:
+            started = self._started(ClockKind.CICA_APPLICATION, incident)
+            if started is None:
                 continue
-            due = rule.period.after(start, where)
+            start, where, rule, due, why = started
             child_words: list[str] = []
             child = self._under_18(incident, start, where, due, child_words)
             if child is None:
@@ -417,13 +425,10 @@ class _Judge:
 
     def _cica_reviews(self) -> Iterable[Clock]:
         for decision in self.by_kind.get(CICA_DECISION, ()):
-            start = _day(decision.lower)
-            spell, why = self._spell_on(start)
-            where = spell.jurisdiction
-            rule = self._rule(ClockKind.CICA_REVIEW_REQUEST, where, start, decision)
-            if rule is None:
+            started = self._started(ClockKind.CICA_REVIEW_REQUEST, decision)
+            if started is None:
                 continue
-            due = rule.period.after(start, where)
+            start, where, rule, due, why = started
             text = [why, self._rule_words(rule, where, start)]
             text += _start_words(decision, start, due)
             later = self._later(CICA_DECISION, decision)
@@ -449,13 +454,10 @@ class _Judge:
     def _tribunal_appeals(self) -> Iterable[Clock]:
         kind = ClockKind.TRIBUNAL_APPEAL
         for decision in self.by_kind.get(REVIEW_DECISION, ()):
-            start = _day(decision.lower)
-            spell, why = self._spell_on(start)
-            where = spell.jurisdiction
-            rule = self._rule(kind, where, start, decision)
-            if rule is None:
+            started = self._started(kind, decision)
+            if started is None:
                 continue
-            original = rule.period.after(start, where)
+            start, where, rule, original, why = started
             text = [why, self._rule_words(rule, where, start)]
             text += _start_words(decision, start, original)
             later = self._later(REVIEW_DECISION, decision)
@@ -511,13 +513,10 @@ class _Judge:
     def _reasonable_grounds(self) -> Iterable[Clock]:
         kind = ClockKind.REASONABLE_GROUNDS_DECISION
         for referral in self.by_kind.get(REFERRED, ()):
-            start = _day(referral.lower)
-            spell, why = self._spell_on(start)
-            where = spell.jurisdiction
-            rule = self._rule(kind, where, start, referral)
-            if rule is None:
+            started = self._started(kind, referral)
+            if started is None:
                 continue
-            due = rule.period.after(start, where)
+            start, where, rule, due, why = started
             text = [why, self._rule_words(rule, where, start)]
             text += _start_words(referral, start, due)
             holidays = skipped_days(start, due, where)
@@ -550,13 +549,10 @@ class _Judge:
         for decision in self.by_kind.get(RG_DECISION, ()):
             if decision.details.get("outcome") != "positive":
                 continue
-            start = _day(decision.lower)
-            spell, why = self._spell_on(start)
-            where = spell.jurisdiction
-            rule = self._rule(kind, where, start, decision)
-            if rule is None:
+            started = self._started(kind, decision)
+            if started is None:
                 continue
-            ends = rule.period.after(start, where)
+            start, where, rule, ends, why = started
             bound = "at least" if rule.minimum else "up to"
             text = [why, self._rule_words(rule, where, start)]
             text += _start_words(decision, start, ends)
@@ -726,6 +722,17 @@ class _Judge:
         )
 
     # Rules and steps
+
+    def _started(self, kind: ClockKind, step: Step) -> _Start | None:
+        """Where the clock the step starts runs, under which rule, and when it
+        is due; None (with a note) if no rule applies."""
+        start = _day(step.lower)
+        spell, why = self._spell_on(start)
+        where = spell.jurisdiction
+        rule = self._rule(kind, where, start, step)
+        if rule is None:
+            return None
+        return _Start(start, where, rule, rule.period.after(start, where), why)
 
     def _rule(
         self, kind: ClockKind, where: Jurisdiction, start: date, step: Step
