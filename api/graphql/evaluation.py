@@ -27,6 +27,7 @@ from api.graphql.results import (
 )
 from domain.errors import InvalidField
 from projections.evaluation.cohort import CohortExport as CohortView
+from projections.evaluation.cohort import UnsafeCohortRequest
 from projections.evaluation.figures import (
     Count,
     Dimension,
@@ -465,14 +466,10 @@ def _read_cohort(
     format: CohortFormat,
 ) -> CohortExport:
     _require(principal, COHORT_ROLES, "download a cohort: only evaluators may")
-    request = _request(given)
-    if request.period.name is None:
-        raise InvalidArgument(
-            "filter.period",
-            "a cohort is downloaded by a named quarter or financial year: stepping "
-            "dates a day at a time would date each opening to the day",
-        )
-    cohort = reader.cohort(request, evaluator=principal.subject)
+    try:
+        cohort = reader.cohort(_request(given), evaluator=principal.subject)
+    except UnsafeCohortRequest as error:
+        raise InvalidArgument(f"filter.{error.field}", error.message) from None
     return CohortExport.of(cohort, format)
 
 

@@ -106,7 +106,9 @@ def cohort_export(
 ) -> CohortExport:
     if request.period.name is None:
         raise UnsafeCohortRequest(
-            "period", "a cohort is downloaded by a named quarter or financial year"
+            "period",
+            "a cohort is downloaded by a named quarter or financial year: dates "
+            "stepped a day at a time would date each opening to the day",
         )
     counter = Counter(snapshot, request)
     members = np.flatnonzero(counter.population)

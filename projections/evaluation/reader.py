@@ -24,8 +24,7 @@ from projections.evaluation.view import EvaluationView
 
 #: The smallest threshold a deployment may set.
 MIN_THRESHOLD = 3
-#: Canonical tables kept, the most recently made first out (a table is a few
-#: hundred kilobytes).
+#: Canonical tables kept, by period; the oldest made goes first.
 TABLES_KEPT = 16
 
 

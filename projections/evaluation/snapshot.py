@@ -202,6 +202,11 @@ class Snapshot:
     jurisdiction_region: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
+        self._index()
+
+    def _index(self) -> None:
+        """The lookups counting reads, from the rows: each fact's rows by day,
+        each place attribute's by case and time, and the regions."""
         self.rows = rows = self.rows.facts_in_order()
         bounds = np.searchsorted(rows.fact_code, np.arange(len(FACT_CODES) + 1))
         self.facts = {}
@@ -312,7 +317,7 @@ def refreshed(
         rows=rows,
     )
     _set_cases(updated, changed)
-    updated.__post_init__()
+    updated._index()
     return updated
 
 
