@@ -19,7 +19,6 @@ Target: a chronology in under 50 ms.
 from __future__ import annotations
 
 import dataclasses
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -331,9 +330,4 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    try:
-        main(sys.argv[1:])
-    except harness.BenchError as error:
-        sys.exit(f"error: {error}")
-    except KeyboardInterrupt:
-        sys.exit("interrupted; the server was stopped and the schema dropped")
+    harness.run_alone(main)

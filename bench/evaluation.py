@@ -330,3 +330,7 @@ def _report(results: dict[str, Any]) -> None:
         f"then median {api['median_ms']:.1f} ms; resident {api['rss_mb']:.0f} MB "
         f"(peak {api['peak_rss_mb']:.0f} MB; target < {TARGET_RSS_MB} MB)"
     )
+
+
+if __name__ == "__main__":
+    harness.run_alone(main)

@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -410,3 +410,15 @@ def write_results(directory: Path, name: str, data: dict[str, Any]) -> Path:
     path = directory / name
     path.write_text(json.dumps(data, indent=2, default=str) + "\n")
     return path
+
+
+def run_alone(main: Callable[[list[str]], object]) -> None:
+    """Runs one benchmark as ``python -m bench.NAME``: its failures and Ctrl-C as
+    one line, after its ``finally`` blocks have stopped the server and dropped
+    the schema."""
+    try:
+        main(sys.argv[1:])
+    except BenchError as error:
+        sys.exit(f"error: {error}")
+    except KeyboardInterrupt:
+        sys.exit("interrupted; the server was stopped and the schema dropped")
