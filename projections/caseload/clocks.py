@@ -12,7 +12,7 @@ running or overdue is for the query to say, from its due day.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -168,3 +168,26 @@ def _step(stored: StoredStep) -> Step:
         details=fact.get("details") or {},
         sequence=stored.sequence,
     )
+
+
+def summarise_all(
+    cases: Iterable[UUID],
+    opened: Mapping[UUID, str],
+    born: Mapping[UUID, str],
+    steps: Mapping[UUID, Sequence[StoredStep]],
+    rules: RuleBook = DEFAULT_RULES,
+) -> tuple[list[OpenClock], list[ClocksSummarised]]:
+    """``summarise`` for each case, given the opening jurisdictions, dates of
+    birth and steps of all of them (a case not opened is passed over: never, in a
+    well-formed log)."""
+    clocks: list[OpenClock] = []
+    summaries: list[ClocksSummarised] = []
+    for case_id in cases:
+        if case_id not in opened:
+            continue
+        open_clocks, summary = summarise(
+            case_id, opened[case_id], born.get(case_id), steps.get(case_id, ()), rules
+        )
+        clocks += open_clocks
+        summaries.append(summary)
+    return clocks, summaries

@@ -20,7 +20,7 @@ from psycopg.rows import DictRow, args_row, tuple_row
 from psycopg.sql import SQL, Composed, Identifier
 
 from domain.clocks import DEFAULT_RULES, RuleBook
-from projections.caseload.clocks import StoredStep, summarise
+from projections.caseload.clocks import StoredStep, summarise_all
 from projections.caseload.view import (
     AdvocateChanged,
     AreaForgotten,
@@ -408,20 +408,7 @@ class PostgresCaseloadView(PostgresCompareAndSetTracking, CaseloadView):
             steps: dict[UUID, list[StoredStep]] = {}
             for case_id, *step in reading.execute(select_steps, (cases,)).fetchall():
                 steps.setdefault(case_id, []).append(StoredStep(*step))
-        clocks: list[OpenClock] = []
-        summaries: list[ClocksSummarised] = []
-        for case_id in cases:
-            if case_id not in opened:
-                continue  # not opened (never, in a well-formed log)
-            open_clocks, summary = summarise(
-                case_id,
-                opened[case_id],
-                born.get(case_id),
-                steps.get(case_id, ()),
-                self.rules,
-            )
-            clocks += open_clocks
-            summaries.append(summary)
+        clocks, summaries = summarise_all(cases, opened, born, steps, self.rules)
         ((statement, params),) = self._statements[ClocksSummarised]
         with cursor.connection.pipeline():
             cursor.execute(self._forget_clocks, (cases,))

@@ -16,7 +16,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore
 
 from domain.clocks import DEFAULT_RULES, RuleBook
-from projections.caseload.clocks import StoredStep, summarise
+from projections.caseload.clocks import StoredStep, summarise_all
 from projections.caseload.view import (
     AdvocateChanged,
     AreaForgotten,
@@ -373,20 +373,21 @@ class SQLiteCaseloadView(SQLiteCompareAndSetTracking, CaseloadView):
             (ids,),
         )
         opened = {
-            row["case_id"]: row["opening_jurisdiction"] for row in cursor.fetchall()
+            UUID(row["case_id"]): row["opening_jurisdiction"]
+            for row in cursor.fetchall()
         }
         cursor.execute(
             f"SELECT case_id, born FROM caseload_births WHERE {_CASES}", (ids,)
         )
-        born = {row["case_id"]: row["born"] for row in cursor.fetchall()}
+        born = {UUID(row["case_id"]): row["born"] for row in cursor.fetchall()}
         cursor.execute(
             "SELECT case_id, step_id, kind, sequence, retracted, fact "
             f"FROM caseload_steps WHERE {_CASES} ORDER BY sequence",
             (ids,),
         )
-        steps: dict[str, list[StoredStep]] = {}
+        steps: dict[UUID, list[StoredStep]] = {}
         for row in cursor.fetchall():
-            steps.setdefault(row["case_id"], []).append(
+            steps.setdefault(UUID(row["case_id"]), []).append(
                 StoredStep(
                     UUID(row["step_id"]),
                     row["kind"],
@@ -395,17 +396,7 @@ class SQLiteCaseloadView(SQLiteCompareAndSetTracking, CaseloadView):
                     row["fact"],
                 )
             )
-        clocks: list[OpenClock] = []
-        summaries: list[ClocksSummarised] = []
-        for case_id in cases:
-            key = str(case_id)
-            if key not in opened:
-                continue  # not opened (never, in a well-formed log)
-            open_clocks, summary = summarise(
-                case_id, opened[key], born.get(key), steps.get(key, ()), self.rules
-            )
-            clocks += open_clocks
-            summaries.append(summary)
+        clocks, summaries = summarise_all(cases, opened, born, steps, self.rules)
         cursor.execute(f"DELETE FROM caseload_clocks WHERE {_CASES}", (ids,))
         cursor.executemany(INSERT_CLOCK, [_clock_row(clock) for clock in clocks])
         ((statement, params),) = STATEMENTS[ClocksSummarised]
