@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -64,8 +64,14 @@ def settings(store: dict[str, str], tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def journeys(settings: Settings) -> Iterator[CaseJourneys]:
-    app = build_journeys(settings, today=lambda: TODAY)
+def today() -> Callable[[], date]:
+    """The application's "today"; a module overrides this fixture to move it."""
+    return lambda: TODAY
+
+
+@pytest.fixture
+def journeys(settings: Settings, today: Callable[[], date]) -> Iterator[CaseJourneys]:
+    app = build_journeys(settings, today=today)
     try:
         yield app
     finally:

@@ -9,14 +9,14 @@ cases were opened. Every case and fact is synthetic.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from api.app import create_app
-from api.bootstrap import ProjectionSettings, build_journeys, build_views
+from api.bootstrap import ProjectionSettings, build_views
 from api.settings import Settings
 from domain.application import CaseJourneys
 from domain.dates import UK
@@ -69,12 +69,8 @@ mutation Transfer($input: TransferCaseInput!) {
 
 
 @pytest.fixture
-def journeys(settings: Settings) -> Iterator[CaseJourneys]:
-    app = build_journeys(settings, today=lambda: DAY)
-    try:
-        yield app
-    finally:
-        app.close()
+def today() -> Callable[[], date]:
+    return lambda: DAY
 
 
 @pytest.fixture

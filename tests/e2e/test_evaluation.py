@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -21,7 +21,7 @@ from uuid import UUID
 import pytest
 
 from api.app import create_app
-from api.bootstrap import Views, build_journeys, build_views
+from api.bootstrap import Views, build_views
 from api.graphql import build_schema
 from api.settings import Settings
 from domain.application import CaseJourneys
@@ -121,12 +121,8 @@ def machine() -> TimeMachine:
 
 
 @pytest.fixture
-def journeys(settings: Settings, machine: TimeMachine) -> Iterator[CaseJourneys]:
-    app = build_journeys(settings, today=machine.today)
-    try:
-        yield app
-    finally:
-        app.close()
+def today(machine: TimeMachine) -> Callable[[], date]:
+    return machine.today
 
 
 @pytest.fixture

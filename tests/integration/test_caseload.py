@@ -14,7 +14,7 @@ window. Every case and fact is synthetic.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -22,7 +22,7 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from api.bootstrap import ProjectionSettings, Views, build_journeys, build_views
+from api.bootstrap import ProjectionSettings, Views, build_views
 from api.settings import Settings
 from domain.application import CaseJourneys, CommandResult, StepInput
 from domain.clocks import ClockStatus
@@ -48,12 +48,8 @@ PATIENCE = 15.0
 
 
 @pytest.fixture
-def journeys(settings: Settings) -> Iterator[CaseJourneys]:
-    app = build_journeys(settings, today=lambda: DAY)
-    try:
-        yield app
-    finally:
-        app.close()
+def today() -> Callable[[], date]:
+    return lambda: DAY
 
 
 @pytest.fixture
