@@ -20,6 +20,7 @@ from projections.caseload import (
 from projections.evaluation import evaluation_view
 from projections.evaluation.projection import EvaluationProjection
 from projections.evaluation.reader import EvaluationReader
+from projections.evaluation.rebuild import rebuild_evaluation
 from projections.tracking import ProjectionWorker, store_kind
 from projections.tracking.worker import POLL_SECONDS
 
@@ -151,14 +152,21 @@ def build_views(
         drift_days=options.drift_days,
         wait_seconds=options.wait_seconds,
     )
+    evaluation_live = evaluation_view(settings.persistence)
     evaluation_worker = ProjectionWorker(
         journeys,
-        EvaluationProjection.of(journeys, evaluation_view(settings.persistence)),
+        EvaluationProjection.of(journeys, evaluation_live),
         poll_seconds=options.poll_seconds,
         in_process=in_process,
+        # Into a fresh view, then switched over: never a half-built one.
+        rebuilder=lambda progress: (
+            rebuild_evaluation(
+                journeys, settings.persistence, live=evaluation_live, progress=progress
+            ).events
+        ),
     )
     evaluation = EvaluationReader(
-        evaluation_worker.projection.view,
+        evaluation_live,
         journeys.name,
         threshold=settings.evaluation_threshold,
         pseudonym_key=settings.pseudonym_key_bytes(),

@@ -34,7 +34,6 @@ from api.demo import (
 )
 from api.settings import Settings
 from domain.application import CaseJourneys
-from projections.evaluation import NAME as EVALUATION
 from projections.evaluation.rebuild import rebuild_evaluation
 from projections.tracking import ProjectionWorker, store_kind
 
@@ -225,29 +224,20 @@ def project(
         )
     with _journeys(settings) as journeys, _views(settings, journeys, options) as views:
         for worker in views.workers:
-            _catch_up(worker, settings, rebuild=rebuild)
+            _catch_up(worker, rebuild=rebuild)
         if once:
             return
         _keep_current(views.workers)
 
 
-def _catch_up(worker: ProjectionWorker, settings: Settings, *, rebuild: bool) -> None:
+def _catch_up(worker: ProjectionWorker, *, rebuild: bool) -> None:
     start, end = worker.position(), worker.log_position()
     if rebuild:
         start = 0
     started = time.perf_counter()
     label = f"{'Rebuilding' if rebuild else 'Catching up'} {worker.name}"
     with _progress(label, start, end) as progress:
-        if rebuild and worker.name == EVALUATION:
-            # Into a fresh view, then switched over: never a half-built one.
-            read = rebuild_evaluation(
-                worker.application,
-                settings.persistence,
-                live=worker.projection.view,
-                progress=progress,
-            ).events
-        else:
-            read = (worker.rebuild if rebuild else worker.catch_up)(progress)
+        read = (worker.rebuild if rebuild else worker.catch_up)(progress)
     seconds = time.perf_counter() - started
     rate = f", {read / seconds:,.0f} events/s" if read and seconds > 0 else ""
     typer.echo(

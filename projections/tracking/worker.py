@@ -47,6 +47,9 @@ POLL_SECONDS = 0.5
 _FIRST_PAUSE, _LONGEST_PAUSE = 0.01, 0.2
 
 Progress = Callable[[int], None]
+#: Rebuilds a view its own way (e.g. into a fresh one, then switched over);
+#: returns how many events were read.
+Rebuilder = Callable[[Progress | None], int]
 
 
 class ProjectionWorker:
@@ -58,9 +61,12 @@ class ProjectionWorker:
         batch_size: int = BATCH_SIZE,
         poll_seconds: float = POLL_SECONDS,
         in_process: bool = False,
+        rebuilder: Rebuilder | None = None,
     ) -> None:
         """``in_process``: this process keeps the view current (``start``), so a
-        read-your-writes wait may catch up itself instead of polling."""
+        read-your-writes wait may catch up itself instead of polling.
+        ``rebuilder``: how the view is rebuilt, if not by forgetting it and
+        replaying the log into it in place."""
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         self.application = application
@@ -68,6 +74,7 @@ class ProjectionWorker:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.in_process = in_process
+        self.rebuilder = rebuilder
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -96,8 +103,11 @@ class ProjectionWorker:
             return self._catch_up(progress)
 
     def rebuild(self, progress: Progress | None = None) -> int:
-        """Forgets the view and replays the whole log into it."""
+        """Replays the whole log into the view: by the ``rebuilder``, or by
+        forgetting the view and replaying the log into it in place."""
         with self._lock:
+            if self.rebuilder is not None:
+                return self.rebuilder(progress)
             self.projection.view.forget(self.application_name)
             return self._catch_up(progress)
 
