@@ -13,6 +13,7 @@ COPY domain ./domain
 COPY projections ./projections
 COPY storage ./storage
 COPY api ./api
+COPY demo ./demo
 RUN pip install . \
     && useradd --system --uid 10001 --home-dir /data --create-home waymark
 

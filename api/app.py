@@ -117,7 +117,11 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store_limiter = anyio.CapacityLimiter(STORE_THREADS)
-        built = views or await anyio.to_thread.run_sync(build_views, settings, journeys)
+        built = (
+            views
+            if views is not None
+            else await anyio.to_thread.run_sync(build_views, settings, journeys)
+        )
         app.state.views = built
         built.start()
         logger.info("Waymark API serving GraphQL at %s", GRAPHQL_PATH)

@@ -24,7 +24,8 @@ from eventsourcing.domain import EventSourcingError
 
 from api.auth import Role, TokenMintingUnavailable, check_token_settings, mint_token
 from api.bootstrap import ProjectionSettings, Views, build_journeys, build_views
-from api.demo import (
+from api.settings import Settings
+from demo.cases import (
     DEMO_ADVOCATE,
     DEMO_COHORT,
     DEMO_ORGANISATION,
@@ -32,7 +33,6 @@ from api.demo import (
     load_cohort,
     load_demo,
 )
-from api.settings import Settings
 from domain.application import CaseJourneys
 from projections.evaluation.rebuild import rebuild_evaluation
 from projections.tracking import ProjectionWorker, store_kind

@@ -1,9 +1,9 @@
 """Evaluation statistics over 100,000 synthetic cases (about 5 million events), on
 PostgreSQL.
 
-1. **Generate** the cohort into a fresh schema with ``api.synthetic_cohort`` (the real
+1. **Generate** the cohort into a fresh schema with ``demo.cohort`` (the real
    aggregate's events, bulk-inserted), or reuse one given by ``--cohort-url``
-   (made beforehand with ``python -m api.synthetic_cohort``; it is not dropped).
+   (made beforehand with ``python -m demo.cohort``; it is not dropped).
 2. **Baseline**: read and decode the first million events of the log
    (``select_notifications`` in pages of 500, ``mapper.to_domain_event``).
 3. **Rebuild**: ``rebuild_evaluation`` replays the whole log into a fresh view
@@ -39,8 +39,8 @@ import httpx
 
 from api.auth import mint_token
 from api.bootstrap import build_journeys
-from api.synthetic_cohort import generate
 from bench import harness
+from demo.cohort import generate
 from projections.evaluation import evaluation_view
 from projections.evaluation.figures import Dimension, Request, canonical_table
 from projections.evaluation.periods import named_period

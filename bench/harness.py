@@ -102,7 +102,7 @@ def options(argv: Sequence[str] | None, description: str) -> argparse.Namespace:
         "--cohort-url",
         default=None,
         help="evaluation: a Waymark database URL holding a cohort made beforehand "
-        "with `python -m api.synthetic_cohort` (used as it is, not dropped)",
+        "with `python -m demo.cohort` (used as it is, not dropped)",
     )
     parser.add_argument(
         "--queries-only",

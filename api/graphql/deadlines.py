@@ -25,11 +25,12 @@ from api.graphql.results import (
     ValidationFailed,
     failure_for,
 )
-from domain.application import UK, CaseJourneys
+from domain.application import CaseJourneys
 from domain.clocks import DEFAULT_RULES, ClockKind, ClockStatus, RuleBook
 from domain.clocks import Clock as ClockView
 from domain.clocks import JurisdictionSpell as SpellView
 from domain.clocks import Rule as RuleView
+from domain.dates import UK
 from domain.errors import CommandRefused
 from projections.deadlines import ClockRole, deadlines_of
 from projections.deadlines import Deadlines as DeadlinesView

@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from api.auth import Role, authenticate
 from api.cli import app
-from api.demo import DEMO_ADVOCATE, DEMO_ORGANISATION, DemoSummary, load_demo
 from api.settings import Settings
+from demo.cases import DEMO_ADVOCATE, DEMO_ORGANISATION, DemoSummary, load_demo
 from domain.application import CaseJourneys
 from domain.clocks import ClockKind
 from projections.chronology import Chronology, ChronologyRow, RowStatus, chronology_of

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time
 import pytest
 
 import domain.case
-from api.synthetic_cohort import FIRST_OPENING, HORIZON, LAST_OPENING, UK, generate
+from demo.cohort import FIRST_OPENING, HORIZON, LAST_OPENING, UK, generate
 from domain.application import CaseJourneys
 from domain.case import (
     CaseEvent,

@@ -23,7 +23,7 @@ them: the two take about a core each.
 
 Run::
 
-    .venv/bin/python -m api.synthetic_cohort --cases 100000 --seed 1 \\
+    .venv/bin/python -m demo.cohort --cases 100000 --seed 1 \\
         --database-url 'postgresql://postgres@127.0.0.1:5432/test?schema=bench_eval'
 
 The schema named by ``?schema=`` is created if it does not exist. The same seed
@@ -999,7 +999,7 @@ def _create_schema(env: Mapping[str, str], schema: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> CohortStats:
     parser = argparse.ArgumentParser(
-        prog="python -m api.synthetic_cohort",
+        prog="python -m demo.cohort",
         description="Writes a synthetic cohort of survivor cases into the store.",
     )
     parser.add_argument("--cases", type=int, default=100_000)

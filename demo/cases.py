@@ -18,7 +18,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
-from api.synthetic_cohort import generate
+from demo.cohort import generate
 from domain.application import CaseJourneys, CommandResult, StepInput
 
 #: The organisation a newcomer's token is for: Maureen's and Jin's cases are here.
@@ -876,7 +876,9 @@ def _prosecution(journeys: CaseJourneys, tally: _Tally) -> list[_DemoCase]:
                 else "Defendants convicted of offences other than trafficking.",
                 {"outcome": "convicted", "trafficking_offence": trafficking},
             )
-        for label, occurred, details, summary in survivor.cica:
-            case.step(f"cica-{label}", _CICA_KINDS[label], occurred, summary, details)
+        for label, occurred, claim_details, summary in survivor.cica:
+            case.step(
+                f"cica-{label}", _CICA_KINDS[label], occurred, summary, claim_details
+            )
         cases.append(case)
     return cases
