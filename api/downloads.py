@@ -1,0 +1,132 @@
+"""Chronology exports as HTTP downloads.
+
+``GET /exports/{caseId}/chronology.{docx|pdf|csv}?purpose=cica&asAt=...&history=1``
+with the same bearer token as GraphQL. The caller must be able to read the case
+(a case they may not see is answered as one that does not exist); the file is
+named as a lawyer files it and streamed in chunks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from urllib.parse import quote
+from uuid import UUID
+
+import anyio.to_thread
+import orjson
+from fastapi import Request
+from fastapi.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from api.auth import AuthenticationFailed, Principal, TokenVerifier
+from api.graphql.access import readable_case
+from api.graphql.results import NotPermittedError
+from domain.application import CaseJourneys
+from domain.errors import CaseNotFound
+from projections.chronology import Purpose
+from projections.exports import ExportFormat
+from projections.exports.build import export_chronology
+from projections.exports.files import write_export
+
+EXPORT_PATH = "/exports/{case_id}/chronology.{export_format}"
+_CHUNK = 64 * 1024
+_YES = {"1", "yes", "true", "on"}
+
+
+class ExportDownloads:
+    """The download endpoint's ASGI route, over the application's store."""
+
+    def __init__(self, journeys: CaseJourneys, tokens: TokenVerifier) -> None:
+        self.journeys = journeys
+        self.tokens = tokens
+
+    def route(self) -> Route:
+        return Route(EXPORT_PATH, self.download, methods=["GET"])
+
+    async def download(self, request: Request) -> Response:
+        try:
+            principal = self.tokens.authenticate(request.headers.get("authorization"))
+        except AuthenticationFailed as error:
+            return _problem(
+                401, error.reason, WWW_Authenticate='Bearer realm="waymark"'
+            )
+        try:
+            case_id = UUID(request.path_params["case_id"])
+            export_format = ExportFormat(request.path_params["export_format"])
+            purpose = Purpose(request.query_params.get("purpose", "full").lower())
+            as_at = _moment(request.query_params.get("asAt"))
+        except ValueError as error:
+            return _problem(400, f"unusable request: {error}")
+        with_history = request.query_params.get("history", "").lower() in _YES
+        try:
+            name, data = await anyio.to_thread.run_sync(
+                self._export,
+                principal,
+                case_id,
+                export_format,
+                purpose,
+                as_at,
+                with_history,
+                limiter=request.app.state.store_limiter,
+            )
+        except NotPermittedError as error:
+            return _problem(403, str(error))
+        except CaseNotFound:
+            return _problem(404, "no such case")
+        return StreamingResponse(
+            _chunks(data),
+            media_type=export_format.media_type,
+            headers={
+                "Content-Disposition": _attachment(name),
+                "Content-Length": str(len(data)),
+                "Cache-Control": "no-store",
+            },
+        )
+
+    def _export(
+        self,
+        principal: Principal,
+        case_id: UUID,
+        export_format: ExportFormat,
+        purpose: Purpose,
+        as_at: datetime | None,
+        with_history: bool,
+    ) -> tuple[str, bytes]:
+        readable_case(self.journeys, principal, case_id)
+        export = export_chronology(
+            self.journeys,
+            case_id,
+            purpose=purpose,
+            as_at=as_at,
+            with_history=with_history,
+        )
+        return export.file_name(export_format), write_export(export, export_format)
+
+
+def _moment(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text)
+    if moment.utcoffset() is None:
+        raise ValueError("asAt needs a time zone offset, e.g. 2024-05-01T12:00:00Z")
+    return moment
+
+
+def _chunks(data: bytes) -> Iterator[bytes]:
+    for start in range(0, len(data), _CHUNK):
+        yield data[start : start + _CHUNK]
+
+
+def _attachment(name: str) -> str:
+    ascii_name = name.encode("ascii", "replace").decode().replace('"', "'")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+def _problem(status_code: int, message: str, **headers: str) -> Response:
+    return Response(
+        orjson.dumps({"error": message}),
+        status_code=status_code,
+        media_type="application/json",
+        headers={key.replace("_", "-"): value for key, value in headers.items()},
+    )
