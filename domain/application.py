@@ -29,6 +29,7 @@ from domain.case import (
     case_id_for,
 )
 from domain.commands import (
+    AssembleBundle,
     AssignAdvocate,
     AttachEvidence,
     CaseCommand,
@@ -40,6 +41,7 @@ from domain.commands import (
     RecordStep,
     ReopenCase,
     RetractStep,
+    ServeChronology,
     StepInput,
     TransferCase,
     WithdrawConsent,
@@ -358,6 +360,35 @@ class CaseJourneys(Application[UUID]):
         self, case_id: UUID, *, reason: str, **options: Unpack[CaseOptions]
     ) -> CommandResult:
         return self.handle(ReopenCase(case_id, reason), **options)
+
+    def assemble_bundle(
+        self,
+        case_id: UUID,
+        *,
+        name: str,
+        purpose: str,
+        sections: Sequence[Mapping[str, Any]],
+        bundle_id: UUID | None = None,
+        **options: Unpack[CaseOptions],
+    ) -> CommandResult:
+        command = AssembleBundle(case_id, name, purpose, sections, bundle_id)
+        return self.handle(command, **options)
+
+    def serve_chronology(
+        self,
+        case_id: UUID,
+        *,
+        purpose: str,
+        served_on: date,
+        served_to: str,
+        bundle_id: UUID | None = None,
+        bundle_version: int | None = None,
+        **options: Unpack[CaseOptions],
+    ) -> CommandResult:
+        command = ServeChronology(
+            case_id, purpose, served_on, served_to, bundle_id, bundle_version
+        )
+        return self.handle(command, **options)
 
     # Queries: plain data, never an aggregate
 

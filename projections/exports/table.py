@@ -84,6 +84,11 @@ class Proof:
     log_position: int
     exported_at: datetime
     rows_sha256: str
+    #: The bundle version the page references follow, when one was chosen.
+    bundle_id: UUID | None = None
+    bundle_version: int | None = None
+    #: The service the export reproduces, when it is "as served".
+    service_id: UUID | None = None
 
     def as_json(self) -> bytes:
         record: dict[str, Any] = {"format": PROOF_FORMAT, **asdict(self)}
@@ -106,6 +111,13 @@ class Proof:
             log_position=int(record["log_position"]),
             exported_at=datetime.fromisoformat(record["exported_at"]),
             rows_sha256=str(record["rows_sha256"]),
+            bundle_id=_optional_uuid(record.get("bundle_id")),
+            bundle_version=(
+                int(record["bundle_version"])
+                if record.get("bundle_version") is not None
+                else None
+            ),
+            service_id=_optional_uuid(record.get("service_id")),
         )
 
 
@@ -113,6 +125,10 @@ class Proof:
 class ExportedChronology:
     proof: Proof
     rows: tuple[ExportRow, ...]
+    #: The bundle the references follow, by name, when one was chosen.
+    bundle_name: str | None = None
+    #: "on 3 March 2025 to the defence", when the export is as served.
+    served: str | None = None
 
     @property
     def title(self) -> str:
@@ -122,7 +138,7 @@ class ExportedChronology:
         """The lines above the table, as label and value."""
         proof = self.proof
         as_at = proof.as_at or proof.exported_at
-        return [
+        lines = [
             ("Case reference", proof.reference),
             ("Purpose", self.title),
             ("As at", moment(as_at)),
@@ -130,6 +146,16 @@ class ExportedChronology:
             ("Log position", str(proof.log_position)),
             ("Chain head", proof.chain_head),
         ]
+        if self.bundle_name is not None:
+            lines.append(
+                (
+                    "Page references",
+                    f"{self.bundle_name}, version {proof.bundle_version}",
+                )
+            )
+        if self.served is not None:
+            lines.append(("As served", self.served))
+        return lines
 
     def file_name(self, export_format: ExportFormat) -> str:
         """Reference, purpose and day, as a lawyer files it."""
@@ -141,12 +167,18 @@ class ExportedChronology:
         return f"{safe} chronology {purpose} {day.isoformat()}.{export_format.value}"
 
 
+def _optional_uuid(value: object) -> UUID | None:
+    return UUID(str(value)) if value else None
+
+
 def export_table(
     chronology: Chronology,
     *,
     log_position: int,
     exported_at: datetime,
     with_history: bool = False,
+    service_id: UUID | None = None,
+    served: str | None = None,
 ) -> ExportedChronology:
     """The rows and proof of ``chronology``; retracted steps only ``with_history``."""
     rows = tuple(
@@ -154,6 +186,7 @@ def export_table(
         for row in chronology.rows
         if with_history or row.status is not RowStatus.RETRACTED
     )
+    bundle = chronology.bundle
     proof = Proof(
         case_id=chronology.case_id,
         reference=chronology.reference,
@@ -165,8 +198,13 @@ def export_table(
         log_position=log_position,
         exported_at=exported_at,
         rows_sha256=rows_digest(rows),
+        bundle_id=bundle.bundle_id if bundle else None,
+        bundle_version=bundle.version if bundle else None,
+        service_id=service_id,
     )
-    return ExportedChronology(proof, rows)
+    return ExportedChronology(
+        proof, rows, bundle_name=bundle.name if bundle else None, served=served
+    )
 
 
 def export_row(row: ChronologyRow) -> ExportRow:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from domain.application import CaseJourneys
 from projections.chronology import chronology_of
+from projections.chronology.fold import BundleChoice
 from projections.exports.table import (
     ExportRow,
     Proof,
@@ -83,7 +84,14 @@ def check_record(journeys: CaseJourneys, proof: Proof) -> RecordCheck:
     )
     rows_match = False
     if head_matches:
-        then = chronology_of(reached, purpose=proof.purpose, as_at=proof.as_at)
+        bundle = (
+            BundleChoice(proof.bundle_id, proof.bundle_version)
+            if proof.bundle_id is not None
+            else None
+        )
+        then = chronology_of(
+            reached, purpose=proof.purpose, as_at=proof.as_at, bundle=bundle
+        )
         again = export_table(
             then,
             log_position=proof.log_position,
