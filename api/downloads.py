@@ -1,14 +1,17 @@
 """Chronology exports as HTTP downloads.
 
 ``GET /exports/{caseId}/chronology.{docx|pdf|csv}?purpose=cica&asAt=...&history=1``
-with the same bearer token as GraphQL. The caller must be able to read the case
-(a case they may not see is answered as one that does not exist); the file is
-named as a lawyer files it and streamed in chunks.
+(and ``bundleId`` with ``bundleVersion`` for the page references, or ``served``
+for a chronology exactly as served) with the same bearer token as GraphQL. The
+caller must be able to read the case (one they may not see is answered as one
+that does not exist); the file is named as a lawyer files it and streamed in
+chunks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 from uuid import UUID
@@ -23,8 +26,9 @@ from api.auth import AuthenticationFailed, Principal, TokenVerifier
 from api.graphql.access import readable_case
 from api.graphql.results import NotPermittedError
 from domain.application import CaseJourneys
-from domain.errors import CaseNotFound
+from domain.errors import CaseNotFound, CommandRefused
 from projections.chronology import Purpose
+from projections.chronology.fold import BundleChoice
 from projections.exports import ExportFormat
 from projections.exports.build import export_chronology
 from projections.exports.files import write_export
@@ -32,6 +36,38 @@ from projections.exports.files import write_export
 EXPORT_PATH = "/exports/{case_id}/chronology.{export_format}"
 _CHUNK = 64 * 1024
 _YES = {"1", "yes", "true", "on"}
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    case_id: UUID
+    export_format: ExportFormat
+    purpose: Purpose
+    as_at: datetime | None
+    with_history: bool
+    bundle: BundleChoice | None
+    served: UUID | None
+
+    @classmethod
+    def parse(cls, path: Mapping[str, str], query: Mapping[str, str]) -> ExportRequest:
+        """Raises ValueError naming what is unusable."""
+        bundle_id = _optional_uuid(query.get("bundleId"))
+        version = query.get("bundleVersion")
+        if version is not None and bundle_id is None:
+            raise ValueError("bundleVersion needs bundleId")
+        return cls(
+            case_id=UUID(path["case_id"]),
+            export_format=ExportFormat(path["export_format"]),
+            purpose=Purpose(query.get("purpose", "full").lower()),
+            as_at=_moment(query.get("asAt")),
+            with_history=query.get("history", "").lower() in _YES,
+            bundle=(
+                BundleChoice(bundle_id, int(version) if version else None)
+                if bundle_id
+                else None
+            ),
+            served=_optional_uuid(query.get("served")),
+        )
 
 
 class ExportDownloads:
@@ -52,31 +88,25 @@ class ExportDownloads:
                 401, error.reason, WWW_Authenticate='Bearer realm="waymark"'
             )
         try:
-            case_id = UUID(request.path_params["case_id"])
-            export_format = ExportFormat(request.path_params["export_format"])
-            purpose = Purpose(request.query_params.get("purpose", "full").lower())
-            as_at = _moment(request.query_params.get("asAt"))
+            wanted = ExportRequest.parse(request.path_params, request.query_params)
         except ValueError as error:
             return _problem(400, f"unusable request: {error}")
-        with_history = request.query_params.get("history", "").lower() in _YES
         try:
             name, data = await anyio.to_thread.run_sync(
                 self._export,
                 principal,
-                case_id,
-                export_format,
-                purpose,
-                as_at,
-                with_history,
+                wanted,
                 limiter=request.app.state.store_limiter,
             )
         except NotPermittedError as error:
             return _problem(403, str(error))
         except CaseNotFound:
             return _problem(404, "no such case")
+        except CommandRefused as error:
+            return _problem(400, error.message)
         return StreamingResponse(
             _chunks(data),
-            media_type=export_format.media_type,
+            media_type=wanted.export_format.media_type,
             headers={
                 "Content-Disposition": _attachment(name),
                 "Content-Length": str(len(data)),
@@ -84,24 +114,19 @@ class ExportDownloads:
             },
         )
 
-    def _export(
-        self,
-        principal: Principal,
-        case_id: UUID,
-        export_format: ExportFormat,
-        purpose: Purpose,
-        as_at: datetime | None,
-        with_history: bool,
-    ) -> tuple[str, bytes]:
-        readable_case(self.journeys, principal, case_id)
+    def _export(self, principal: Principal, wanted: ExportRequest) -> tuple[str, bytes]:
+        readable_case(self.journeys, principal, wanted.case_id)
         export = export_chronology(
             self.journeys,
-            case_id,
-            purpose=purpose,
-            as_at=as_at,
-            with_history=with_history,
+            wanted.case_id,
+            purpose=wanted.purpose,
+            as_at=wanted.as_at,
+            with_history=wanted.with_history,
+            bundle=wanted.bundle,
+            served=wanted.served,
         )
-        return export.file_name(export_format), write_export(export, export_format)
+        name = export.file_name(wanted.export_format)
+        return name, write_export(export, wanted.export_format)
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -111,6 +136,10 @@ def _moment(text: str | None) -> datetime | None:
     if moment.utcoffset() is None:
         raise ValueError("asAt needs a time zone offset, e.g. 2024-05-01T12:00:00Z")
     return moment
+
+
+def _optional_uuid(text: str | None) -> UUID | None:
+    return UUID(text) if text else None
 
 
 def _chunks(data: bytes) -> Iterator[bytes]:

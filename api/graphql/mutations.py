@@ -9,6 +9,14 @@ import strawberry
 
 from api.auth import Principal
 from api.graphql.access import require_writer
+from api.graphql.bundles import (
+    AssembleBundleInput,
+    AssembleBundleResult,
+    BundleAssembled,
+    ChronologyServed,
+    ServeChronologyInput,
+    ServeChronologyResult,
+)
 from api.graphql.context import Information
 from api.graphql.inputs import (
     AssignAdvocateInput,
@@ -166,6 +174,24 @@ def _open(
     description="Commands that change a case. Nothing is edited or deleted."
 )
 class Mutation:
+    @strawberry.mutation(
+        description="Assemble a court bundle from the case's evidence documents, "
+        "in sections with page counts, or record its next version."
+    )
+    async def assemble_bundle(
+        self, info: Information, input: Annotated[AssembleBundleInput, INPUT]
+    ) -> AssembleBundleResult:
+        return await _on_case(info, input, BundleAssembled)
+
+    @strawberry.mutation(
+        description="Record that the case's chronology for a purpose was served: "
+        "read it back as served with `chronology(servedAs:)`."
+    )
+    async def serve_chronology(
+        self, info: Information, input: Annotated[ServeChronologyInput, INPUT]
+    ) -> ServeChronologyResult:
+        return await _on_case(info, input, ChronologyServed)
+
     @strawberry.mutation(description="Open a case for a survivor.")
     async def open_case(
         self, info: Information, input: Annotated[OpenCaseInput, INPUT]

@@ -18,6 +18,7 @@ from strawberry.extensions import (
 )
 
 from api.auth import Role
+from api.graphql.bundles import resolve_bundles
 from api.graphql.caseload import resolve_caseload
 from api.graphql.cases import resolve_case, resolve_cases
 from api.graphql.chronology import resolve_chronology
@@ -93,6 +94,11 @@ class Query:
         description="What a case's record holds, and lacks, for a CICA "
         "application, review or tribunal appeal, each item citing its steps "
         "and sources.",
+    )
+    bundles = strawberry.field(
+        resolver=resolve_bundles,
+        description="A case's court bundles (every version, paginated by "
+        "section) and the chronologies served.",
     )
     verify_chronology_export = strawberry.field(
         resolver=resolve_verify_export,
