@@ -12,6 +12,9 @@ from uuid import UUID
 
 import strawberry
 
+# Registers ClockKind with its description before this module's types name it;
+# otherwise Strawberry registers the enum a second time, bare, and refuses both.
+import api.graphql.deadlines  # noqa: F401
 from api.auth import Principal, Role
 from api.graphql.context import Information
 from api.graphql.enums import Jurisdiction

@@ -9,7 +9,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.case import ConsentPurpose, Jurisdiction
-from projections.chronology import Purpose, RowStatus
+from projections.chronology import LeftOutReason, Purpose, RowStatus
 
 strawberry.enum(
     Jurisdiction,
@@ -28,6 +28,13 @@ strawberry.enum(
     "journey it needs (FULL shows every area).",
 )
 strawberry.enum(
+    LeftOutReason,
+    description="Why a chronology leaves steps out: RECOVERY_SUPPORT (housing, "
+    "benefits, employment and education, services ending), LEGAL_ADVICE (the "
+    "survivor's own legal aid and advice, which is privileged), ADVOCATE_CONTACT "
+    "(the advocate's working record of contact).",
+)
+strawberry.enum(
     RowStatus,
     description="How a chronology row stands: CURRENT as first recorded, CORRECTED, "
     "DISPUTED (another version stands beside it), or RETRACTED.",
@@ -35,4 +42,10 @@ strawberry.enum(
 
 ChronologyPurpose = Purpose
 
-__all__ = ["ChronologyPurpose", "ConsentPurpose", "Jurisdiction", "RowStatus"]
+__all__ = [
+    "ChronologyPurpose",
+    "ConsentPurpose",
+    "Jurisdiction",
+    "LeftOutReason",
+    "RowStatus",
+]
