@@ -38,8 +38,8 @@ DEMO_PROSECUTION_ORGANISATION = "org-south"
 #: The advocate who holds Maureen's and Jin's cases once the demo has loaded.
 DEMO_ADVOCATE = "adv-north-07"
 
-#: v2: the stories are recorded on the days they happened, in neutral words.
-_KEY_PREFIX = "demo-v2"
+#: Case ids derive from it (the README's examples name MAUREEN-D1's): keep it.
+_KEY_PREFIX = "demo-v1"
 #: A day's recording starts at this hour, UK time, its commands a few minutes apart.
 _WORKING_DAY_STARTS_AT = time(10)
 _MINUTES_BETWEEN_COMMANDS = timedelta(minutes=3)
