@@ -24,8 +24,9 @@ strawberry.enum(
 strawberry.enum(
     Purpose,
     name="ChronologyPurpose",
-    description="What a chronology is for; each purpose selects the areas of the "
-    "journey it needs (FULL shows every area).",
+    description="What a chronology is for; each purpose selects the steps it "
+    "needs and states on the chronology what it leaves out and why (FULL shows "
+    "every step).",
 )
 strawberry.enum(
     LeftOutReason,

@@ -9,7 +9,9 @@ shown unless a reason in this table names its area or kind.
 The table is data: one ``Selection`` per purpose, each with the reasons it leaves
 steps out (``LeftOut``: a reason's code, its words, and the areas and kinds it
 covers). A new reason (for instance, steps left out as sensitive) is a new
-``LeftOutReason`` and a new entry, not a new condition in the fold.
+``LeftOutReason`` and a new entry, not a new condition in the fold; one that
+turns on the step itself rather than its kind adds its test to
+``Selection.reason_left_out``, the one place the fold asks.
 """
 
 from __future__ import annotations
@@ -43,10 +45,10 @@ AREA_NAMES: Mapping[str, str] = {
     "compensation": "compensation",
     "employment": "employment and education",
     "safety": "safety and safeguarding",
-    "transition": "transitions (turning 18, leaving prison, moving, services ending)",
+    "transition": "transitions in the survivor's life",
     "engagement": "contact with the advocate",
     "harm": "the harm suffered (incidents and injuries)",
-    "account": "when accounts were given, and to whom",
+    "account": "the accounts given (when, and to whom)",
 }
 
 
@@ -203,8 +205,9 @@ SELECTIONS: Mapping[Purpose, Selection] = {
             "on: the incidents, injuries, diagnoses and other health evidence, "
             "losses, the crime reports and cooperation with the police, "
             "convictions (the survivor's own too, because unspent convictions "
-            "reduce or bar an award), the decisions on residence (National "
-            "Referral Mechanism, immigration and asylum), the application and "
+            "reduce or bar an award: 2012 Scheme, Annex D), the decisions on "
+            "residence (a positive conclusive grounds decision or an asylum "
+            "claim: 2012 Scheme, paras 10 and 13), the application and "
             "every decision on it, when accounts were given, safety, and "
             "transitions that bear on the time limits (turning 18, moving).",
             _SUPPORT_AND_ADVOCACY,
@@ -215,8 +218,9 @@ SELECTIONS: Mapping[Purpose, Selection] = {
             "Referral Mechanism, immigration and asylum steps (immigration "
             "advice too), the harm reported, "
             "health, safety, the survivor's own convictions, when accounts were "
-            "given, the criminal investigation and compensation claim (pursuing "
-            "either can ground permission to stay), and transitions.",
+            "given, the criminal investigation and compensation claim (cooperating "
+            "with an investigation or seeking compensation can ground leave to "
+            "remain: Nationality and Borders Act 2022, s.65), and transitions.",
             (_SUPPORT, _LEGAL_ADVICE_BESIDE_IMMIGRATION, _ADVOCATE_CONTACT),
         ),
     )

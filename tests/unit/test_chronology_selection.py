@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domain.vocabulary import STEP_KINDS
 from projections.chronology import SELECTIONS, Purpose
+from projections.chronology.purposes_doc import DOC_FILE, REGENERATE, markdown
 from projections.chronology.selection import AREA_NAMES
 
 
@@ -31,3 +32,7 @@ def test_a_new_area_would_be_shown_unless_a_reason_names_it() -> None:
     for selection in SELECTIONS.values():
         left_out_areas = {area for entry in selection.left_out for area in entry.areas}
         assert set(selection.included_areas) >= set(AREA_NAMES) - left_out_areas
+
+
+def test_the_users_docs_hold_the_selections_as_they_are() -> None:
+    assert DOC_FILE.read_text(encoding="utf-8") == markdown(), f"run {REGENERATE}"
