@@ -12,9 +12,7 @@ from uuid import UUID
 
 import strawberry
 
-# Registers ClockKind with its description before this module's types name it;
-# otherwise Strawberry registers the enum a second time, bare, and refuses both.
-import api.graphql.deadlines  # noqa: F401
+import api.graphql.deadlines  # noqa: F401  registers ClockKind, described, first
 from api.auth import Principal, Role
 from api.graphql.context import Information
 from api.graphql.enums import Jurisdiction
