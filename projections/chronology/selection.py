@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from domain.vocabulary import STEP_KINDS, StepKind
 
@@ -109,7 +110,7 @@ class Selection:
         """The reason a step of ``kind`` is left out; None when it is shown."""
         return next((entry for entry in self.left_out if entry.covers(kind)), None)
 
-    @property
+    @cached_property
     def included_areas(self) -> tuple[str, ...]:
         """The areas of the vocabulary with at least one kind shown."""
         return tuple(
