@@ -5,6 +5,12 @@ Every case is pseudonymous and every fact is invented: references such as
 The journeys follow the paper's stories of Maureen, Jin and a multi-victim
 prosecution like Operation Fort, in the neutral words of a chronology for counsel.
 
+Each command is recorded on a day of the journey (``_RecordingDays``), so the log
+shows what an advocate's record shows in life: an account disclosed years after
+the events it describes, steps entered late from other agencies' records, a date
+corrected when a letter arrives. A chronology "as at" any of those days is the
+record as it then stood.
+
 Loading is idempotent: every command carries an idempotency key, so loading the
 demo again answers each command with its first result and records nothing new.
 """
@@ -13,13 +19,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from unittest import mock
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
 from demo.cohort import generate
+from demo.stamping import events_stamped_by
 from domain.application import CaseJourneys, CommandResult, StepInput
+from domain.dates import UK, UncertainDate
 
 #: The organisation a newcomer's token is for: Maureen's and Jin's cases are here.
 DEMO_ORGANISATION = "org-north"
@@ -28,7 +38,13 @@ DEMO_PROSECUTION_ORGANISATION = "org-south"
 #: The advocate who holds Maureen's and Jin's cases once the demo has loaded.
 DEMO_ADVOCATE = "adv-north-07"
 
+#: Case ids derive from it (the README's examples name MAUREEN-D1's): keep it.
 _KEY_PREFIX = "demo-v1"
+#: A day's recording starts at this hour, UK time, its commands a few minutes apart.
+_WORKING_DAY_STARTS_AT = time(10)
+_MINUTES_BETWEEN_COMMANDS = timedelta(minutes=3)
+#: How long after a step an advocate records it, when the demo does not say.
+_RECORDING_LAG = timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -68,12 +84,58 @@ class _Tally:
         return result
 
 
+class _RecordingDays:
+    """The demo's clock: the day each command is recorded, set as a story goes.
+
+    Events are stamped from 10:00 UK time on their day, a few minutes apart, and
+    the application's "today" is that day, so no step is recorded before it
+    happened. A case's days never go back: its events keep their order in time.
+    """
+
+    def __init__(self) -> None:
+        self.day = date.min
+        self._moment = datetime.min.replace(tzinfo=UTC)
+
+    def start_case(self, day: date) -> None:
+        self.day, self._moment = day, datetime.min.replace(tzinfo=UTC)
+        self.on(day)
+
+    def on(self, day: date) -> None:
+        if day < self.day:
+            raise ValueError(f"a demo case goes back in time, to {day}")
+        self.day = day
+        morning = datetime.combine(day, _WORKING_DAY_STARTS_AT, UK).astimezone(UTC)
+        self._moment = max(self._moment, morning - _MINUTES_BETWEEN_COMMANDS)
+
+    def today(self) -> date:
+        return self.day
+
+    def now(self) -> datetime:
+        self._moment += _MINUTES_BETWEEN_COMMANDS
+        return self._moment
+
+
+def _recorded_after(occurred: str | None, not_before: date) -> date:
+    """When an advocate records a step, if the story does not say: a few days
+    after its last day when that is known to the month, otherwise a few days
+    after its first (a year or a period recalled later); never before
+    ``not_before``."""
+    if occurred is None:
+        return not_before
+    when = UncertainDate.parse(occurred)
+    first, last = when.earliest or when.latest, when.latest or when.earliest
+    assert first is not None and last is not None
+    known = last if (last - first).days <= 31 else first
+    return max(not_before, known + _RECORDING_LAG)
+
+
 @dataclass
 class _DemoCase:
     """Records one demo case, giving each command a stable idempotency key."""
 
     journeys: CaseJourneys
     tally: _Tally
+    days: _RecordingDays
     key: str
     case_id: UUID
     recorded_by: str
@@ -84,13 +146,16 @@ class _DemoCase:
         cls,
         journeys: CaseJourneys,
         tally: _Tally,
+        days: _RecordingDays,
         *,
+        on: str,
         key: str,
         reference: str,
         organisation_id: str,
         local_authority: str,
         recorded_by: str,
     ) -> _DemoCase:
+        days.start_case(date.fromisoformat(on))
         result = tally.count(
             journeys.open_case(
                 reference=reference,
@@ -101,10 +166,14 @@ class _DemoCase:
                 idempotency_key=f"{_KEY_PREFIX}:{key}:open",
             )
         )
-        return cls(journeys, tally, key, result.case_id, recorded_by)
+        return cls(journeys, tally, days, key, result.case_id, recorded_by)
 
     def _key(self, command: str, label: str) -> str:
         return f"{_KEY_PREFIX}:{self.key}:{command}:{label}"
+
+    def on(self, day: str) -> None:
+        """The commands that follow are recorded on ``day`` (ISO 8601)."""
+        self.days.on(date.fromisoformat(day))
 
     def as_advocate(self, advocate_id: str) -> None:
         self.recorded_by = advocate_id
@@ -275,13 +344,18 @@ def load_cohort(journeys: CaseJourneys, cases: int = DEMO_COHORT) -> int:
 
 
 def load_demo(journeys: CaseJourneys) -> DemoSummary:
-    """Records the demo cases; a second load records nothing new."""
-    tally = _Tally()
-    cases = [
-        _maureen(journeys, tally),
-        _jin(journeys, tally),
-        *_prosecution(journeys, tally),
-    ]
+    """Records the demo cases, each on the days of its journey; a second load
+    records nothing new."""
+    tally, days = _Tally(), _RecordingDays()
+    with (
+        events_stamped_by(days.now),
+        mock.patch.object(journeys, "today", days.today),
+    ):
+        cases = [
+            _maureen(journeys, tally, days),
+            _jin(journeys, tally, days),
+            *_prosecution(journeys, tally, days),
+        ]
     return DemoSummary(
         cases=tuple(case.summary() for case in cases),
         recorded=tally.recorded,
@@ -290,11 +364,13 @@ def load_demo(journeys: CaseJourneys) -> DemoSummary:
     )
 
 
-def _maureen(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
+def _maureen(journeys: CaseJourneys, tally: _Tally, days: _RecordingDays) -> _DemoCase:
     """A negative RG on a dictated account; the truth told later, with an advocate."""
     case = _DemoCase.open(
         journeys,
         tally,
+        days,
+        on="2016-04-04",
         key="maureen",
         reference="MAUREEN-D1",
         organisation_id=DEMO_ORGANISATION,
@@ -308,24 +384,14 @@ def _maureen(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
         "record_keeping", "Explained with an interpreter; consent given orally"
     )
     case.consent("evaluation", "Agreed to pseudonymous inclusion in the evaluation")
-    case.consent("sharing_with_counsel", "For the criminal trial and the NRM matters")
-
-    case.evidence("rg-letter", "Home Office RG decision letter", "letter", "B/12")
     case.evidence("referral-form", "NRM referral form", "form", "B/3")
-    case.evidence(
-        "reconsideration",
-        "Request for reconsideration of RG decision",
-        "letter",
-        "B/40",
-    )
-    case.evidence("abe-record", "ABE interview record (summary)", "transcript", "B/345")
-
     case.step(
         "first-account",
         "account.disclosure",
         "2016-03~",
         "Gave an account to the first responder at the referral interview. "
-        "The person she was then living and working with was present.",
+        "The referral form records that the person she was then living and "
+        "working with was present.",
         {"to_whom": "first responder"},
         [case.cite("referral-form", "section 3")],
         order=1,
@@ -338,6 +404,9 @@ def _maureen(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
         sources=[case.cite("referral-form", "p. 1")],
         order=2,
     )
+
+    case.on("2016-04-14")
+    case.evidence("rg-letter", "Home Office RG decision letter", "letter", "B/12")
     negative_rg = case.step(
         "rg-negative",
         "nrm.reasonable_grounds_decision",
@@ -347,12 +416,17 @@ def _maureen(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
         {"outcome": "negative"},
         [case.cite("rg-letter", "p. 2, paras 6-9")],
     )
+
+    case.on("2016-05-10")
     case.step(
         "gp",
         "health.gp_registered",
         None,
         "Registered with a GP. The date is not known.",
     )
+
+    # A year and more later, after her arrest, she gives another account.
+    case.on("2017-08-15")
     case.step(
         "arrested",
         "own_conviction.arrested",
@@ -361,6 +435,7 @@ def _maureen(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
         "to obtain employment.",
         sources=[{"document": "Police custody record", "pin": "p. 1"}],
     )
+    case.on("2017-08-16")
     case.step(
         "second-account",
         "account.disclosure",
@@ -371,12 +446,13 @@ def _maureen(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
         {"to_whom": "immigration enforcement, with her advocate"},
         [{"document": "Advocate's note of interview, 15 August 2017", "pin": "p. 1-4"}],
     )
-    case.step(
-        "s45",
-        "own_conviction.statutory_defence_raised",
-        "2017-09~",
-        "Her solicitor raised the s.45 Modern Slavery Act 2015 defence in "
-        "correspondence with the Crown Prosecution Service.",
+
+    case.on("2017-09-05")
+    case.evidence(
+        "reconsideration",
+        "Request for reconsideration of RG decision",
+        "letter",
+        "B/40",
     )
     case.step(
         "reconsideration",
@@ -386,6 +462,30 @@ def _maureen(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
         "grounds decision, enclosing the account of 15 August 2017.",
         sources=[case.cite("reconsideration", "paras 1-12")],
     )
+    case.dispute(
+        "rg-disputed",
+        negative_rg,
+        disputed_by="Maureen, through her advocate",
+        other_occurred="2016-04-12",
+        other_version=(
+            "She says the account the decision relied on was prepared for her by "
+            "the person she was working for. Her account of 15 August 2017 "
+            "describes domestic servitude from about 2014."
+        ),
+        sources=[
+            {"document": "Advocate's note of interview, 15 August 2017", "pin": "p. 2"},
+            case.cite("reconsideration", "para 4"),
+        ],
+    )
+
+    case.on("2017-10-04")
+    case.step(
+        "s45",
+        "own_conviction.statutory_defence_raised",
+        "2017-09~",
+        "Her solicitor raised the s.45 Modern Slavery Act 2015 defence in "
+        "correspondence with the Crown Prosecution Service.",
+    )
     case.step(
         "rg-positive",
         "nrm.reasonable_grounds_decision",
@@ -393,19 +493,23 @@ def _maureen(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
         "Positive reasonable grounds decision on reconsideration.",
         {"outcome": "positive"},
     )
+    case.on("2017-11-01")
     case.step(
         "crime-reported",
         "criminal_justice.crime_reported",
         "2017-10",
-        "Reported domestic servitude to the police.",
+        "Reported to the police that she had been held in domestic servitude.",
         {"crime_reference": "CR-DEMO-0417"},
     )
+    case.on("2017-12-04")
     case.step(
         "asylum",
         "immigration.asylum_claim_lodged",
         "2017-11~",
         "Asylum claim lodged with the help of her immigration adviser.",
     )
+    case.on("2018-01-23")
+    case.evidence("abe-record", "ABE interview record (summary)", "transcript", "B/345")
     case.step(
         "abe",
         "criminal_justice.abe_interview",
@@ -414,6 +518,10 @@ def _maureen(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
         "as a supporter.",
         sources=[case.cite("abe-record", "p. 1")],
     )
+    case.on("2018-02-01")
+    case.consent("sharing_with_counsel", "For the criminal trial and the NRM matters")
+    # The decision letter is undated: it is recorded when the advocate sees it.
+    case.on("2018-06-04")
     case.step(
         "cg-positive",
         "nrm.conclusive_grounds_decision",
@@ -422,6 +530,7 @@ def _maureen(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
         "received between March and May 2018.",
         {"outcome": "positive"},
     )
+    case.on("2018-09-03")
     case.assign(
         "handover",
         DEMO_ADVOCATE,
@@ -429,6 +538,7 @@ def _maureen(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
         "Maureen was held first.",
     )
     case.as_advocate(DEMO_ADVOCATE)
+    case.on("2019-02-18")
     witness = case.step(
         "witness",
         "criminal_justice.witness_called",
@@ -436,6 +546,7 @@ def _maureen(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
         "Told the officer in the case that she agrees to give evidence; "
         "warned as a prosecution witness.",
     )
+    case.on("2019-03-04")
     case.correct(
         "witness-corrected",
         witness,
@@ -446,6 +557,7 @@ def _maureen(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
         reason="Exact date confirmed from the witness care unit's letter.",
         sources=[{"document": "Witness care unit letter", "pin": "p. 1"}],
     )
+    case.on("2019-07-01")
     case.step(
         "refugee",
         "immigration.decision",
@@ -453,29 +565,16 @@ def _maureen(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
         "Granted refugee status.",
         {"outcome": "refugee_status"},
     )
-    case.dispute(
-        "rg-disputed",
-        negative_rg,
-        disputed_by="Maureen, through her advocate",
-        other_occurred="2016-04-12",
-        other_version=(
-            "The account the decision relied on was prepared for her by the person "
-            "she was working for. Her account of 15 August 2017 describes domestic "
-            "servitude from about 2014."
-        ),
-        sources=[
-            {"document": "Advocate's note of interview, 15 August 2017", "pin": "p. 2"},
-            case.cite("reconsideration", "para 4"),
-        ],
-    )
     return case
 
 
-def _jin(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
+def _jin(journeys: CaseJourneys, tally: _Tally, days: _RecordingDays) -> _DemoCase:
     """Trafficked at 15; an advocate from 18; a re-trafficking risk averted."""
     case = _DemoCase.open(
         journeys,
         tally,
+        days,
+        on="2018-04-09",
         key="jin",
         reference="JIN-D1",
         organisation_id=DEMO_ORGANISATION,
@@ -491,43 +590,6 @@ def _jin(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
     case.consent("record_keeping", "Consent given at the first meeting")
     case.consent("evaluation", "Agreed to pseudonymous inclusion in the evaluation")
     case.born("2000-03")
-    case.evidence(
-        "asylum-letter", "Home Office asylum decision letter", "letter", "C/210"
-    )
-    case.evidence("la-records", "Children's services chronology", "records", "C/14")
-
-    case.step(
-        "identified",
-        "safety.safeguarding_referral",
-        "../2016",
-        "Found by police at an address linked to criminal exploitation and "
-        "referred to children's services. He was 15. The exact date is not known.",
-        sources=[case.cite("la-records", "p. 2")],
-    )
-    case.step(
-        "nrm-child",
-        "nrm.referred",
-        "2016-02~",
-        "Referred into the NRM as a child by children's services, as first "
-        "responder. An Independent Child Trafficking Guardian was allocated.",
-        sources=[case.cite("la-records", "p. 5")],
-    )
-    case.step(
-        "asylum",
-        "immigration.asylum_claim_lodged",
-        "2016-05-10",
-        "Asylum claim lodged, with his Independent Child Trafficking Guardian "
-        "and a legal representative.",
-        sources=[case.cite("asylum-letter", "para 1")],
-    )
-    case.step(
-        "cg",
-        "nrm.conclusive_grounds_decision",
-        "2017-01~",
-        "Positive conclusive grounds decision, as a child.",
-        {"outcome": "positive"},
-        [case.cite("la-records", "p. 9")],
-    )
     case.step(
         "turned-18",
         "transition.turned_18",
@@ -543,6 +605,7 @@ def _jin(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
         {"service": "Independent Child Trafficking Guardian"},
         order=2,
     )
+    case.on("2018-04-30")
     case.step(
         "disclosure",
         "account.disclosure",
@@ -560,6 +623,44 @@ def _jin(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
         "Moved into accommodation arranged with the local authority.",
         {"tenure": "temporary"},
     )
+
+    # His years as a child, entered from children's services' records.
+    case.on("2018-05-08")
+    case.evidence("la-records", "Children's services chronology", "records", "C/14")
+    case.step(
+        "identified",
+        "safety.safeguarding_referral",
+        "../2016",
+        "Found by police, aged 15, at an address police linked to criminal "
+        "exploitation, and referred to children's services. The exact date is not "
+        "known.",
+        sources=[case.cite("la-records", "p. 2")],
+    )
+    case.step(
+        "nrm-child",
+        "nrm.referred",
+        "2016-02~",
+        "Referred into the NRM as a child by children's services, as first "
+        "responder. An Independent Child Trafficking Guardian was allocated.",
+        sources=[case.cite("la-records", "p. 5")],
+    )
+    case.step(
+        "asylum",
+        "immigration.asylum_claim_lodged",
+        "2016-05-10",
+        "Asylum claim lodged, with his Independent Child Trafficking Guardian "
+        "and a legal representative.",
+        sources=[case.cite("la-records", "p. 7")],
+    )
+    case.step(
+        "cg",
+        "nrm.conclusive_grounds_decision",
+        "2017-01~",
+        "Positive conclusive grounds decision, as a child.",
+        {"outcome": "positive"},
+        [case.cite("la-records", "p. 9")],
+    )
+    case.on("2018-05-21")
     case.correct(
         "housing-corrected",
         housing,
@@ -570,6 +671,7 @@ def _jin(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
         "accommodation, not temporary accommodation.",
         details={"tenure": "supported"},
     )
+    case.on("2018-05-31")
     case.step(
         "immigration-advice",
         "immigration.advice_accessed",
@@ -577,25 +679,33 @@ def _jin(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
         "Advocate arranged an appointment with an immigration adviser about the "
         "outstanding asylum claim.",
     )
+    case.on("2019-02-04")
     missed = case.step(
         "disengaged",
         "engagement.disengaged",
         "2019-01~",
         "No contact with his advocate for several weeks.",
     )
+    case.on("2019-02-11")
     case.retract(
         "disengaged-retracted",
         missed,
         "Entered in error: the appointments were rearranged by phone and contact "
         "continued throughout.",
     )
+    case.on("2019-07-01")
     case.step(
         "risk",
         "safety.risk_identified",
         "2019-06~",
-        "Offered a job by an acquaintance. His advocate recognised the address as "
-        "one known to police as a cannabis farm; the risk of re-trafficking was "
-        "discussed with him, he declined the offer and police were informed.",
+        "Told his advocate that an acquaintance had offered him a job. His "
+        "advocate recognised the address as one police had linked to a cannabis "
+        "farm; the risk of re-trafficking was discussed with him, he declined the "
+        "offer and police were informed.",
+    )
+    case.on("2021-03-17")
+    case.evidence(
+        "asylum-letter", "Home Office asylum decision letter", "letter", "C/210"
     )
     case.step(
         "refugee",
@@ -605,12 +715,14 @@ def _jin(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
         {"outcome": "refugee_status"},
         [case.cite("asylum-letter", "p. 1")],
     )
+    case.on("2021-10-04")
     case.step(
         "job",
         "employment.employment_gained",
         "2021-09",
         "Started work in a warehouse, on a contract checked with his advocate.",
     )
+    case.on("2022-03-01")
     case.step(
         "home",
         "housing.accommodation_secured",
@@ -633,6 +745,8 @@ _TRIALS = {
 @dataclass(frozen=True)
 class _Survivor:
     number: int
+    #: The day the advocate's case opened (ISO 8601).
+    opened: str
     reported: str
     abe: str
     trials: tuple[str, ...]
@@ -643,6 +757,7 @@ class _Survivor:
 _SURVIVORS = (
     _Survivor(
         1,
+        "2015-10-05",
         "2015~",
         "2015-11",
         ("2019", "2021"),
@@ -659,6 +774,7 @@ _SURVIVORS = (
     ),
     _Survivor(
         2,
+        "2015-12-07",
         "2015~",
         "2016-01",
         ("2019",),
@@ -675,13 +791,14 @@ _SURVIVORS = (
                 "review",
                 "2021-03-30",
                 None,
-                "Review requested on the ground that the conviction concerned an "
+                "Review requested; the request says the conviction concerned an "
                 "offence committed under compulsion. The review is awaited.",
             ),
         ),
     ),
     _Survivor(
         3,
+        "2016-07-04",
         "2016-03/2016-06",
         "2016-07",
         ("2019", "2024"),
@@ -690,6 +807,7 @@ _SURVIVORS = (
     ),
     _Survivor(
         4,
+        "2016-08-01",
         "2016~",
         "2016-09",
         ("2021",),
@@ -706,33 +824,45 @@ _SURVIVORS = (
                 "review",
                 "2023-02-27",
                 None,
-                "Review requested, setting out why an earlier application was not "
-                "possible. The review is awaited.",
+                "Review requested; the request sets out why an earlier application "
+                "was not possible. The review is awaited.",
             ),
         ),
     ),
-    _Survivor(5, "2017-02~", "2017-04", ("2024",), True, ()),
+    _Survivor(5, "2017-03-06", "2017-02~", "2017-04", ("2024",), True, ()),
 )
 
 #: For some survivors, the steps a CICA claim and its clocks rest on: the harm
-#: (with the offences), the injury, a diagnosis and a loss. By survivor number:
-#: (label, kind, occurred, summary, details).
-_HARM: dict[int, tuple[tuple[str, str, str, str, Mapping[str, Any]], ...]] = {
+#: reported (with the offences), the injury, a diagnosis, a loss, and the
+#: survivor's own conviction (it can reduce or bar an award). By survivor
+#: number: (label, kind, occurred, summary, details).
+_CLAIM_FACTS: dict[int, tuple[tuple[str, str, str, str, Mapping[str, Any]], ...]] = {
+    2: (
+        (
+            "conviction",
+            "own_conviction.convicted",
+            "2014-09-12",
+            "Convicted of producing cannabis at a property later linked to the "
+            "investigation; a community order was made. The survivor says the "
+            "work was done under compulsion.",
+            {"sentence": "community"},
+        ),
+    ),
     3: (
         (
             "incident",
             "harm.incident",
             "2016-01/2016-06",
-            "Made to work without pay at the premises named in the indictment, "
-            "and assaulted there.",
+            "Reported being made to work without pay at the premises named in the "
+            "indictment, and being assaulted there.",
             {"offences": ["forced labour", "assault occasioning actual bodily harm"]},
         ),
         (
             "injury",
             "harm.injury",
             "2016-01/2016-06",
-            "Bruising and a fractured wrist from the assaults; psychological harm "
-            "described in the diagnosis below.",
+            "Reported bruising and a fractured wrist from the assaults, and "
+            "psychological harm (see the diagnosis of 8 November 2021).",
             {"nature": "physical_and_mental"},
         ),
         (
@@ -749,7 +879,7 @@ _HARM: dict[int, tuple[tuple[str, str, str, str, Mapping[str, Any]], ...]] = {
             "loss",
             "compensation.loss",
             "2016-01/2016-06",
-            "Unpaid earnings for the period of work at the premises.",
+            "Unpaid earnings claimed for the period of work at the premises.",
             {"kind": "earnings", "amount": "6400.00"},
         ),
     ),
@@ -758,15 +888,15 @@ _HARM: dict[int, tuple[tuple[str, str, str, str, Mapping[str, Any]], ...]] = {
             "incident",
             "harm.incident",
             "2016~",
-            "Held at the premises named in the indictment and made to work there "
-            "under threats.",
+            "Reported being held at the premises named in the indictment and made "
+            "to work there under threats.",
             {"offences": ["forced labour", "false imprisonment"]},
         ),
         (
             "injury",
             "harm.injury",
             "2016~",
-            "Psychological harm from the period at the premises.",
+            "Reported psychological harm from the period at the premises.",
             {"nature": "mental"},
         ),
         (
@@ -783,8 +913,8 @@ _HARM: dict[int, tuple[tuple[str, str, str, str, Mapping[str, Any]], ...]] = {
             "loss",
             "compensation.loss",
             "2016~",
-            "Unpaid earnings for the period of work at the premises; the amount "
-            "is not yet known.",
+            "Unpaid earnings claimed for the period of work at the premises; the "
+            "amount is not yet known.",
             {"kind": "earnings", "amount": None},
         ),
     ),
@@ -797,7 +927,105 @@ _CICA_KINDS = {
 }
 
 
-def _prosecution(journeys: CaseJourneys, tally: _Tally) -> list[_DemoCase]:
+@dataclass(frozen=True)
+class _PlannedStep:
+    """A prosecution witness's step, recorded a few days after it happened."""
+
+    label: str
+    kind: str
+    occurred: str
+    summary: str
+    details: Mapping[str, Any] | None = None
+    #: The attached documents it cites, by label, with pin cites.
+    cites: tuple[tuple[str, str], ...] = ()
+    order: int | None = None
+
+
+#: The prosecution's documents, attached when a step first cites one:
+#: label -> (title, kind, bundle reference).
+_PROSECUTION_DOCUMENTS = {"indictment": ("Indictment", "court document", "A/1")}
+
+
+def _witness_steps(survivor: _Survivor) -> list[_PlannedStep]:
+    steps = [
+        _PlannedStep(
+            "reported",
+            "criminal_justice.crime_reported",
+            survivor.reported,
+            "Identified during the police investigation of 2014-2017 and gave a "
+            "first statement.",
+            {"crime_reference": "OP-FORT-DEMO"},
+        )
+    ]
+    facts = _CLAIM_FACTS.get(survivor.number, ())
+    for order, (label, kind, occurred, summary, details) in enumerate(facts, 1):
+        steps.append(
+            _PlannedStep(f"harm-{label}", kind, occurred, summary, details, order=order)
+        )
+    steps.append(
+        _PlannedStep(
+            "abe",
+            "criminal_justice.abe_interview",
+            survivor.abe,
+            "Achieving Best Evidence interview with the police.",
+        )
+    )
+    for year in survivor.trials:
+        warned, listed, attended, verdict, trafficking = _TRIALS[year]
+        screens = (
+            " with special measures (screens)" if survivor.special_measures else ""
+        )
+        steps += [
+            _PlannedStep(
+                f"trial-{year}-witness",
+                "criminal_justice.witness_called",
+                warned,
+                f"Warned as a prosecution witness for the {year} trial.",
+            ),
+            _PlannedStep(
+                f"trial-{year}-listed",
+                "criminal_justice.trial_listed",
+                listed,
+                f"Trial listed at the Crown Court ({year} trial).",
+                cites=(("indictment", "counts 1-14"),),
+            ),
+            _PlannedStep(
+                f"trial-{year}-attended",
+                "criminal_justice.trial_attended",
+                attended,
+                "Attended court to give evidence, accompanied by an advocate.",
+                order=1,
+            ),
+            _PlannedStep(
+                f"trial-{year}-evidence",
+                "criminal_justice.evidence_given",
+                attended,
+                f"Gave evidence{screens}.",
+                {"special_measures": survivor.special_measures},
+                order=2,
+            ),
+            _PlannedStep(
+                f"trial-{year}-verdict",
+                "criminal_justice.verdict",
+                verdict,
+                "Defendants convicted of trafficking offences."
+                if trafficking
+                else "Defendants convicted of offences other than trafficking.",
+                {"outcome": "convicted", "trafficking_offence": trafficking},
+            ),
+        ]
+    for label, occurred, claim_details, summary in survivor.cica:
+        steps.append(
+            _PlannedStep(
+                f"cica-{label}", _CICA_KINDS[label], occurred, summary, claim_details
+            )
+        )
+    return steps
+
+
+def _prosecution(
+    journeys: CaseJourneys, tally: _Tally, days: _RecordingDays
+) -> list[_DemoCase]:
     """Several survivors of one long prosecution, with trials in 2019, 2021, 2024."""
     cases = []
     for survivor in _SURVIVORS:
@@ -805,6 +1033,8 @@ def _prosecution(journeys: CaseJourneys, tally: _Tally) -> list[_DemoCase]:
         case = _DemoCase.open(
             journeys,
             tally,
+            days,
+            on=survivor.opened,
             key=f"fort-{survivor.number}",
             reference=f"FORT-D{survivor.number}",
             organisation_id=DEMO_PROSECUTION_ORGANISATION,
@@ -814,71 +1044,24 @@ def _prosecution(journeys: CaseJourneys, tally: _Tally) -> list[_DemoCase]:
         case.assign("assign", advocate)
         case.consent("record_keeping", "Consent given at the first meeting")
         case.consent("evaluation", "Agreed to pseudonymous inclusion in the evaluation")
-        case.evidence("indictment", "Indictment", "court document", "A/1")
-        case.step(
-            "reported",
-            "criminal_justice.crime_reported",
-            survivor.reported,
-            "Identified during the police investigation of 2014-2017 and gave a "
-            "first statement.",
-            {"crime_reference": "OP-FORT-DEMO"},
-        )
-        harm = _HARM.get(survivor.number, ())
-        for order, (label, kind, occurred, summary, details) in enumerate(harm, 1):
-            case.step(f"harm-{label}", kind, occurred, summary, details, order=order)
-        case.step(
-            "abe",
-            "criminal_justice.abe_interview",
-            survivor.abe,
-            "Achieving Best Evidence interview with the police.",
-        )
-        for year in survivor.trials:
-            warned, listed, attended, verdict, trafficking = _TRIALS[year]
+        opened = date.fromisoformat(survivor.opened)
+        planned = _witness_steps(survivor)
+        # Recorded in the order the advocate learnt of them, a few days after.
+        for step in sorted(
+            planned, key=lambda step: _recorded_after(step.occurred, opened)
+        ):
+            case.on(_recorded_after(step.occurred, opened).isoformat())
+            for document, _ in step.cites:
+                if document not in case.documents:
+                    case.evidence(document, *_PROSECUTION_DOCUMENTS[document])
             case.step(
-                f"trial-{year}-witness",
-                "criminal_justice.witness_called",
-                warned,
-                f"Warned as a prosecution witness for the {year} trial.",
-            )
-            case.step(
-                f"trial-{year}-listed",
-                "criminal_justice.trial_listed",
-                listed,
-                f"Trial listed at the Crown Court ({year} trial).",
-                sources=[case.cite("indictment", "counts 1-14")],
-            )
-            case.step(
-                f"trial-{year}-attended",
-                "criminal_justice.trial_attended",
-                attended,
-                "Attended court to give evidence, accompanied by an advocate.",
-                order=1,
-            )
-            case.step(
-                f"trial-{year}-evidence",
-                "criminal_justice.evidence_given",
-                attended,
-                "Gave evidence"
-                + (
-                    " with special measures (screens)."
-                    if survivor.special_measures
-                    else "."
-                ),
-                {"special_measures": survivor.special_measures},
-                order=2,
-            )
-            case.step(
-                f"trial-{year}-verdict",
-                "criminal_justice.verdict",
-                verdict,
-                "Defendants convicted of trafficking offences."
-                if trafficking
-                else "Defendants convicted of offences other than trafficking.",
-                {"outcome": "convicted", "trafficking_offence": trafficking},
-            )
-        for label, occurred, claim_details, summary in survivor.cica:
-            case.step(
-                f"cica-{label}", _CICA_KINDS[label], occurred, summary, claim_details
+                step.label,
+                step.kind,
+                step.occurred,
+                step.summary,
+                step.details,
+                [case.cite(document, pin) for document, pin in step.cites],
+                order=step.order,
             )
         cases.append(case)
     return cases

@@ -56,9 +56,9 @@ import psycopg
 from eventsourcing.persistence import IntegrityError, Mapper, StoredEvent
 from psycopg import sql
 
+from demo.stamping import events_stamped_by
 from domain.application import CaseJourneys
 from domain.case import (
-    CaseEvent,
     ConsentPurpose,
     Jurisdiction,
     Provenance,
@@ -212,10 +212,9 @@ CLOCK = SyntheticClock()
 def synthetic_time(seed: int) -> Iterator[SyntheticClock]:
     """Stamps case events by ``CLOCK`` and draws their ids from ``seed``.
 
-    The library asks each event class for ``create_timestamp()``; the case events
-    inherit it from ``CaseEvent``. ``domain.case`` draws case and step ids from
-    ``uuid4``. Both are patched for this process alone, so nothing else may record
-    cases in it meanwhile.
+    Timestamps as ``demo.stamping`` says; ``domain.case`` draws case and step ids
+    from ``uuid4``. Both are patched for this process alone, so nothing else may
+    record cases in it meanwhile.
     """
     ids = random.Random(f"cohort-ids-{seed}")
 
@@ -223,7 +222,7 @@ def synthetic_time(seed: int) -> Iterator[SyntheticClock]:
         return UUID(int=ids.getrandbits(128), version=4)
 
     with (
-        mock.patch.object(CaseEvent, "create_timestamp", staticmethod(CLOCK.read)),
+        events_stamped_by(CLOCK.read),
         mock.patch("domain.case.uuid4", seeded_uuid4),
     ):
         yield CLOCK

@@ -153,6 +153,8 @@ class StepKind:
     """One kind of step: its code, neutral label, payload and what it follows."""
 
     code: str
+    #: As a chronology served on a court prints it: neutral, sentence case, a
+    #: heading with no full stop, and no citation or drafting aside.
     label: str
     payload: type[Payload] = NoDetails
     version: int = 1
@@ -177,7 +179,7 @@ def _kinds(*kinds: StepKind) -> dict[str, StepKind]:
 STEP_KINDS: Mapping[str, StepKind] = _kinds(
     # National Referral Mechanism
     StepKind("nrm.referral_consent_declined", "Declined consent to an NRM referral"),
-    StepKind("nrm.duty_to_notify", "Duty to notify made to the Home Office"),
+    StepKind("nrm.duty_to_notify", "Home Office notified under the duty to notify"),
     StepKind("nrm.referred", "Referred into the NRM"),
     StepKind(
         "nrm.reasonable_grounds_decision",
@@ -198,7 +200,7 @@ STEP_KINDS: Mapping[str, StepKind] = _kinds(
     ),
     StepKind("nrm.support_ended", "NRM support ended"),
     # Immigration
-    StepKind("immigration.advice_accessed", "Immigration advice accessed"),
+    StepKind("immigration.advice_accessed", "Immigration advice received"),
     StepKind("immigration.asylum_claim_lodged", "Asylum claim lodged"),
     StepKind(
         "immigration.decision",
@@ -218,26 +220,26 @@ STEP_KINDS: Mapping[str, StepKind] = _kinds(
         expects=("immigration.appeal_lodged",),
     ),
     # Housing
-    StepKind("housing.advocacy", "Advocacy with housing"),
+    StepKind("housing.advocacy", "Advocacy on housing"),
     StepKind(
         "housing.accommodation_secured", "Accommodation secured", AccommodationSecured
     ),
     StepKind("housing.housing_benefit_awarded", "Housing benefit awarded"),
     StepKind("housing.accommodation_lost", "Accommodation lost"),
     # Benefits
-    StepKind("benefits.advocacy", "Advocacy regarding benefits"),
+    StepKind("benefits.advocacy", "Advocacy on benefits"),
     StepKind("benefits.claim_made", "Benefits claim made"),
     StepKind("benefits.awarded", "Benefits awarded", expects=("benefits.claim_made",)),
     StepKind("benefits.refused", "Benefits refused", expects=("benefits.claim_made",)),
     # Health
     StepKind("health.gp_registered", "Registered with a GP"),
     StepKind("health.referral", "Health referral made"),
-    StepKind("health.mental_health_support_accessed", "Mental health support accessed"),
-    StepKind("health.medico_legal_report", "Medico-legal report"),
+    StepKind("health.mental_health_support_accessed", "Mental health support received"),
+    StepKind("health.medico_legal_report", "Medico-legal report obtained"),
     StepKind("health.diagnosis", "Diagnosis", Diagnosis),
     # Legal
     StepKind("legal.legal_aid_secured", "Legal aid secured"),
-    StepKind("legal.advice_accessed", "Legal advice accessed"),
+    StepKind("legal.advice_accessed", "Legal advice received"),
     # Criminal justice: the survivor as victim or witness
     StepKind("criminal_justice.crime_reported", "Crime reported", CrimeReported),
     StepKind(
@@ -271,7 +273,7 @@ STEP_KINDS: Mapping[str, StepKind] = _kinds(
     StepKind("own_conviction.convicted", "Convicted", Convicted),
     StepKind(
         "own_conviction.statutory_defence_raised",
-        "Statutory defence raised (s.45 MSA 2015 or equivalent)",
+        "Statutory defence raised",
     ),
     StepKind(
         "own_conviction.appeal_lodged",
@@ -309,12 +311,12 @@ STEP_KINDS: Mapping[str, StepKind] = _kinds(
     ),
     StepKind(
         "compensation.tribunal_hearing_listed",
-        "Tribunal hearing listed",
+        "First-tier Tribunal hearing listed",
         expects=("compensation.tribunal_appeal_lodged",),
     ),
     StepKind(
         "compensation.tribunal_decision",
-        "Tribunal decision",
+        "First-tier Tribunal decision",
         TribunalDecision,
         expects=("compensation.tribunal_appeal_lodged",),
     ),
@@ -331,9 +333,9 @@ STEP_KINDS: Mapping[str, StepKind] = _kinds(
         expects=("compensation.tribunal_extension_requested",),
         upgrades={1: lambda payload: {**payload, "until": None}},
     ),
-    StepKind("compensation.loss", "Loss suffered", Loss),
+    StepKind("compensation.loss", "Loss", Loss),
     StepKind("compensation.civil_claim_issued", "Civil claim issued"),
-    StepKind("compensation.award_received", "Award received", AwardReceived),
+    StepKind("compensation.award_received", "Compensation received", AwardReceived),
     # Employment and education
     StepKind("employment.training_started", "Training started"),
     StepKind("employment.education_enrolled", "Enrolled in education"),
@@ -341,24 +343,28 @@ STEP_KINDS: Mapping[str, StepKind] = _kinds(
     # Safety
     StepKind("safety.risk_identified", "Risk identified"),
     StepKind("safety.safeguarding_referral", "Safeguarding referral made"),
-    StepKind("safety.re_exploited", "Re-exploited"),
+    StepKind("safety.re_exploited", "Re-exploitation reported"),
     # Transitions
     StepKind("transition.turned_18", "Turned 18"),
-    StepKind("transition.left_prison", "Left prison"),
+    StepKind("transition.left_prison", "Released from prison"),
     StepKind(
         "transition.moved_area",
-        "Moved area",
+        "Moved to another area",
         MovedArea,
         version=2,
         upgrades={1: lambda payload: {**payload, "jurisdiction": None}},
     ),
     StepKind("transition.service_ended", "Service ended", ServiceEnded),
     # Engagement with the advocate
-    StepKind("engagement.contact", "Contact with advocate", Contact),
-    StepKind("engagement.disengaged", "Disengaged"),
-    StepKind("engagement.re_engaged", "Re-engaged", expects=("engagement.disengaged",)),
+    StepKind("engagement.contact", "Contact with the advocate", Contact),
+    StepKind("engagement.disengaged", "Disengaged from advocacy"),
+    StepKind(
+        "engagement.re_engaged",
+        "Re-engaged with advocacy",
+        expects=("engagement.disengaged",),
+    ),
     # Harm suffered: what a compensation claim rests on
-    StepKind("harm.incident", "Harm suffered", Incident),
+    StepKind("harm.incident", "Incident", Incident),
     StepKind("harm.injury", "Injury", Injury, expects=("harm.incident",)),
     # Accounts given: when, and to whom; the content itself is sensitive
     StepKind("account.disclosure", "Account given", Disclosure),

@@ -16,7 +16,7 @@ from api.auth import Principal
 from api.graphql.access import readable_case
 from api.graphql.context import Information
 from api.graphql.deadlines import RowClock, asks_for, row_clocks
-from api.graphql.enums import ChronologyPurpose, RowStatus
+from api.graphql.enums import ChronologyPurpose, LeftOutReason, RowStatus
 from api.graphql.results import (
     InvalidArgument,
     NotFound,
@@ -30,8 +30,15 @@ from domain.application import CaseJourneys
 from domain.clocks import DEFAULT_RULES, RuleBook
 from domain.dates import described
 from domain.errors import CommandRefused
+from projections.chronology import (
+    NO_SOURCE_RECORDED,
+    ChronologyReader,
+    Omission,
+    Purpose,
+    SelectionStatement,
+    SourceCite,
+)
 from projections.chronology import Chronology as ChronologyView
-from projections.chronology import ChronologyReader, Purpose, SourceCite
 from projections.chronology import ChronologyRow as RowView
 from projections.chronology import Dispute as DisputeView
 from projections.chronology import StepVersion as VersionView
@@ -49,6 +56,12 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [jsonable(item) for item in value]
     return value
+
+
+CITATION = (
+    "The sources as the chronology prints them, separated by semicolons; "
+    f"`{NO_SOURCE_RECORDED}` when none is recorded."
+)
 
 
 @strawberry.type(description="A source for a fact, with its citation.")
@@ -102,6 +115,7 @@ class StepVersion:
         description="The kind's payload (amounts as decimal strings)."
     )
     sources: list[Source] = strawberry.field(description="Where it comes from.")
+    citation: str = strawberry.field(description=CITATION)
     recorded_at: datetime = strawberry.field(description="When this was recorded.")
     recorded_by: str = strawberry.field(description="Who recorded it.")
     reason: str | None = strawberry.field(
@@ -121,6 +135,7 @@ class StepVersion:
             summary=version.summary,
             details=jsonable(version.details),
             sources=[Source.of(source) for source in version.sources],
+            citation=version.citation,
             recorded_at=version.recorded_at,
             recorded_by=version.recorded_by,
             reason=version.reason,
@@ -149,6 +164,7 @@ class Dispute:
     sources: list[Source] = strawberry.field(
         description="Where the other version comes from."
     )
+    citation: str = strawberry.field(description=CITATION)
     recorded_at: datetime = strawberry.field(
         description="When the dispute was recorded."
     )
@@ -166,6 +182,7 @@ class Dispute:
             if dispute.other_occurred
             else None,
             sources=[Source.of(source) for source in dispute.sources],
+            citation=dispute.citation,
             recorded_at=dispute.recorded_at,
             recorded_by=dispute.recorded_by,
         )
@@ -213,6 +230,7 @@ class ChronologyRow:
         description="The kind's payload (amounts as decimal strings)."
     )
     sources: list[Source] = strawberry.field(description="Where it comes from.")
+    citation: str = strawberry.field(description=CITATION)
     status: RowStatus = strawberry.field(description="How the row stands.")
     recorded_at: datetime = strawberry.field(
         description="When the step was first recorded (a late disclosure shows here)."
@@ -256,6 +274,7 @@ class ChronologyRow:
             summary=current.summary,
             details=jsonable(current.details),
             sources=[Source.of(source) for source in current.sources],
+            citation=current.citation,
             status=row.status,
             recorded_at=row.first_recorded_at,
             recorded_by=row.history[0].recorded_by,
@@ -269,6 +288,63 @@ class ChronologyRow:
 
 
 @strawberry.type(
+    description="One reason the chronology leaves steps out, and how many it left out."
+)
+class LeftOut:
+    reason: LeftOutReason = strawberry.field(description="The reason, as a code.")
+    why: str = strawberry.field(description="Why, in neutral words.")
+    areas: list[str] = strawberry.field(
+        description="The areas of the journey it leaves out."
+    )
+    kinds: list[str] = strawberry.field(
+        description="Kinds of step it leaves out beyond those areas (`area.kind`)."
+    )
+    steps: int = strawberry.field(
+        description="How many of the case's steps it left out of this chronology "
+        "(of those `changedSince` would list)."
+    )
+
+    @classmethod
+    def of(cls, omission: Omission) -> LeftOut:
+        return cls(
+            reason=omission.reason,
+            why=omission.why,
+            areas=list(omission.areas),
+            kinds=list(omission.kinds),
+            steps=omission.steps,
+        )
+
+
+@strawberry.type(
+    description="What a chronology for its purpose includes and what it leaves "
+    "out, and why, as the chronology states it: nothing is left out silently."
+)
+class ChronologySelection:
+    includes: str = strawberry.field(
+        description="What it includes and why, in neutral words."
+    )
+    included_areas: list[str] = strawberry.field(
+        description="The areas of the journey it shows steps of."
+    )
+    left_out: list[LeftOut] = strawberry.field(
+        description="Each reason it leaves steps out, with how many (none for a "
+        "FULL chronology)."
+    )
+    steps_left_out: int = strawberry.field(
+        description="How many steps it left out, for every reason together."
+    )
+
+    @classmethod
+    def of(cls, statement: SelectionStatement) -> ChronologySelection:
+        return cls(
+            includes=statement.includes,
+            included_areas=list(statement.included_areas),
+            left_out=[LeftOut.of(omission) for omission in statement.left_out],
+            steps_left_out=statement.steps_left_out,
+        )
+
+
+@strawberry.type(
     description="A case's chronology: neutral, earliest first (undated steps "
     "last), reproducible as it stood at any moment."
 )
@@ -276,6 +352,10 @@ class Chronology:
     case_id: UUID = strawberry.field(description="The case.")
     reference: str = strawberry.field(description="The case's reference.")
     purpose: ChronologyPurpose = strawberry.field(description="What it is for.")
+    selection: ChronologySelection = strawberry.field(
+        description="What this purpose includes and leaves out, and why, with how "
+        "many steps each reason left out."
+    )
     as_at: datetime | None = strawberry.field(
         description="The moment it reflects; null means now."
     )
@@ -314,6 +394,7 @@ class Chronology:
             case_id=chronology.case_id,
             reference=chronology.reference,
             purpose=chronology.purpose,
+            selection=ChronologySelection.of(chronology.selection),
             as_at=chronology.as_at,
             changed_since=chronology.changed_since,
             case_version=chronology.version,

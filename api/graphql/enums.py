@@ -9,7 +9,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.case import ConsentPurpose, Jurisdiction
-from projections.chronology import Purpose, RowStatus
+from projections.chronology import LeftOutReason, Purpose, RowStatus
 
 strawberry.enum(
     Jurisdiction,
@@ -24,8 +24,16 @@ strawberry.enum(
 strawberry.enum(
     Purpose,
     name="ChronologyPurpose",
-    description="What a chronology is for; each purpose selects the areas of the "
-    "journey it needs (FULL shows every area).",
+    description="What a chronology is for; each purpose selects the steps it "
+    "needs and states on the chronology what it leaves out and why (FULL shows "
+    "every step).",
+)
+strawberry.enum(
+    LeftOutReason,
+    description="Why a chronology leaves steps out: RECOVERY_SUPPORT (housing, "
+    "benefits, employment and education, services ending), LEGAL_ADVICE (the "
+    "survivor's own legal aid and advice, which is privileged), ADVOCATE_CONTACT "
+    "(the advocate's working record of contact).",
 )
 strawberry.enum(
     RowStatus,
@@ -35,4 +43,10 @@ strawberry.enum(
 
 ChronologyPurpose = Purpose
 
-__all__ = ["ChronologyPurpose", "ConsentPurpose", "Jurisdiction", "RowStatus"]
+__all__ = [
+    "ChronologyPurpose",
+    "ConsentPurpose",
+    "Jurisdiction",
+    "LeftOutReason",
+    "RowStatus",
+]

@@ -3,22 +3,34 @@
 from projections.chronology.fold import chronology_of
 from projections.chronology.reader import ChronologyReader
 from projections.chronology.rows import (
+    NO_SOURCE_RECORDED,
     Chronology,
     ChronologyRow,
     Dispute,
-    Purpose,
     RowStatus,
     SourceCite,
     StepVersion,
 )
+from projections.chronology.selection import (
+    SELECTIONS,
+    LeftOutReason,
+    Omission,
+    Purpose,
+    SelectionStatement,
+)
 
 __all__ = [
+    "NO_SOURCE_RECORDED",
+    "SELECTIONS",
     "Chronology",
     "ChronologyReader",
     "ChronologyRow",
     "Dispute",
+    "LeftOutReason",
+    "Omission",
     "Purpose",
     "RowStatus",
+    "SelectionStatement",
     "SourceCite",
     "StepVersion",
     "chronology_of",

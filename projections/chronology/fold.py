@@ -8,6 +8,7 @@ costs one pass over its events.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,11 +29,11 @@ from projections.chronology.rows import (
     Chronology,
     ChronologyRow,
     Dispute,
-    Purpose,
     Retraction,
     SourceCite,
     StepVersion,
 )
+from projections.chronology.selection import LeftOut, Purpose, selection_for
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class ChronologyFold(StepHistoryFold):
         if bundle is not None and chosen is None:
             raise UnknownBundle(bundle)
         self._placements = chosen.placements() if chosen else None
+        rows, left_out = self.rows(purpose, changed_since)
         return Chronology(
             case_id=opened.originator_id,
             reference=opened.reference,
@@ -76,7 +78,8 @@ class ChronologyFold(StepHistoryFold):
             purpose=purpose,
             as_at=as_at,
             changed_since=changed_since,
-            rows=tuple(self.rows(purpose, changed_since)),
+            rows=tuple(rows),
+            selection=selection_for(purpose).stated(left_out),
             version=last.originator_version,
             chain_head=last.chain_hash(),
             bundle=chosen,
@@ -84,20 +87,25 @@ class ChronologyFold(StepHistoryFold):
 
     def rows(
         self, purpose: Purpose, changed_since: datetime | None
-    ) -> list[ChronologyRow]:
+    ) -> tuple[list[ChronologyRow], Counter[LeftOut]]:
+        """The rows the purpose shows, in order, and how many steps each of its
+        reasons left out (of those ``changed_since`` would list)."""
+        selection = selection_for(purpose)
         on_record = {
             draft.kind for draft in self.steps.values() if draft.retraction is None
         }
         rows = []
+        left_out: Counter[LeftOut] = Counter()
         for step_id, draft in self.steps.items():
-            kind = step_kind(draft.kind)
-            if not purpose.includes(kind.area):
-                continue
             if changed_since is not None and draft.last_changed_at() <= changed_since:
+                continue
+            reason = selection.reason_left_out(step_kind(draft.kind))
+            if reason is not None:
+                left_out[reason] += 1
                 continue
             rows.append((self._row(step_id, draft, on_record), draft.sequence))
         rows.sort(key=lambda pair: pair[0].sort_key(pair[1]))
-        return [row for row, _ in rows]
+        return [row for row, _ in rows], left_out
 
     def _row(
         self, step_id: UUID, draft: StepHistory, on_record: set[str]

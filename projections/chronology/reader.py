@@ -15,7 +15,8 @@ from uuid import UUID
 
 from domain.application import CaseJourneys
 from projections.chronology.fold import BundleChoice, ChronologyFold, chronology_of
-from projections.chronology.rows import Chronology, Purpose
+from projections.chronology.rows import Chronology
+from projections.chronology.selection import Purpose
 
 
 class ChronologyReader:

@@ -11,33 +11,10 @@ from uuid import UUID
 from domain.bundles import Bundle
 from domain.dates import UncertainDate, described
 from domain.steps import chronological_order
+from projections.chronology.selection import Purpose, SelectionStatement
 
-
-class Purpose(StrEnum):
-    """What the chronology is for; each purpose selects the areas it needs."""
-
-    FULL = "full"
-    CRIMINAL_TRIAL = "criminal_trial"
-    CICA = "cica"
-    IMMIGRATION = "immigration"
-
-    def includes(self, area: str) -> bool:
-        areas = _PURPOSE_AREAS[self]
-        return areas is None or area in areas
-
-
-_PURPOSE_AREAS: dict[Purpose, frozenset[str] | None] = {
-    Purpose.FULL: None,
-    Purpose.CRIMINAL_TRIAL: frozenset(
-        {"nrm", "criminal_justice", "own_conviction", "account", "safety", "health"}
-    ),
-    Purpose.CICA: frozenset(
-        {"nrm", "criminal_justice", "own_conviction", "compensation", "health"}
-    ),
-    Purpose.IMMIGRATION: frozenset(
-        {"nrm", "immigration", "own_conviction", "account", "safety", "health"}
-    ),
-}
+#: What a chronology prints for a fact no source is recorded for.
+NO_SOURCE_RECORDED = "No source recorded"
 
 
 class RowStatus(StrEnum):
@@ -65,6 +42,11 @@ class SourceCite:
         return words
 
 
+def cited(sources: tuple[SourceCite, ...]) -> str:
+    """Sources as a chronology prints them; a fact without one says so."""
+    return "; ".join(source.cite for source in sources) or NO_SOURCE_RECORDED
+
+
 @dataclass(frozen=True)
 class StepVersion:
     """One reading of a step, as recorded or as corrected."""
@@ -84,6 +66,10 @@ class StepVersion:
     def when(self) -> str:
         return described(self.occurred)
 
+    @property
+    def citation(self) -> str:
+        return cited(self.sources)
+
 
 @dataclass(frozen=True)
 class Dispute:
@@ -93,6 +79,10 @@ class Dispute:
     sources: tuple[SourceCite, ...]
     recorded_at: datetime
     recorded_by: str
+
+    @property
+    def citation(self) -> str:
+        return cited(self.sources)
 
 
 @dataclass(frozen=True)
@@ -153,6 +143,8 @@ class Chronology:
     as_at: datetime | None
     changed_since: datetime | None
     rows: tuple[ChronologyRow, ...]
+    #: What the purpose includes and leaves out, with how many steps it left out.
+    selection: SelectionStatement
     #: The case's version and the head of its hash chain at ``as_at``.
     version: int
     chain_head: str

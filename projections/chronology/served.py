@@ -14,7 +14,8 @@ from uuid import UUID
 from domain.case import CaseEvent, ChronologyServed
 from domain.errors import CommandRefused
 from projections.chronology.fold import BundleChoice, chronology_of
-from projections.chronology.rows import Chronology, Purpose
+from projections.chronology.rows import Chronology
+from projections.chronology.selection import Purpose
 
 
 @dataclass(frozen=True)

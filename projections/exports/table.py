@@ -3,7 +3,8 @@
 A chronology row becomes three cells, Date, Event and Source, in neutral words:
 an uncertain date as the chronology prints it; the step's label and summary, with
 any dispute's other version and any correction stated shortly; its sources, or
-"No source recorded". The proof names the record the rows came from (case,
+"No source recorded". The heading says what the purpose includes and what it
+left out, and why. The proof names the record the rows came from (case,
 purpose, case version, chain head) and carries the SHA-256 of the rows, so a file
 can be checked against the record, or against itself, at any later time.
 """
@@ -20,12 +21,11 @@ from uuid import UUID
 
 import orjson
 
-from domain.dates import UK, described
+from domain.dates import UK
 from projections.chronology import Chronology, ChronologyRow, Purpose, RowStatus
 
 #: The proof's format; a reader refuses proofs of a format it does not know.
 PROOF_FORMAT = "waymark-chronology-export/1"
-NO_SOURCE = "No source recorded"
 _UNPRINTABLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]"
 )
@@ -129,6 +129,9 @@ class ExportedChronology:
     bundle_name: str | None = None
     #: "on 3 March 2025 to the defence", when the export is as served.
     served: str | None = None
+    #: What the chronology's purpose includes, and what it left out and why.
+    includes: str = ""
+    left_out: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -155,6 +158,9 @@ class ExportedChronology:
             )
         if self.served is not None:
             lines.append(("As served", self.served))
+        if self.includes:
+            lines.append(("Includes", self.includes))
+        lines.extend(("Left out", line) for line in self.left_out)
         return lines
 
     def file_name(self, export_format: ExportFormat) -> str:
@@ -202,8 +208,18 @@ def export_table(
         bundle_version=bundle.version if bundle else None,
         service_id=service_id,
     )
+    statement = chronology.selection
     return ExportedChronology(
-        proof, rows, bundle_name=bundle.name if bundle else None, served=served
+        proof,
+        rows,
+        bundle_name=bundle.name if bundle else None,
+        served=served,
+        includes=statement.includes,
+        left_out=tuple(
+            f"{omission.steps} step{'s' if omission.steps != 1 else ''}: {omission.why}"
+            for omission in statement.left_out
+            if omission.steps
+        ),
     )
 
 
@@ -221,11 +237,10 @@ def export_row(row: ChronologyRow) -> ExportRow:
         event.append(
             f"Retracted on {day(row.retraction.recorded_at)}: {row.retraction.reason}"
         )
-    cites = [source.cite for source in current.sources]
     return ExportRow(
-        date=printable(described(current.occurred)),
+        date=printable(current.when),
         event=printable("\n".join(event)),
-        source=printable("; ".join(cites)) if cites else NO_SOURCE,
+        source=printable(current.citation),
     )
 
 

@@ -209,14 +209,20 @@ query Chronology(
     __typename
     ... on Chronology {
       caseId reference purpose asAt changedSince caseVersion chainHead position
+      selection {
+        includes includedAreas stepsLeftOut
+        leftOut { reason why areas kinds steps }
+      }
       rows {
         stepId kind label area when occurred earliest latest order summary details
-        sources { document pin title bundleRef cite }
+        sources { document pin title bundleRef cite } citation
         status recordedAt recordedBy lastChangedAt
-        history { kind when occurred summary details reason recordedAt recordedBy }
+        history {
+          kind when occurred summary details citation reason recordedAt recordedBy
+        }
         disputes {
           recordedVersion recordedWhen disputedBy otherVersion otherWhen
-          otherOccurred sources { cite } recordedBy
+          otherOccurred sources { cite } citation recordedBy
         }
         retraction { reason recordedBy }
         warnings

@@ -444,7 +444,9 @@ def test_the_chronology_as_at_an_earlier_moment_reproduces_it_as_it_stood(
     assert naive["chronology"]["field"] == "asAt"
 
 
-def test_a_chronology_for_a_purpose_shows_only_the_areas_it_needs(api: Api) -> None:
+def test_a_chronology_for_a_purpose_states_what_it_leaves_out_and_why(
+    api: Api,
+) -> None:
     case_id = open_case(api)
     record(api, case_id, kind="housing.advocacy", occurred="2020", summary="Housing.")
     record(
@@ -454,13 +456,31 @@ def test_a_chronology_for_a_purpose_shows_only_the_areas_it_needs(api: Api) -> N
         occurred="2021-05",
         summary="CICA award.",
         details={"outcome": "award", "amount": "22000.00"},
+        sources=[{"document": "CICA decision letter", "pin": "p. 1"}],
     )
 
     cica = chronology(api, case_id, purpose="CICA")
+    full = chronology(api, case_id)
 
     assert cica["purpose"] == "CICA"
     assert [row["kind"] for row in cica["rows"]] == ["compensation.cica_decision"]
     assert cica["rows"][0]["details"] == {"outcome": "award", "amount": "22000.00"}
+    assert cica["rows"][0]["citation"] == "CICA decision letter, p. 1"
+    # The advocacy on housing is not silently gone: the chronology says so.
+    selection = cica["selection"]
+    assert "Criminal Injuries Compensation Scheme" in selection["includes"]
+    assert selection["stepsLeftOut"] == 1
+    support = next(
+        entry for entry in selection["leftOut"] if entry["reason"] == "RECOVERY_SUPPORT"
+    )
+    assert support["steps"] == 1 and "housing" in support["areas"]
+    assert "harm" in selection["includedAreas"]
+    assert "housing" not in selection["includedAreas"]
+    assert full["selection"]["leftOut"] == [] and full["selection"]["stepsLeftOut"] == 0
+    assert [row["citation"] for row in full["rows"]] == [
+        "No source recorded",
+        "CICA decision letter, p. 1",
+    ]
 
 
 def test_evidence_attached_is_cited_by_its_title_and_bundle_page(api: Api) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
 
@@ -21,7 +22,15 @@ from api.settings import Settings
 from demo.cases import DEMO_ADVOCATE, DEMO_ORGANISATION, DemoSummary, load_demo
 from domain.application import CaseJourneys
 from domain.clocks import ClockKind
-from projections.chronology import Chronology, ChronologyRow, RowStatus, chronology_of
+from domain.dates import uk_day
+from projections.chronology import (
+    Chronology,
+    ChronologyRow,
+    LeftOutReason,
+    Purpose,
+    RowStatus,
+    chronology_of,
+)
 from projections.deadlines import deadlines_of
 from tests.conftest import TODAY
 
@@ -247,6 +256,119 @@ def test_the_prosecution_witnesses_gave_evidence_at_three_trials_and_some_claims
         assert all(row.warnings == () for row in case.rows), n
     assert verdict_years == {"2019", "2021", "2024"}
     assert len(awaiting_cica) >= 2
+
+
+def test_the_demo_is_recorded_on_the_days_of_its_journeys_across_the_years(
+    journeys: CaseJourneys, demo: DemoSummary
+) -> None:
+    years: set[int] = set()
+    for case in demo.cases:
+        events = journeys.case_events(case.case_id)
+        moments = [event.timestamp for event in events]
+        # Each case's events keep their order in time, and its chain still holds.
+        assert moments == sorted(moments) and len(set(moments)) == len(moments)
+        assert journeys.verify_chain(case.case_id).intact, case.reference
+        years.update(moment.year for moment in moments)
+        for row in chronology_of(events).rows:
+            occurred = row.history[0].occurred
+            if occurred is not None and occurred.earliest is not None:
+                # Never recorded before the earliest day it can have happened.
+                assert uk_day(row.first_recorded_at) >= occurred.earliest, row.label
+    assert min(years) == 2015 and max(years) == 2024
+    maureen = journeys.case_summary(demo.case_id("MAUREEN-D1"))
+    assert (maureen.opened_at.year, maureen.modified_at.year) == (2016, 2019)
+
+
+def test_a_newcomer_sees_late_disclosure_and_corrections_as_they_happened(
+    journeys: CaseJourneys, demo: DemoSummary
+) -> None:
+    maureen_id = demo.case_id("MAUREEN-D1")
+
+    def maureen_as_at(moment: datetime) -> Chronology:
+        events = journeys.case_events(maureen_id, until=moment)
+        return chronology_of(events, as_at=moment)
+
+    # At the start of 2017 the record held only the account her exploiter shaped.
+    early = maureen_as_at(datetime(2017, 1, 1, tzinfo=UTC))
+    assert len(rows_of(early, "account.disclosure")) == 1
+    (negative,) = rows_of(early, "nrm.reasonable_grounds_decision")
+    assert negative.status is RowStatus.CURRENT
+    # By October 2017 her own account was on record and the decision disputed.
+    later = maureen_as_at(datetime(2017, 10, 1, tzinfo=UTC))
+    assert len(rows_of(later, "account.disclosure")) == 2
+    assert rows_of(later, "nrm.reasonable_grounds_decision")[0].status is (
+        RowStatus.DISPUTED
+    )
+    # The witness date was corrected weeks later, when the letter came.
+    (witness,) = rows_of(
+        chronology(journeys, demo, "MAUREEN-D1"), "criminal_justice.witness_called"
+    )
+    first, corrected = (uk_day(version.recorded_at) for version in witness.history)
+    assert (corrected - first).days >= 7
+    # Jin's childhood was entered in 2018, from his account and the council's records.
+    jin = chronology(journeys, demo, "JIN-D1")
+    (found,) = rows_of(jin, "safety.safeguarding_referral")
+    assert found.current.when == "on or before 2016"
+    assert found.first_recorded_at.year == 2018
+
+
+def test_the_demo_reports_what_may_be_disputed_as_reported_never_as_fact(
+    journeys: CaseJourneys, demo: DemoSummary
+) -> None:
+    for case in demo.cases:
+        for row in chronology(journeys, demo, case.reference).rows:
+            if row.current.kind in {"harm.incident", "harm.injury"}:
+                assert row.current.summary.startswith("Reported"), row.current.summary
+            assert "below" not in row.current.summary, row.current.summary
+            for dispute in row.disputes:
+                assert dispute.other_version.startswith("She says"), case.reference
+    (reported,) = rows_of(
+        chronology(journeys, demo, "MAUREEN-D1"), "criminal_justice.crime_reported"
+    )
+    assert reported.current.summary.startswith("Reported to the police that")
+
+
+def test_a_witness_cica_chronology_carries_her_harm_losses_and_own_conviction(
+    journeys: CaseJourneys, demo: DemoSummary
+) -> None:
+    def cica(reference: str) -> set[str]:
+        events = journeys.case_events(demo.case_id(reference))
+        served = chronology_of(events, purpose=Purpose.CICA)
+        return {row.current.kind for row in served.rows}
+
+    assert {
+        "harm.incident",
+        "harm.injury",
+        "health.diagnosis",
+        "compensation.loss",
+        "criminal_justice.crime_reported",
+        "criminal_justice.verdict",
+        "compensation.cica_application_submitted",
+    } <= cica("FORT-D3")
+    # The conviction CICA cited for its nil award is on the chronology it reads.
+    assert {"own_conviction.convicted", "compensation.cica_decision"} <= cica("FORT-D2")
+
+
+def test_jins_criminal_trial_chronology_names_what_it_leaves_out(
+    journeys: CaseJourneys, demo: DemoSummary
+) -> None:
+    events = journeys.case_events(demo.case_id("JIN-D1"))
+    trial = chronology_of(events, purpose=Purpose.CRIMINAL_TRIAL)
+
+    kinds = {row.current.kind for row in trial.rows}
+    assert {"immigration.asylum_claim_lodged", "immigration.decision"} <= kinds
+    left_out = {entry.reason: entry.steps for entry in trial.selection.left_out}
+    assert left_out == {
+        # Two homes, the guardian service ending, and his job.
+        LeftOutReason.RECOVERY_SUPPORT: 4,
+        # The appointment with his immigration adviser.
+        LeftOutReason.LEGAL_ADVICE: 1,
+        # The disengagement entered in error (retracted, still counted).
+        LeftOutReason.ADVOCATE_CONTACT: 1,
+    }
+    assert len(trial.rows) + trial.selection.steps_left_out == len(
+        chronology_of(events).rows
+    )
 
 
 # The command line

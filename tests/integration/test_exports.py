@@ -29,11 +29,12 @@ from api.bootstrap import build_journeys
 from api.settings import Settings
 from domain.application import CaseJourneys, StepInput
 from domain.dates import UK
+from projections.chronology import NO_SOURCE_RECORDED as NO_SOURCE
 from projections.chronology import Purpose, chronology_of
 from projections.exports import ExportFormat
 from projections.exports.build import export_chronology
 from projections.exports.files import read_export, write_export
-from projections.exports.table import NO_SOURCE, export_row
+from projections.exports.table import export_row
 from projections.exports.verify import check_file, check_record
 from tests.time_machine import TimeMachine
 

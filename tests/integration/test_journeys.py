@@ -257,8 +257,16 @@ def test_jins_journey_is_recorded_as_disclosed_and_read_in_date_order(
     ]
     assert corrected.history[-1].reason == "He recalled the offer came in late May"
 
-    immigration = chronology(journeys, case_id, purpose=Purpose.IMMIGRATION).rows
-    assert {row.area for row in immigration} <= {"nrm", "immigration", "safety"}
+    immigration = chronology(journeys, case_id, purpose=Purpose.IMMIGRATION)
+    # His work and his home are support, left out of an immigration chronology
+    # and counted there; turning 18 is kept.
+    assert {row.area for row in immigration.rows} == {
+        "nrm",
+        "immigration",
+        "safety",
+        "transition",
+    }
+    assert immigration.selection.steps_left_out == 2
     summary = journeys.case_summary(case_id)
     assert (summary.advocate_id, summary.consents, summary.step_count) == (
         ADVOCATE,

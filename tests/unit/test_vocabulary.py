@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -39,6 +40,53 @@ def test_the_vocabulary_covers_every_area_of_the_domain() -> None:
         "account",
         "harm",
     }
+
+
+#: Words a label may capitalise mid-sentence: names and abbreviations a court
+#: document capitalises too.
+PROPER_WORDS = frozenset(
+    {
+        "NRM",
+        "GP",
+        "CICA",
+        "Home",
+        "Office",
+        "First-tier",
+        "Tribunal",
+        "Achieving",
+        "Best",
+        "Evidence",
+    }
+)
+#: What a drafting note looks like, never a court document.
+DRAFTING = re.compile(
+    r"\b(todo|fixme|xxx|tbc|tbd|check|equivalent|etc|e\.g|i\.e|s\.\d+)\b|[?!()/;]",
+    re.IGNORECASE,
+)
+
+
+def test_every_label_reads_as_a_court_document_in_sentence_case() -> None:
+    labels = [kind.label for kind in STEP_KINDS.values()]
+    assert labels
+    for label in labels:
+        first, *rest = label.split(" ")
+        assert first[0].isupper(), label
+        # Sentence case: later words are lower case unless a proper name.
+        for word in rest:
+            assert word in PROPER_WORDS or not word[0].isupper(), label
+        # A heading, so no full stop; and nothing left from drafting.
+        assert not label.endswith((".", ",", ":")), label
+        assert DRAFTING.search(label) is None, label
+        assert label == label.strip() and "  " not in label, label
+        assert len(label) <= 60, label
+    assert len(set(labels)) == len(labels), "two kinds share a label"
+
+
+def test_the_statutory_defence_is_labelled_as_a_chronology_prints_it() -> None:
+    assert step_kind("own_conviction.statutory_defence_raised").label == (
+        "Statutory defence raised"
+    )
+    assert step_kind("harm.incident").label == "Incident"
 
 
 def test_an_unknown_kind_is_refused_naming_the_kind_field() -> None:
