@@ -37,6 +37,9 @@ from demo.cases import (
 )
 from domain.application import CaseJourneys
 from domain.errors import CaseNotFound
+from interchange.htcds.export import htcds_record
+from interchange.htcds.files import UnreadableFile, as_csv, as_json
+from interchange.htcds.importer import HtcdsImportRefused, import_htcds
 from projections.chronology import Purpose
 from projections.evaluation.rebuild import rebuild_evaluation
 from projections.exports import ExportFormat
@@ -431,6 +434,79 @@ def export_command(
     typer.echo(
         f"Wrote {target}: {len(export.rows)} rows, case version "
         f"{export.proof.case_version}, chain head {export.proof.chain_head}."
+    )
+
+
+htcds = typer.Typer(
+    help="Cases in the Human Trafficking Case Data Standard 2.0 (docs/htcds.md).",
+    no_args_is_help=True,
+)
+app.add_typer(htcds, name="htcds")
+
+
+class HtcdsFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+
+
+@htcds.command("export")
+def htcds_export(
+    case_id: Annotated[UUID, typer.Argument(help="The case.")],
+    file_format: Annotated[HtcdsFormat, typer.Option("--format")] = HtcdsFormat.JSON,
+    output: Annotated[
+        Path | None, typer.Option(help="Where to write it; by default standard output.")
+    ] = None,
+) -> None:
+    """Write a case in HTCDS 2.0 field names (JSON or CSV)."""
+    with _journeys(_settings()) as journeys:
+        try:
+            record = htcds_record(journeys.case_events(case_id))
+        except CaseNotFound:
+            _fail(f"no case {case_id}")
+    data = as_json(record) if file_format is HtcdsFormat.JSON else as_csv(record)
+    if output is None:
+        typer.echo(data.decode("utf-8-sig"), nl=False)
+    else:
+        output.write_bytes(data)
+        typer.echo(f"Wrote {output}.")
+
+
+@htcds.command("import")
+def htcds_import(
+    path: Annotated[Path, typer.Argument(help="An HTCDS 2.0 file, JSON or CSV.")],
+    organisation: Annotated[str, typer.Option(help="The organisation to hold it.")],
+    recorded_by: Annotated[
+        str, typer.Option(help="Who records it (a person's id).")
+    ] = "waymark-import",
+    idempotency_key: Annotated[
+        str | None, typer.Option(help="Importing again with it records nothing.")
+    ] = None,
+) -> None:
+    """Create a case from an HTCDS 2.0 file: all of it, or nothing if any row
+    cannot be read (each such row and field is named)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        _fail(f"cannot read {path}: {error.strerror}")
+    with _journeys(_settings()) as journeys:
+        try:
+            result = import_htcds(
+                journeys,
+                data,
+                organisation_id=organisation,
+                recorded_by=recorded_by,
+                idempotency_key=idempotency_key,
+            )
+        except HtcdsImportRefused as refused:
+            for problem in refused.problems:
+                typer.echo(f"refused: {problem}", err=True)
+            _fail(f"nothing imported: {len(refused.problems)} problem(s) in {path}")
+        except UnreadableFile as error:
+            _fail(f"nothing imported: {error}")
+    typer.echo(
+        f"Imported case {result.case_id}: {result.version} events"
+        + (" (already imported)" if result.replayed else "")
+        + "."
     )
 
 

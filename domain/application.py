@@ -59,6 +59,15 @@ from domain.hashchain import GENESIS
 CaseAction = Callable[[SurvivorCase, Provenance], UUID | None]
 
 
+class ImportRefused(CommandRefused):
+    """One of an import's commands was refused; nothing was recorded."""
+
+    def __init__(self, index: int, error: CommandRefused) -> None:
+        super().__init__(error.message, error.field)
+        self.index = index
+        self.error = error
+
+
 class TooManyConcurrentWrites(CommandRefused):
     def __init__(self, attempts: int) -> None:
         super().__init__(
@@ -197,6 +206,55 @@ class CaseJourneys(Application[UUID]):
                 case.id, case.id, case.version, recordings[-1].notification.id
             )
         raise TooManyConcurrentWrites(self.max_attempts)
+
+    def import_case(
+        self,
+        *,
+        reference: str,
+        organisation_id: str,
+        jurisdiction: str,
+        local_authority: str | None,
+        commands: Sequence[Callable[[UUID], CaseCommand]],
+        recorded_by: str,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        """Opens a case and applies ``commands`` (each made for the new case's id)
+        in one save: a case brought from another system is recorded whole or not
+        at all. A refusal names the command by its index (``ImportRefused``)."""
+        inputs = {
+            "reference": reference,
+            "organisation_id": organisation_id,
+            "commands": len(commands),
+        }
+        by = self._provenance(recorded_by, idempotency_key, "import_case", inputs)
+        if by.idempotency_key:
+            existing = self._find(
+                case_id_for(organisation_id.strip(), by.idempotency_key)
+            )
+            if existing is not None:
+                return self._replay(existing, by)
+        case = SurvivorCase.open(
+            reference=reference,
+            organisation_id=organisation_id,
+            jurisdiction=jurisdiction,
+            local_authority=local_authority,
+            by=by,
+        )
+        # Only the opening carries the key, so a retry is answered with the case.
+        then = Provenance(recorded_by=recorded_by)
+        today = self.today()
+        for index, make in enumerate(commands):
+            try:
+                make(case.id).apply(case, then, today)
+            except CommandRefused as error:
+                raise ImportRefused(index, error) from None
+        try:
+            recordings = self.save(case)
+        except RecordConflictError:
+            raise TooManyConcurrentWrites(1) from None
+        return CommandResult(
+            case.id, case.id, case.version, recordings[-1].notification.id
+        )
 
     def handle(
         self,
