@@ -143,7 +143,7 @@ def create_app(
     app.router.routes.append(
         Route(GRAPHQL_PATH, graphql, methods=["GET", "POST"], include_in_schema=False)
     )
-    app.router.routes.append(ExportDownloads(journeys, graphql.tokens).route())
+    app.router.routes.extend(ExportDownloads(journeys, graphql.tokens).routes())
 
     @app.exception_handler(Unauthenticated)
     async def unauthenticated(request: Request, error: Unauthenticated) -> Response:

@@ -27,6 +27,8 @@ from api.graphql.access import readable_case
 from api.graphql.results import NotPermittedError
 from domain.application import CaseJourneys
 from domain.errors import CaseNotFound, CommandRefused
+from interchange.htcds.export import htcds_record
+from interchange.htcds.files import as_csv, as_json
 from projections.chronology import Purpose
 from projections.chronology.fold import BundleChoice
 from projections.exports import ExportFormat
@@ -34,6 +36,8 @@ from projections.exports.build import export_chronology
 from projections.exports.files import write_export
 
 EXPORT_PATH = "/exports/{case_id}/chronology.{export_format}"
+HTCDS_PATH = "/exports/{case_id}/htcds.{htcds_format}"
+_HTCDS_MEDIA = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
 _CHUNK = 64 * 1024
 _YES = {"1", "yes", "true", "on"}
 
@@ -77,8 +81,55 @@ class ExportDownloads:
         self.journeys = journeys
         self.tokens = tokens
 
-    def route(self) -> Route:
-        return Route(EXPORT_PATH, self.download, methods=["GET"])
+    def routes(self) -> list[Route]:
+        return [
+            Route(EXPORT_PATH, self.download, methods=["GET"]),
+            Route(HTCDS_PATH, self.download_htcds, methods=["GET"]),
+        ]
+
+    async def download_htcds(self, request: Request) -> Response:
+        """The case in HTCDS 2.0 field names (``docs/htcds.md``)."""
+        try:
+            principal = self.tokens.authenticate(request.headers.get("authorization"))
+        except AuthenticationFailed as error:
+            return _problem(
+                401, error.reason, WWW_Authenticate='Bearer realm="waymark"'
+            )
+        try:
+            case_id = UUID(request.path_params["case_id"])
+            media_type = _HTCDS_MEDIA[request.path_params["htcds_format"]]
+        except (ValueError, KeyError):
+            return _problem(400, "unusable request: a case id, and htcds.json or .csv")
+        csv = media_type.startswith("text/csv")
+        try:
+            reference, data = await anyio.to_thread.run_sync(
+                self._htcds,
+                principal,
+                case_id,
+                csv,
+                limiter=request.app.state.store_limiter,
+            )
+        except NotPermittedError as error:
+            return _problem(403, str(error))
+        except CaseNotFound:
+            return _problem(404, "no such case")
+        name = f"{reference} HTCDS.{'csv' if csv else 'json'}"
+        return StreamingResponse(
+            _chunks(data),
+            media_type=media_type,
+            headers={
+                "Content-Disposition": _attachment(name),
+                "Content-Length": str(len(data)),
+                "Cache-Control": "no-store",
+            },
+        )
+
+    def _htcds(
+        self, principal: Principal, case_id: UUID, csv: bool
+    ) -> tuple[str, bytes]:
+        summary = readable_case(self.journeys, principal, case_id)
+        record = htcds_record(self.journeys.case_events(case_id))
+        return summary.reference, as_csv(record) if csv else as_json(record)
 
     async def download(self, request: Request) -> Response:
         try:

@@ -18,6 +18,7 @@ from api.graphql.bundles import (
     ServeChronologyResult,
 )
 from api.graphql.context import Information
+from api.graphql.htcds import import_htcds_case
 from api.graphql.inputs import (
     AssignAdvocateInput,
     AttachEvidenceInput,
@@ -191,6 +192,12 @@ class Mutation:
         self, info: Information, input: Annotated[ServeChronologyInput, INPUT]
     ) -> ServeChronologyResult:
         return await _on_case(info, input, ChronologyServed)
+
+    import_htcds_case = strawberry.mutation(
+        resolver=import_htcds_case,
+        description="Create a case from an HTCDS 2.0 file (JSON or CSV): the whole "
+        "file, or nothing if any row cannot be read, each such row and field named.",
+    )
 
     @strawberry.mutation(description="Open a case for a survivor.")
     async def open_case(
