@@ -14,6 +14,7 @@ COPY projections ./projections
 COPY storage ./storage
 COPY api ./api
 COPY demo ./demo
+COPY interchange ./interchange
 RUN pip install . \
     && useradd --system --uid 10001 --home-dir /data --create-home waymark
 

@@ -26,6 +26,7 @@ from strawberry.asgi import GraphQL
 
 from api.auth import AuthenticationFailed, TokenVerifier, check_token_settings
 from api.bootstrap import Views, build_rule_book, build_views
+from api.downloads import ExportDownloads
 from api.graphql import WaymarkContext, build_schema
 from api.settings import Settings
 from domain.application import CaseJourneys
@@ -142,6 +143,7 @@ def create_app(
     app.router.routes.append(
         Route(GRAPHQL_PATH, graphql, methods=["GET", "POST"], include_in_schema=False)
     )
+    app.router.routes.extend(ExportDownloads(journeys, graphql.tokens).routes())
 
     @app.exception_handler(Unauthenticated)
     async def unauthenticated(request: Request, error: Unauthenticated) -> Response:

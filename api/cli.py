@@ -15,9 +15,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, NoReturn
+from uuid import UUID
 
 import typer
 from eventsourcing.domain import EventSourcingError
@@ -34,7 +36,16 @@ from demo.cases import (
     load_demo,
 )
 from domain.application import CaseJourneys
+from domain.errors import CaseNotFound
+from interchange.htcds.export import htcds_record
+from interchange.htcds.files import UnreadableFile, as_csv, as_json
+from interchange.htcds.importer import HtcdsImportRefused, import_htcds
+from projections.chronology import Purpose
 from projections.evaluation.rebuild import rebuild_evaluation
+from projections.exports import ExportFormat
+from projections.exports.build import export_chronology
+from projections.exports.files import read_export, write_export
+from projections.exports.verify import check_file, check_record
 from projections.tracking import ProjectionWorker, store_kind
 
 app = typer.Typer(
@@ -379,13 +390,203 @@ def token(
     typer.echo(minted)
 
 
+@app.command("export")
+def export_command(
+    case_id: Annotated[UUID, typer.Argument(help="The case.")],
+    purpose: Annotated[
+        Purpose, typer.Option(help="What the chronology is for.")
+    ] = Purpose.FULL,
+    export_format: Annotated[
+        ExportFormat, typer.Option("--format", help="docx, pdf or csv.")
+    ] = ExportFormat.DOCX,
+    as_at: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-at",
+            help="Reproduce the chronology as it stood then (UTC unless an "
+            "offset is given).",
+            formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"],
+        ),
+    ] = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="List retracted steps too.")
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where to write it; by default a file named as a "
+            "lawyer files it, in the working directory."
+        ),
+    ] = None,
+) -> None:
+    """Export a case's chronology as Word, PDF or CSV, with its proof."""
+    settings = _settings()
+    moment = as_at.replace(tzinfo=as_at.tzinfo or UTC) if as_at else None
+    with _journeys(settings) as journeys:
+        try:
+            export = export_chronology(
+                journeys, case_id, purpose=purpose, as_at=moment, with_history=history
+            )
+        except CaseNotFound:
+            _fail(f"no case {case_id} (or none opened by then)")
+    target = output or Path(export.file_name(export_format))
+    target.write_bytes(write_export(export, export_format))
+    typer.echo(
+        f"Wrote {target}: {len(export.rows)} rows, case version "
+        f"{export.proof.case_version}, chain head {export.proof.chain_head}."
+    )
+
+
+htcds = typer.Typer(
+    help="Cases in the Human Trafficking Case Data Standard 2.0 (docs/htcds.md).",
+    no_args_is_help=True,
+)
+app.add_typer(htcds, name="htcds")
+
+
+class HtcdsFormat(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+
+
+@htcds.command("export")
+def htcds_export(
+    case_id: Annotated[UUID, typer.Argument(help="The case.")],
+    file_format: Annotated[HtcdsFormat, typer.Option("--format")] = HtcdsFormat.JSON,
+    output: Annotated[
+        Path | None, typer.Option(help="Where to write it; by default standard output.")
+    ] = None,
+) -> None:
+    """Write a case in HTCDS 2.0 field names (JSON or CSV)."""
+    with _journeys(_settings()) as journeys:
+        try:
+            record = htcds_record(journeys.case_events(case_id))
+        except CaseNotFound:
+            _fail(f"no case {case_id}")
+    data = as_json(record) if file_format is HtcdsFormat.JSON else as_csv(record)
+    if output is None:
+        typer.echo(data.decode("utf-8-sig"), nl=False)
+    else:
+        output.write_bytes(data)
+        typer.echo(f"Wrote {output}.")
+
+
+@htcds.command("import")
+def htcds_import(
+    path: Annotated[Path, typer.Argument(help="An HTCDS 2.0 file, JSON or CSV.")],
+    organisation: Annotated[str, typer.Option(help="The organisation to hold it.")],
+    recorded_by: Annotated[
+        str, typer.Option(help="Who records it (a person's id).")
+    ] = "waymark-import",
+    idempotency_key: Annotated[
+        str | None, typer.Option(help="Importing again with it records nothing.")
+    ] = None,
+) -> None:
+    """Create a case from an HTCDS 2.0 file: all of it, or nothing if any row
+    cannot be read (each such row and field is named)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        _fail(f"cannot read {path}: {error.strerror}")
+    with _journeys(_settings()) as journeys:
+        try:
+            result = import_htcds(
+                journeys,
+                data,
+                organisation_id=organisation,
+                recorded_by=recorded_by,
+                idempotency_key=idempotency_key,
+            )
+        except HtcdsImportRefused as refused:
+            for problem in refused.problems:
+                typer.echo(f"refused: {problem}", err=True)
+            _fail(f"nothing imported: {len(refused.problems)} problem(s) in {path}")
+        except UnreadableFile as error:
+            _fail(f"nothing imported: {error}")
+    typer.echo(
+        f"Imported case {result.case_id}: {result.version} events"
+        + (" (already imported)" if result.replayed else "")
+        + "."
+    )
+
+
+def _verify_export(path: Path, published_head: str | None, offline: bool) -> None:
+    try:
+        _, proof, rows = read_export(path.read_bytes())
+    except (OSError, ValueError) as error:
+        _fail(f"cannot read {path}: {error}")
+    file_check = check_file(proof, rows, published_head)
+    typer.echo(
+        f"{path}: {proof.reference}, {proof.purpose.value} chronology, case version "
+        f"{proof.case_version}, chain head {proof.chain_head}."
+    )
+    typer.echo(
+        "The rows are as exported."
+        if file_check.rows_intact
+        else "ALTERED: the rows differ from the ones exported."
+    )
+    if file_check.chain_head_published is not None:
+        typer.echo(
+            "The chain head is the published one."
+            if file_check.chain_head_published
+            else "MISMATCH: the chain head is not the published one."
+        )
+    matches = file_check.matches
+    if not offline:
+        with _journeys(_settings()) as journeys:
+            try:
+                record = check_record(journeys, proof)
+            except CaseNotFound:
+                _fail("the record holds no such case", EXIT_CHECK_FAILED)
+        if record.matches:
+            typer.echo(
+                "The record still holds exactly this chronology at that version."
+            )
+        else:
+            typer.echo(
+                "MISMATCH: the record does not hold this chronology at that version."
+            )
+        changed = len(record.changed_since)
+        typer.echo(
+            f"Since then: {record.current_version - proof.case_version} more events, "
+            f"{changed} row{'s' if changed != 1 else ''} of this purpose changed."
+        )
+        for row in record.changed_since:
+            typer.echo(f"  changed: {row.date}: {row.event.splitlines()[0]}")
+        matches = matches and record.matches
+    if not matches:
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
 @app.command()
 def verify(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Also list intact cases.")
     ] = False,
+    export: Annotated[
+        Path | None,
+        typer.Option(
+            "--export",
+            help="Check an exported chronology instead: that its rows are as "
+            "exported and, unless --offline, that the record still holds them.",
+        ),
+    ] = None,
+    chain_head: Annotated[
+        str | None,
+        typer.Option(help="With --export: the case's published chain head."),
+    ] = None,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline", help="With --export: check the file alone (no store)."
+        ),
+    ] = False,
 ) -> None:
-    """Recompute every case's hash chain; exit 1 if any is broken."""
+    """Recompute every case's hash chain (exit 1 if any is broken), or check an
+    exported chronology with --export."""
+    if export is not None:
+        _verify_export(export, chain_head, offline)
+        return
     settings = _settings()
     checked = broken = unreadable = 0
     with _journeys(settings) as journeys:

@@ -1,5 +1,5 @@
-"""``python -m bench [record_steps|chronology|caseload|evaluation|all] [options]``:
-runs them.
+"""``python -m bench [record_steps|chronology|caseload|evaluation|exports|all]``
+``[options]``: runs them.
 
 Options go to every benchmark run (``--help`` lists them); each uses those it needs.
 """
@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import caseload, chronology, evaluation, harness, record_steps
+from bench import caseload, chronology, evaluation, exports, harness, record_steps
 
 BENCHMARKS = {
     "record_steps": record_steps.main,
     "chronology": chronology.main,
     "caseload": caseload.main,
     "evaluation": evaluation.main,
+    "exports": exports.main,
 }
 
 

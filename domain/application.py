@@ -29,6 +29,7 @@ from domain.case import (
     case_id_for,
 )
 from domain.commands import (
+    AssembleBundle,
     AssignAdvocate,
     AttachEvidence,
     CaseCommand,
@@ -40,6 +41,7 @@ from domain.commands import (
     RecordStep,
     ReopenCase,
     RetractStep,
+    ServeChronology,
     StepInput,
     TransferCase,
     WithdrawConsent,
@@ -55,6 +57,15 @@ from domain.errors import (
 from domain.hashchain import GENESIS
 
 CaseAction = Callable[[SurvivorCase, Provenance], UUID | None]
+
+
+class ImportRefused(CommandRefused):
+    """One of an import's commands was refused; nothing was recorded."""
+
+    def __init__(self, index: int, error: CommandRefused) -> None:
+        super().__init__(error.message, error.field)
+        self.index = index
+        self.error = error
 
 
 class TooManyConcurrentWrites(CommandRefused):
@@ -195,6 +206,55 @@ class CaseJourneys(Application[UUID]):
                 case.id, case.id, case.version, recordings[-1].notification.id
             )
         raise TooManyConcurrentWrites(self.max_attempts)
+
+    def import_case(
+        self,
+        *,
+        reference: str,
+        organisation_id: str,
+        jurisdiction: str,
+        local_authority: str | None,
+        commands: Sequence[Callable[[UUID], CaseCommand]],
+        recorded_by: str,
+        idempotency_key: str | None = None,
+    ) -> CommandResult:
+        """Opens a case and applies ``commands`` (each made for the new case's id)
+        in one save: a case brought from another system is recorded whole or not
+        at all. A refusal names the command by its index (``ImportRefused``)."""
+        inputs = {
+            "reference": reference,
+            "organisation_id": organisation_id,
+            "commands": len(commands),
+        }
+        by = self._provenance(recorded_by, idempotency_key, "import_case", inputs)
+        if by.idempotency_key:
+            existing = self._find(
+                case_id_for(organisation_id.strip(), by.idempotency_key)
+            )
+            if existing is not None:
+                return self._replay(existing, by)
+        case = SurvivorCase.open(
+            reference=reference,
+            organisation_id=organisation_id,
+            jurisdiction=jurisdiction,
+            local_authority=local_authority,
+            by=by,
+        )
+        # Only the opening carries the key, so a retry is answered with the case.
+        then = Provenance(recorded_by=recorded_by)
+        today = self.today()
+        for index, make in enumerate(commands):
+            try:
+                make(case.id).apply(case, then, today)
+            except CommandRefused as error:
+                raise ImportRefused(index, error) from None
+        try:
+            recordings = self.save(case)
+        except RecordConflictError:
+            raise TooManyConcurrentWrites(1) from None
+        return CommandResult(
+            case.id, case.id, case.version, recordings[-1].notification.id
+        )
 
     def handle(
         self,
@@ -358,6 +418,35 @@ class CaseJourneys(Application[UUID]):
         self, case_id: UUID, *, reason: str, **options: Unpack[CaseOptions]
     ) -> CommandResult:
         return self.handle(ReopenCase(case_id, reason), **options)
+
+    def assemble_bundle(
+        self,
+        case_id: UUID,
+        *,
+        name: str,
+        purpose: str,
+        sections: Sequence[Mapping[str, Any]],
+        bundle_id: UUID | None = None,
+        **options: Unpack[CaseOptions],
+    ) -> CommandResult:
+        command = AssembleBundle(case_id, name, purpose, sections, bundle_id)
+        return self.handle(command, **options)
+
+    def serve_chronology(
+        self,
+        case_id: UUID,
+        *,
+        purpose: str,
+        served_on: date,
+        served_to: str,
+        bundle_id: UUID | None = None,
+        bundle_version: int | None = None,
+        **options: Unpack[CaseOptions],
+    ) -> CommandResult:
+        command = ServeChronology(
+            case_id, purpose, served_on, served_to, bundle_id, bundle_version
+        )
+        return self.handle(command, **options)
 
     # Queries: plain data, never an aggregate
 

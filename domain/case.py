@@ -10,8 +10,10 @@ can move, and evolves by ``class_version`` with ``upcast_vN_vM``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass, replace
+from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 from uuid import UUID, uuid4, uuid5
@@ -19,6 +21,7 @@ from uuid import UUID, uuid4, uuid5
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import register_topic
 
+from domain.bundles import NAME_LIMIT, Bundle, BundlePurpose, parse_sections
 from domain.dates import UncertainDate
 from domain.errors import (
     CaseIsClosed,
@@ -136,6 +139,7 @@ class CaseOpened(CaseEvent, Aggregate.Created):
         case.closed = False
         case.steps = {}
         case.documents = set()
+        case.bundles = {}
         case.outcomes = {}
 
 
@@ -255,6 +259,44 @@ class EvidenceAttached(CaseEvent):
         return self.document_id
 
 
+class BundleVersionRecorded(CaseEvent):
+    """A version of a court bundle: its documents in sections, with page counts."""
+
+    TOPIC = "waymark.case:BundleVersionRecorded"
+
+    bundle_id: UUID
+    version: int
+    name: str
+    purpose: str
+    sections: list[dict[str, Any]]
+
+    def apply(self, case: SurvivorCase) -> None:
+        case.bundles[self.bundle_id] = self.version
+
+    def result_id(self) -> UUID:
+        return self.bundle_id
+
+
+class ChronologyServed(CaseEvent):
+    """A chronology served on a party: what it was (purpose, the case's version
+    and chain head when served, the bundle version its references follow), when
+    and on whom."""
+
+    TOPIC = "waymark.case:ChronologyServed"
+
+    service_id: UUID
+    purpose: str
+    case_version: int
+    chain_head: str
+    bundle_id: UUID | None
+    bundle_version: int | None
+    served_on: str
+    served_to: str
+
+    def result_id(self) -> UUID:
+        return self.service_id
+
+
 class CaseTransferred(CaseEvent):
     TOPIC = "waymark.case:CaseTransferred"
 
@@ -298,6 +340,8 @@ CASE_EVENTS: tuple[type[CaseEvent], ...] = (
     CaseTransferred,
     CaseClosed,
     CaseReopened,
+    BundleVersionRecorded,
+    ChronologyServed,
 )
 
 
@@ -324,6 +368,8 @@ class SurvivorCase(Aggregate):
         closed: bool
         steps: dict[UUID, StepState]
         documents: set[UUID]
+        #: Each bundle's newest version.
+        bundles: dict[UUID, int]
         outcomes: dict[str, CommandOutcome]
         chain_head: str
         chain_breaks: list[int]
@@ -511,6 +557,79 @@ class SurvivorCase(Aggregate):
             sha256=sha256.lower() if sha256 else None,
         )
         return document_id
+
+    def assemble_bundle(
+        self,
+        bundle_id: UUID | None,
+        *,
+        name: str,
+        purpose: str,
+        sections: Sequence[Mapping[str, Any]] | None,
+        by: Provenance,
+    ) -> UUID:
+        """A new bundle, or the next version of ``bundle_id``."""
+        self.check_open()
+        if bundle_id is not None and bundle_id not in self.bundles:
+            raise InvalidField("bundleId", "no such bundle on this case")
+        try:
+            purpose = BundlePurpose(purpose).value
+        except ValueError:
+            raise InvalidField(
+                "purpose", f"one of {', '.join(p.value for p in BundlePurpose)}"
+            ) from None
+        bundle_id = bundle_id or uuid4()
+        bundle = Bundle(
+            bundle_id=bundle_id,
+            version=self.bundles.get(bundle_id, 0) + 1,
+            name=required_text(name, "name", NAME_LIMIT),
+            purpose=BundlePurpose(purpose),
+            sections=parse_sections(sections, self.documents),
+        )
+        self._trigger(
+            BundleVersionRecorded,
+            by,
+            bundle_id=bundle.bundle_id,
+            version=bundle.version,
+            name=bundle.name,
+            purpose=purpose,
+            sections=bundle.as_record(),
+        )
+        return bundle_id
+
+    def serve_chronology(
+        self,
+        *,
+        purpose: str,
+        bundle_id: UUID | None,
+        bundle_version: int | None,
+        served_on: date,
+        served_to: str,
+        by: Provenance,
+    ) -> UUID:
+        """Records that the chronology as it stands now was served."""
+        if bundle_id is None and bundle_version is not None:
+            raise InvalidField("bundleVersion", "name the bundle too")
+        if bundle_id is not None:
+            newest = self.bundles.get(bundle_id)
+            if newest is None:
+                raise InvalidField("bundleId", "no such bundle on this case")
+            bundle_version = bundle_version or newest
+            if not 1 <= bundle_version <= newest:
+                raise InvalidField("bundleVersion", f"a version from 1 to {newest}")
+        service_id = uuid4()
+        self._trigger(
+            ChronologyServed,
+            by,
+            service_id=service_id,
+            purpose=required_text(purpose, "purpose", 32),
+            case_version=self.version,
+            chain_head=self.chain_head,
+            bundle_id=bundle_id,
+            bundle_version=bundle_version,
+            served_on=served_on.isoformat(),
+            served_to=required_text(served_to, "servedTo"),
+        )
+        return service_id
 
     def transfer(self, to_organisation_id: str, reason: str, by: Provenance) -> None:
         self.check_open()

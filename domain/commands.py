@@ -186,3 +186,50 @@ class ReopenCase(CaseCommand):
     def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
         case.reopen(self.reason, by)
         return case.id
+
+
+@dataclass(frozen=True)
+class AssembleBundle(CaseCommand):
+    """A new court bundle, or (with ``bundle_id``) its next version."""
+
+    name: str
+    purpose: str
+    #: ``[{letter, title, documents: [{document_id, pages}]}]``, sections A, B, ...
+    sections: Sequence[Mapping[str, Any]]
+    bundle_id: UUID | None = None
+
+    def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
+        return case.assemble_bundle(
+            self.bundle_id,
+            name=self.name,
+            purpose=self.purpose,
+            sections=self.sections,
+            by=by,
+        )
+
+
+@dataclass(frozen=True)
+class ServeChronology(CaseCommand):
+    """Records that the case's chronology for ``purpose``, as it stands, was
+    served on ``served_to`` on ``served_on`` (its references following the
+    bundle version named, the newest if none)."""
+
+    purpose: str
+    served_on: date
+    served_to: str
+    bundle_id: UUID | None = None
+    bundle_version: int | None = None
+
+    def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
+        if self.served_on > today:
+            raise InvalidField(
+                "servedOn", "a chronology cannot be served in the future"
+            )
+        return case.serve_chronology(
+            purpose=self.purpose,
+            bundle_id=self.bundle_id,
+            bundle_version=self.bundle_version,
+            served_on=self.served_on,
+            served_to=self.served_to,
+            by=by,
+        )

@@ -15,7 +15,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from domain.bundles import Bundle
 from domain.case import (
+    BundleVersionRecorded,
     CaseEvent,
     CaseOpened,
     EvidenceAttached,
@@ -111,21 +113,43 @@ class StepHistory:
 
 
 class StepHistoryFold(CaseStreamFold):
-    """A fold that keeps every step's history and the documents attached."""
+    """A fold that keeps every step's history, the documents attached and every
+    version of the case's bundles."""
 
     def __init__(self) -> None:
         self.steps: dict[UUID, StepHistory] = {}
         self.documents: dict[str, Document] = {}
+        #: Each bundle's versions, by number.
+        self.bundles: dict[UUID, dict[int, Bundle]] = {}
         super().__init__()
+
+    def bundle(self, bundle_id: UUID, version: int | None = None) -> Bundle | None:
+        """A version of a bundle (the newest folded, if none is named)."""
+        versions = self.bundles.get(bundle_id, {})
+        if version is None:
+            version = max(versions, default=0)
+        return versions.get(version)
 
     def handlers(self) -> Mapping[type[CaseEvent], Callable[[Any], None]]:
         return {
+            BundleVersionRecorded: self._bundle_version_recorded,
             EvidenceAttached: self._evidence_attached,
             StepRecorded: self._step_recorded,
             StepCorrected: self._step_corrected,
             StepRetracted: self._step_retracted,
             StepDisputed: self._step_disputed,
         }
+
+    def _bundle_version_recorded(self, event: BundleVersionRecorded) -> None:
+        self.bundles.setdefault(event.bundle_id, {})[event.version] = (
+            Bundle.from_record(
+                event.bundle_id,
+                event.version,
+                event.name,
+                event.purpose,
+                event.sections,
+            )
+        )
 
     def _evidence_attached(self, event: EvidenceAttached) -> None:
         self.documents[str(event.document_id)] = Document(event.title, event.bundle_ref)

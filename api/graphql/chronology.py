@@ -42,7 +42,9 @@ from projections.chronology import Chronology as ChronologyView
 from projections.chronology import ChronologyRow as RowView
 from projections.chronology import Dispute as DisputeView
 from projections.chronology import StepVersion as VersionView
+from projections.chronology.fold import BundleChoice
 from projections.chronology.rows import Retraction as RetractionView
+from projections.chronology.served import as_served
 
 
 def jsonable(value: Any) -> Any:
@@ -372,6 +374,13 @@ class Chronology:
         "to at least this position."
     )
     rows: list[ChronologyRow] = strawberry.field(description="The steps, in order.")
+    bundle_id: UUID | None = strawberry.field(
+        default=None,
+        description="The bundle whose pages the references follow, when chosen.",
+    )
+    bundle_version: int | None = strawberry.field(
+        default=None, description="Its version."
+    )
 
     @classmethod
     def of(
@@ -395,6 +404,8 @@ class Chronology:
                 ChronologyRow.of(row, clocks.get(row.step_id))
                 for row in chronology.rows
             ],
+            bundle_id=chronology.bundle.bundle_id if chronology.bundle else None,
+            bundle_version=chronology.bundle.version if chronology.bundle else None,
         )
 
 
@@ -424,14 +435,29 @@ def _read_chronology(
     changed_since: datetime | None,
     with_clocks: bool = False,
     rules: RuleBook = DEFAULT_RULES,
+    bundle: BundleChoice | None = None,
+    served_as: UUID | None = None,
 ) -> Chronology:
     summary = readable_case(journeys, principal, case_id)
     if as_at is not None and summary.opened_at > as_at:
         raise NotFoundError("the case had not been opened by asAt")
     position = journeys.log_position()
-    view = chronologies.chronology(
-        case_id, purpose=purpose, as_at=as_at, changed_since=changed_since
-    )
+    if served_as is not None:
+        if as_at is not None or bundle is not None:
+            raise InvalidArgument(
+                "servedAs", "a chronology as served has its own moment and bundle"
+            )
+        events = journeys.case_events(case_id)
+        service, view = as_served(events, served_as)
+        as_at = events[service.case_version - 1].timestamp
+    else:
+        view = chronologies.chronology(
+            case_id,
+            purpose=purpose,
+            as_at=as_at,
+            changed_since=changed_since,
+            bundle=bundle,
+        )
     clocks = row_clocks(journeys, case_id, as_at, rules) if with_clocks else None
     return Chronology.of(view, position, clocks)
 
@@ -457,6 +483,23 @@ async def resolve_chronology(
             "offset): what changed since counsel last looked."
         ),
     ] = None,
+    bundle_id: Annotated[
+        UUID | None,
+        strawberry.argument(
+            description="Page references follow this bundle (its newest version, "
+            "or `bundleVersion`); by default each document's own reference."
+        ),
+    ] = None,
+    bundle_version: Annotated[
+        int | None, strawberry.argument(description="The bundle's version.")
+    ] = None,
+    served_as: Annotated[
+        UUID | None,
+        strawberry.argument(
+            description="The chronology exactly as served (a `serviceId` from "
+            "`serveChronology` or `bundles`): its purpose, version and bundle."
+        ),
+    ] = None,
 ) -> ChronologyResult:
     context = info.context
     try:
@@ -471,6 +514,18 @@ async def resolve_chronology(
             _aware(changed_since, "changedSince"),
             asks_for(info, "clocks"),
             context.rules,
+            _bundle_choice(bundle_id, bundle_version),
+            served_as,
         )
     except (CommandRefused, NotPermittedError, NotFoundError, InvalidArgument) as error:
         return failure_for(error)  # type: ignore[return-value]
+
+
+def _bundle_choice(
+    bundle_id: UUID | None, bundle_version: int | None
+) -> BundleChoice | None:
+    if bundle_id is None:
+        if bundle_version is not None:
+            raise InvalidArgument("bundleVersion", "name the bundle too")
+        return None
+    return BundleChoice(bundle_id, bundle_version)

@@ -9,7 +9,16 @@ import strawberry
 
 from api.auth import Principal
 from api.graphql.access import require_writer
+from api.graphql.bundles import (
+    AssembleBundleInput,
+    AssembleBundleResult,
+    BundleAssembled,
+    ChronologyServed,
+    ServeChronologyInput,
+    ServeChronologyResult,
+)
 from api.graphql.context import Information
+from api.graphql.htcds import import_htcds_case
 from api.graphql.inputs import (
     AssignAdvocateInput,
     AttachEvidenceInput,
@@ -166,6 +175,30 @@ def _open(
     description="Commands that change a case. Nothing is edited or deleted."
 )
 class Mutation:
+    @strawberry.mutation(
+        description="Assemble a court bundle from the case's evidence documents, "
+        "in sections with page counts, or record its next version."
+    )
+    async def assemble_bundle(
+        self, info: Information, input: Annotated[AssembleBundleInput, INPUT]
+    ) -> AssembleBundleResult:
+        return await _on_case(info, input, BundleAssembled)
+
+    @strawberry.mutation(
+        description="Record that the case's chronology for a purpose was served: "
+        "read it back as served with `chronology(servedAs:)`."
+    )
+    async def serve_chronology(
+        self, info: Information, input: Annotated[ServeChronologyInput, INPUT]
+    ) -> ServeChronologyResult:
+        return await _on_case(info, input, ChronologyServed)
+
+    import_htcds_case = strawberry.mutation(
+        resolver=import_htcds_case,
+        description="Create a case from an HTCDS 2.0 file (JSON or CSV): the whole "
+        "file, or nothing if any row cannot be read, each such row and field named.",
+    )
+
     @strawberry.mutation(description="Open a case for a survivor.")
     async def open_case(
         self, info: Information, input: Annotated[OpenCaseInput, INPUT]

@@ -18,6 +18,7 @@ from strawberry.extensions import (
 )
 
 from api.auth import Role
+from api.graphql.bundles import resolve_bundles
 from api.graphql.caseload import resolve_caseload
 from api.graphql.cases import resolve_case, resolve_cases
 from api.graphql.chronology import resolve_chronology
@@ -29,6 +30,7 @@ from api.graphql.evaluation import (
     resolve_evaluation,
     resolve_evaluation_definitions,
 )
+from api.graphql.exports import resolve_verify_export
 from api.graphql.mutations import Mutation
 from api.graphql.steps import StepKind, describe_kinds
 from domain.vocabulary import STEP_KINDS
@@ -92,6 +94,19 @@ class Query:
         description="What a case's record holds, and lacks, for a CICA "
         "application, review or tribunal appeal, each item citing its steps "
         "and sources.",
+    )
+    bundles = strawberry.field(
+        resolver=resolve_bundles,
+        description="A case's court bundles (every version, paginated by "
+        "section) and the chronologies served.",
+    )
+    verify_chronology_export = strawberry.field(
+        resolver=resolve_verify_export,
+        description="Whether the record still holds exactly the chronology an "
+        "export's proof names (case version, chain head, rows' SHA-256), and which "
+        "rows changed since. Exports download from "
+        "`/exports/{caseId}/chronology.{docx|pdf|csv}?purpose=&asAt=&history=` "
+        "with the same bearer token.",
     )
     evaluation = strawberry.field(
         resolver=resolve_evaluation,

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from domain.bundles import Placement
 from domain.case import (
     CaseEvent,
     StepDisputed,
 )
 from domain.dates import UncertainDate
+from domain.errors import CommandRefused
 from domain.steps import StepReading
 from domain.vocabulary import plausibility_warnings, step_kind
-from projections.case_stream import StepHistory, StepHistoryFold
+from projections.case_stream import Document, StepHistory, StepHistoryFold
 from projections.chronology.rows import (
     Chronology,
     ChronologyRow,
@@ -33,6 +36,25 @@ from projections.chronology.rows import (
 from projections.chronology.selection import LeftOut, Purpose, selection_for
 
 
+@dataclass(frozen=True)
+class BundleChoice:
+    """The bundle whose pagination a chronology's references follow: a version,
+    or the newest one."""
+
+    bundle_id: UUID
+    version: int | None = None
+
+
+class UnknownBundle(CommandRefused):
+    """The case holds no such bundle, or no such version of it."""
+
+    def __init__(self, choice: BundleChoice) -> None:
+        version = "" if choice.version is None else f" version {choice.version}"
+        super().__init__(
+            f"no bundle {choice.bundle_id}{version} on this case", field="bundleId"
+        )
+
+
 class ChronologyFold(StepHistoryFold):
     """Mutable state while folding; frozen into a ``Chronology`` at the end."""
 
@@ -41,8 +63,13 @@ class ChronologyFold(StepHistoryFold):
         purpose: Purpose,
         as_at: datetime | None,
         changed_since: datetime | None,
+        bundle: BundleChoice | None = None,
     ) -> Chronology:
         opened, last = self.opening()
+        chosen = self.bundle(bundle.bundle_id, bundle.version) if bundle else None
+        if bundle is not None and chosen is None:
+            raise UnknownBundle(bundle)
+        self._placements = chosen.placements() if chosen else None
         rows, left_out = self.rows(purpose, changed_since)
         return Chronology(
             case_id=opened.originator_id,
@@ -55,6 +82,7 @@ class ChronologyFold(StepHistoryFold):
             selection=selection_for(purpose).stated(left_out),
             version=last.originator_version,
             chain_head=last.chain_hash(),
+            bundle=chosen,
         )
 
     def rows(
@@ -135,6 +163,21 @@ class ChronologyFold(StepHistoryFold):
             recorded_by=event.recorded_by,
         )
 
+    _placements: dict[UUID, Placement] | None = None
+
+    def _bundle_ref(
+        self, source: dict[str, Any], document: Document | None
+    ) -> str | None:
+        """The page reference in the chosen bundle, or the one the document was
+        attached with when no bundle is chosen."""
+        if self._placements is None:
+            return document.bundle_ref if document else None
+        try:
+            placement = self._placements.get(UUID(source["document"]))
+        except ValueError:
+            return None
+        return placement.reference(source["pin"]) if placement else None
+
     def _cites(self, sources: Iterable[dict[str, Any]]) -> tuple[SourceCite, ...]:
         # A source may name attached evidence by id, attached before or after it.
         cites = []
@@ -145,7 +188,7 @@ class ChronologyFold(StepHistoryFold):
                     document=source["document"],
                     pin=source["pin"],
                     title=document.title if document else None,
-                    bundle_ref=document.bundle_ref if document else None,
+                    bundle_ref=self._bundle_ref(source, document),
                 )
             )
         return tuple(cites)
@@ -157,11 +200,13 @@ def chronology_of(
     purpose: Purpose = Purpose.FULL,
     as_at: datetime | None = None,
     changed_since: datetime | None = None,
+    bundle: BundleChoice | None = None,
 ) -> Chronology:
-    """The chronology of one case from its events, earliest first."""
+    """The chronology of one case from its events, earliest first; its sources'
+    page references follow ``bundle`` when one is chosen."""
     state = ChronologyFold()
     for event in events:
         if as_at is not None and event.timestamp > as_at:
             break
         state.fold(event)
-    return state.freeze(purpose, as_at, changed_since)
+    return state.freeze(purpose, as_at, changed_since, bundle)

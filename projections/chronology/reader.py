@@ -14,7 +14,7 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.application import CaseJourneys
-from projections.chronology.fold import ChronologyFold, chronology_of
+from projections.chronology.fold import BundleChoice, ChronologyFold, chronology_of
 from projections.chronology.rows import Chronology
 from projections.chronology.selection import Purpose
 
@@ -35,17 +35,22 @@ class ChronologyReader:
         purpose: Purpose = Purpose.FULL,
         as_at: datetime | None = None,
         changed_since: datetime | None = None,
+        bundle: BundleChoice | None = None,
     ) -> Chronology:
         if as_at is not None:
             events = self.journeys.case_events(case_id, until=as_at)
             return chronology_of(
-                events, purpose=purpose, as_at=as_at, changed_since=changed_since
+                events,
+                purpose=purpose,
+                as_at=as_at,
+                changed_since=changed_since,
+                bundle=bundle,
             )
         lock, fold = self._warm_fold(case_id)
         with lock:
             for event in self.journeys.case_events(case_id, after_version=fold.version):
                 fold.fold(event)
-            return fold.freeze(purpose, None, changed_since)
+            return fold.freeze(purpose, None, changed_since, bundle)
 
     def _warm_fold(self, case_id: UUID) -> tuple[threading.Lock, ChronologyFold]:
         with self._folds_lock:

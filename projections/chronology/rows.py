@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from domain.bundles import Bundle
 from domain.dates import UncertainDate, described
 from domain.steps import chronological_order
 from projections.chronology.selection import Purpose, SelectionStatement
@@ -147,3 +148,6 @@ class Chronology:
     #: The case's version and the head of its hash chain at ``as_at``.
     version: int
     chain_head: str
+    #: The bundle version whose pages the references follow; None: each
+    #: document's own reference, as attached.
+    bundle: Bundle | None = None

@@ -1,0 +1,1 @@
+"""Records that travel: a case in the terms other agencies' systems use."""
