@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 
 from api.auth import Principal
-from api.graphql.access import readable_case
+from api.graphql.access import readable_case, require_reader
 from api.graphql.context import Information
 from api.graphql.results import (
     InvalidArgument,
@@ -69,6 +69,7 @@ ExportVerificationResult = Annotated[
 def _verify(
     journeys: CaseJourneys, principal: Principal, proof_text: str
 ) -> ExportVerification:
+    require_reader(principal)
     if len(proof_text) > MAX_PROOF_LENGTH:
         raise InvalidArgument("proof", f"at most {MAX_PROOF_LENGTH} characters")
     try:

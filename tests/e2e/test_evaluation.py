@@ -434,6 +434,16 @@ QUERIES = {
         "stage: APPLICATION) { __typename ...failure } }" + FAILURE,
         lambda ids: {"caseId": ids["case"]},
     ),
+    "bundles": (
+        "query($caseId: UUID!) { bundles(caseId: $caseId) { __typename ...failure } }"
+        + FAILURE,
+        lambda ids: {"caseId": ids["case"]},
+    ),
+    "verifyChronologyExport": (
+        "query($proof: String!) { verifyChronologyExport(proof: $proof) "
+        "{ __typename ...failure } }" + FAILURE,
+        lambda ids: {"proof": "{}"},
+    ),
 }
 #: Queries an evaluator may ask: statistics, and two that hold no case data.
 EVALUATOR_QUERIES = {
@@ -482,6 +492,19 @@ MUTATIONS = {
     },
     "closeCase": lambda ids: {"caseId": ids["case"], "reason": REASON},
     "reopenCase": lambda ids: {"caseId": ids["case"], "reason": REASON},
+    "assembleBundle": lambda ids: {
+        "caseId": ids["case"],
+        "name": "Bundle",
+        "purpose": "CICA_REVIEW",
+        "sections": [{"letter": "A", "title": "A", "documents": []}],
+    },
+    "serveChronology": lambda ids: {
+        "caseId": ids["case"],
+        "purpose": "FULL",
+        "servedOn": "2026-11-20",
+        "servedTo": "the tribunal",
+    },
+    "importHtcdsCase": lambda ids: {"content": "{}"},
 }
 
 
