@@ -40,13 +40,6 @@ from projections.deadlines import StepClock as StepClockView
 AS_OF_RANGE = timedelta(days=100 * 365)
 
 strawberry.enum(
-    ClockKind,
-    description="Which legal clock: a CICA application (2 years from the "
-    "incident, or to the 20th birthday), a CICA review request, a First-tier "
-    "Tribunal appeal, the NRM reasonable grounds decision target, or the NRM "
-    "recovery period.",
-)
-strawberry.enum(
     ClockStatus,
     description="How a clock stands on the day judged: RUNNING, MET (stopped in "
     "time), MISSED (stopped late, or not stopped by its due day), EXTENDED "
