@@ -33,6 +33,7 @@ from strawberry.asgi import GraphQL
 from api.auth import AuthenticationFailed, TokenVerifier, check_token_settings
 from api.bootstrap import Views, build_rule_book, build_views
 from api.graphql import WaymarkContext, build_schema
+from api.graphql.cursors import ListingCursors
 from api.http_limits import RequestLimits
 from api.rate_limits import RateLimited, RateLimiter
 from api.security_headers import SecurityHeaders
@@ -72,6 +73,7 @@ class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
         self.chronologies = chronologies
         self.tokens = TokenVerifier(settings)
         self.rates = RateLimiter(settings.rate_per_second, settings.rate_burst)
+        self.cursors = ListingCursors(settings.cursor_key_bytes())
         self.rules = build_rule_book(settings)
 
     async def get_context(
@@ -103,6 +105,7 @@ class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
             caseload=views.caseload,
             rules=self.rules,
             evaluation=views.evaluation,
+            cursors=self.cursors,
         )
 
     def encode_json(self, data: object) -> bytes:

@@ -12,6 +12,7 @@ from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
 from api.auth import Principal
+from api.graphql.cursors import ListingCursors
 from domain.application import CaseJourneys
 from domain.clocks import DEFAULT_RULES, RuleBook
 from projections.caseload import CaseloadReader
@@ -34,6 +35,7 @@ class WaymarkContext(BaseContext):
         caseload: CaseloadReader | None = None,
         rules: RuleBook = DEFAULT_RULES,
         evaluation: EvaluationReader | None = None,
+        cursors: ListingCursors | None = None,
     ) -> None:
         super().__init__()
         self.journeys = journeys
@@ -46,6 +48,8 @@ class WaymarkContext(BaseContext):
         self.rules = rules
         #: The evaluation view's reader (None only where no views were built).
         self.evaluation = evaluation
+        #: Signs and checks listings' cursors (keyed from the settings).
+        self.cursors = cursors or ListingCursors()
 
     @property
     def principal(self) -> Principal:

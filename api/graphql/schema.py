@@ -53,7 +53,9 @@ class Query:
     )
     cases = strawberry.field(
         resolver=resolve_cases,
-        description="The cases the caller may see, in the order opened.",
+        description="The cases the caller may see, open and closed, in the order "
+        "opened, read from the caseload view by index (`atLeastPosition` reads "
+        "your own writes).",
     )
     caseload = strawberry.field(
         resolver=resolve_caseload,
