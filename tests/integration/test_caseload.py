@@ -418,9 +418,12 @@ def test_cases_are_listed_in_the_order_opened_page_by_page_from_a_position(
     assert [e.case_id for e in first + rest] == ids
     assert [e.case_id for e in closed] == [ids[2]]
     assert [e.case_id for e in everyone] == [*ids, elsewhere]
-    assert caseload.in_order_opened(
-        limit=10, after=(everyone[-1].opened_at, everyone[-1].case_id)
-    ) == []
+    assert (
+        caseload.in_order_opened(
+            limit=10, after=(everyone[-1].opened_at, everyone[-1].case_id)
+        )
+        == []
+    )
 
 
 def test_reopening_restarts_the_drift_count_from_the_day_reopened(
