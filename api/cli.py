@@ -170,7 +170,7 @@ def serve(
     import uvicorn
 
     from api.app import create_app
-    from api.http_limits import MAX_HEADER_BYTES, MAX_TARGET_BYTES
+    from api.http_protocol import MAX_HEAD_BYTES, http_protocol
     from api.log_redaction import redact_logs
 
     settings = _settings()
@@ -204,9 +204,9 @@ def serve(
             host=host,
             port=port,
             server_header=False,
-            # The h11 parser's bound on a request line and its headers; the app
-            # refuses bigger ones with httptools too (api.http_limits).
-            h11_max_incomplete_event_size=MAX_TARGET_BYTES + MAX_HEADER_BYTES,
+            # The request head bounded as it is read (api.http_protocol).
+            http=http_protocol(),
+            h11_max_incomplete_event_size=MAX_HEAD_BYTES,
         )
         redact_logs()  # uvicorn has configured its logging: no tokens in it
         uvicorn.Server(config).run()
