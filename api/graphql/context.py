@@ -53,8 +53,8 @@ class WaymarkContext(BaseContext):
 
     @property
     def principal(self) -> Principal:
-        # Only the GraphiQL page is served without a principal, and it resolves
-        # nothing; reaching here without one is a bug, so it fails (masked).
+        # Every operation is run for an authenticated caller (the API serves no
+        # page without one); reaching here without one is a bug: it fails, masked.
         if self._principal is None:
             raise RuntimeError("an operation ran without an authenticated caller")
         return self._principal
