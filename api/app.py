@@ -1,5 +1,10 @@
-"""The HTTP application: GraphQL at ``/graphql`` (GraphiQL on), ``/healthz`` and
-``/readyz``. Built by ``create_app``; nothing is created at import time.
+"""The HTTP application: GraphQL at ``/graphql``, ``/healthz`` and ``/readyz``.
+Built by ``create_app``; nothing is created at import time.
+
+Strawberry's own GraphiQL page is off: it loads its scripts from a CDN into a
+page that holds a bearer token. Every request passes the size limits
+(``api.http_limits``) and every response carries the security headers
+(``api.security_headers``); each caller is rate-limited (``api.rate_limits``).
 
 The caller owns ``journeys`` and closes it after the server stops. The views
 (``api.bootstrap.Views``) are built at startup unless given, and kept current from
@@ -9,6 +14,7 @@ this process where the settings say so (by default on SQLite and in memory).
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,10 +30,19 @@ from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
-from api.auth import AuthenticationFailed, TokenVerifier, check_token_settings
+from api.auth import (
+    AuthenticationFailed,
+    Principal,
+    TokenVerifier,
+    check_token_settings,
+)
 from api.bootstrap import Views, build_rule_book, build_views
 from api.downloads import ExportDownloads
 from api.graphql import WaymarkContext, build_schema
+from api.graphql.cursors import ListingCursors
+from api.http_limits import RequestLimits
+from api.rate_limits import RateLimited, RateLimiter
+from api.security_headers import SecurityHeaders
 from api.settings import Settings
 from domain.application import CaseJourneys
 from projections.chronology import ChronologyReader
@@ -35,6 +50,8 @@ from projections.chronology import ChronologyReader
 logger = logging.getLogger(__name__)
 
 GRAPHQL_PATH = "/graphql"
+#: Answers that must never be cached (they hold case data, or the server's state).
+NO_STORE_PATHS = (GRAPHQL_PATH, "/healthz", "/readyz")
 #: Worker threads for store calls, at most; beyond it requests queue. Sized to
 #: the PostgreSQL pool (5) plus its overflow (10), and one to spare.
 STORE_THREADS = 16
@@ -54,11 +71,15 @@ class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
         settings: Settings,
     ) -> None:
         super().__init__(
-            build_schema(), graphql_ide="graphiql", subscription_protocols=()
+            build_schema(introspection=settings.introspection),
+            graphql_ide=None,
+            subscription_protocols=(),
         )
         self.journeys = journeys
         self.chronologies = chronologies
         self.tokens = TokenVerifier(settings)
+        self.rates = RateLimiter(settings.rate_per_second, settings.rate_burst)
+        self.cursors = ListingCursors(settings.cursor_key_bytes())
         self.rules = build_rule_book(settings)
 
     async def get_context(
@@ -69,14 +90,7 @@ class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
                 status.WS_1008_POLICY_VIOLATION, "no subscriptions"
             )
         limiter = request.app.state.store_limiter
-        if _asks_for_graphiql(request):
-            return WaymarkContext(
-                self.journeys, self.chronologies, None, limiter, rules=self.rules
-            )
-        try:
-            principal = self.tokens.authenticate(request.headers.get("authorization"))
-        except AuthenticationFailed as error:
-            raise Unauthenticated(error.reason) from None
+        principal = await self.caller(request)
         views: Views = request.app.state.views
         return WaymarkContext(
             self.journeys,
@@ -86,7 +100,27 @@ class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
             caseload=views.caseload,
             rules=self.rules,
             evaluation=views.evaluation,
+            cursors=self.cursors,
         )
+
+    async def caller(self, request: Request) -> Principal:
+        """Who is asking (``Unauthenticated`` if nobody usable), within their
+        rate (``RateLimited``): for GraphQL and the downloads alike."""
+        header = request.headers.get("authorization")
+        # A token seen before is answered from memory; a new one is checked in
+        # a thread, since checking may fetch an identity provider's keys.
+        principal = self.tokens.remembered(header)
+        if principal is None:
+            try:
+                principal = await anyio.to_thread.run_sync(
+                    self.tokens.authenticate,
+                    header,
+                    limiter=request.app.state.store_limiter,
+                )
+            except AuthenticationFailed as error:
+                raise Unauthenticated(error.reason) from None
+        self.rates.take(principal.subject)
+        return principal
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -143,7 +177,10 @@ def create_app(
     app.router.routes.append(
         Route(GRAPHQL_PATH, graphql, methods=["GET", "POST"], include_in_schema=False)
     )
-    app.router.routes.extend(ExportDownloads(journeys, graphql.tokens).routes())
+    app.router.routes.extend(ExportDownloads(journeys, graphql.caller).routes())
+    # The last added runs first: sizes are checked before anything else.
+    app.add_middleware(SecurityHeaders, no_store_paths=NO_STORE_PATHS)
+    app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes)
 
     @app.exception_handler(Unauthenticated)
     async def unauthenticated(request: Request, error: Unauthenticated) -> Response:
@@ -158,6 +195,18 @@ def create_app(
             },
             status_code=401,
             **{"WWW-Authenticate": 'Bearer realm="waymark"'},
+        )
+
+    @app.exception_handler(RateLimited)
+    async def rate_limited(request: Request, error: RateLimited) -> Response:
+        return json_response(
+            {
+                "errors": [
+                    {"message": str(error), "extensions": {"code": "RATE_LIMITED"}}
+                ]
+            },
+            status_code=429,
+            **{"Retry-After": str(max(1, math.ceil(error.retry_after)))},
         )
 
     @app.get("/healthz", summary="The process is alive.")
@@ -182,12 +231,3 @@ def create_app(
         return json_response({"status": "ready", "position": position})
 
     return app
-
-
-def _asks_for_graphiql(request: Request) -> bool:
-    """The GraphiQL page itself loads without a token; it runs no operation."""
-    return (
-        request.method == "GET"
-        and "query" not in request.query_params
-        and "text/html" in request.headers.get("accept", "")
-    )

@@ -2,7 +2,8 @@
 
 Callers present a bearer JWT. Locally Waymark signs its own (HS256 with the
 configured secret); a deployment may instead trust an organisation's identity
-provider by configuring its RS256 public key, and then accepts nothing else.
+provider, by its RS256 public key or its published key set (JWKS, by URL or by
+OpenID Connect discovery), and then accepts nothing else (``api.token_keys``).
 
 Claims: ``sub`` (the person, recorded as ``recorded_by``), ``role``, and
 ``organisation_id`` (required for advocates, managers and counsel), with ``iss``,
@@ -28,12 +29,25 @@ from enum import StrEnum
 import jwt
 from jwt.algorithms import has_crypto
 
+from api.bounded import BoundedCache
 from api.settings import Settings
+from api.token_keys import (
+    LOCAL_ALGORITHM,
+    PROVIDER_ALGORITHM,
+    Fetch,
+    FixedKey,
+    KeySource,
+    KeysUnavailable,
+    PublishedKeys,
+    SigningKey,
+    discovered_key_set_url,
+    fetch_json,
+)
 
 #: Tolerated clock difference between the token's signer and this server.
 CLOCK_LEEWAY = timedelta(seconds=30)
-LOCAL_ALGORITHM = "HS256"
-PROVIDER_ALGORITHM = "RS256"
+#: A bearer token longer than this is refused unread (characters).
+MAX_TOKEN_LENGTH = 8192
 REQUIRED_CLAIMS = ("sub", "role", "iss", "aud", "iat", "exp")
 COUNSEL_CONSENT = "sharing_with_counsel"
 
@@ -109,10 +123,11 @@ def mint_token(
     ttl: timedelta = timedelta(hours=12),
 ) -> str:
     """A locally signed bearer token (HS256 with ``settings.token_secret``)."""
-    if settings.token_public_key:
+    if settings.uses_identity_provider:
         raise TokenMintingUnavailable(
             "this deployment verifies tokens signed by its identity provider "
-            "(WAYMARK_TOKEN_PUBLIC_KEY is set); obtain tokens there"
+            "(WAYMARK_TOKEN_PUBLIC_KEY, WAYMARK_TOKEN_JWKS_URL or "
+            "WAYMARK_TOKEN_DISCOVERY is set); obtain tokens there"
         )
     role = _role(str(role))
     _check_subject(subject)
@@ -134,21 +149,55 @@ def mint_token(
     return jwt.encode(claims, settings.token_secret, algorithm=LOCAL_ALGORITHM)
 
 
-def authenticate(settings: Settings, authorization_header: str | None) -> Principal:
+def authenticate(
+    settings: Settings,
+    authorization_header: str | None,
+    keys: KeySource | None = None,
+) -> Principal:
     """The caller named by an ``Authorization: Bearer <jwt>`` header.
 
-    Raises ``AuthenticationFailed`` with a reason fit to show the caller.
+    ``keys`` defaults to the settings' (``key_source``); pass one to keep a
+    provider's published keys between calls. Raises ``AuthenticationFailed``
+    with a reason fit to show the caller.
     """
-    token = _bearer_token(authorization_header)
+    return _verified(settings, _bearer_token(authorization_header), keys)[0]
+
+
+def _verified(
+    settings: Settings, token: str, keys: KeySource | None
+) -> tuple[Principal, float]:
+    """The token's principal and expiry (a POSIX time), its signature checked."""
     check_token_settings(settings)
-    if settings.token_public_key:
-        key, algorithm = settings.token_public_key, PROVIDER_ALGORITHM
-    else:
-        key, algorithm = settings.token_secret, LOCAL_ALGORITHM
+    keys = keys or key_source(settings)
     try:
-        claims = jwt.decode(
+        signing = keys.key_for(jwt.get_unverified_header(token))
+    except KeysUnavailable as error:
+        raise AuthenticationFailed(error.reason) from None
+    except jwt.PyJWTError as error:
+        raise AuthenticationFailed(f"the token is not valid ({error})") from None
+    claims = _claims(settings, token, signing)
+    subject, expires = claims["sub"], claims["exp"]
+    organisation_id = claims.get("organisation_id")
+    if not isinstance(organisation_id, str | None):
+        raise AuthenticationFailed("the token's 'organisation_id' must be a string")
+    try:
+        role = _role(claims["role"])
+        _check_subject(subject)
+        _check_organisation(role, organisation_id)
+    except ValueError as error:
+        raise AuthenticationFailed(f"the token is not valid ({error})") from None
+    assert isinstance(subject, str)  # _check_subject
+    assert isinstance(expires, int | float)  # PyJWT checked it is a number
+    principal = Principal(subject=subject, role=role, organisation_id=organisation_id)
+    return principal, float(expires)
+
+
+def _claims(settings: Settings, token: str, signing: SigningKey) -> dict[str, object]:
+    algorithm = signing.algorithm
+    try:
+        claims: dict[str, object] = jwt.decode(
             token,
-            key,
+            signing.key,  # type: ignore[arg-type]
             algorithms=[algorithm],
             audience=settings.token_audience,
             issuer=settings.token_issuer,
@@ -173,26 +222,52 @@ def authenticate(settings: Settings, authorization_header: str | None) -> Princi
         raise AuthenticationFailed("the token's signature does not verify") from None
     except jwt.PyJWTError as error:
         raise AuthenticationFailed(f"the token is not valid ({error})") from None
-    subject = claims["sub"]
-    organisation_id = claims.get("organisation_id")
-    if not isinstance(organisation_id, str | None):
-        raise AuthenticationFailed("the token's 'organisation_id' must be a string")
-    try:
-        role = _role(claims["role"])
-        _check_subject(subject)
-        _check_organisation(role, organisation_id)
-    except ValueError as error:
-        raise AuthenticationFailed(f"the token is not valid ({error})") from None
-    return Principal(subject=subject, role=role, organisation_id=organisation_id)
+    return claims
+
+
+def key_source(
+    settings: Settings,
+    *,
+    fetch: Fetch | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> KeySource:
+    """Where the settings say tokens' keys come from (``api.token_keys``)."""
+    if settings.token_jwks_url or settings.token_discovery:
+        fetcher = fetch or fetch_json
+        jwks_url = settings.token_jwks_url
+
+        def locate() -> str:
+            if jwks_url:
+                return jwks_url
+            return discovered_key_set_url(settings.token_issuer, fetcher)
+
+        return PublishedKeys(locate, fetch=fetcher, clock=clock)
+    if settings.token_public_key:
+        return FixedKey(SigningKey(settings.token_public_key, PROVIDER_ALGORITHM))
+    return FixedKey(SigningKey(settings.token_secret, LOCAL_ALGORITHM))
 
 
 def check_token_settings(settings: Settings) -> None:
     """Fails fast on settings that could never verify a token."""
-    if settings.token_public_key:
+    providers = [
+        name
+        for name, value in (
+            ("WAYMARK_TOKEN_PUBLIC_KEY", settings.token_public_key),
+            ("WAYMARK_TOKEN_JWKS_URL", settings.token_jwks_url),
+            ("WAYMARK_TOKEN_DISCOVERY", settings.token_discovery),
+        )
+        if value
+    ]
+    if len(providers) > 1:
+        raise RuntimeError(
+            f"set one of {' and '.join(providers)}: each names the identity "
+            "provider's keys"
+        )
+    if providers:
         if not has_crypto:
             raise RuntimeError(
-                "verifying RS256 tokens needs the 'cryptography' package "
-                "(install pyjwt[crypto]) because WAYMARK_TOKEN_PUBLIC_KEY is set"
+                "verifying an identity provider's tokens needs the 'cryptography' "
+                f"package (install pyjwt[crypto]) because {providers[0]} is set"
             )
     elif len(settings.token_secret.encode()) < 32:
         raise RuntimeError("the token secret must be at least 32 bytes long")
@@ -207,6 +282,10 @@ def _bearer_token(header: str | None) -> str:
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationFailed(
             "the Authorization header must read 'Bearer <token>'"
+        )
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise AuthenticationFailed(
+            f"the token is longer than {MAX_TOKEN_LENGTH} characters"
         )
     return token.strip()
 
@@ -237,6 +316,7 @@ __all__ = [
     "TokenVerifier",
     "authenticate",
     "check_token_settings",
+    "key_source",
     "mint_token",
 ]
 
@@ -245,7 +325,10 @@ class TokenVerifier:
     """Authenticates callers, remembering tokens it has verified until they expire.
 
     Verifying a signature costs more than the rest of a small request's
-    authentication; a client sends the same token with every request.
+    authentication; a client sends the same token with every request. Tokens are
+    remembered by the token itself (however the header spells ``Bearer``), at
+    most ``remembered`` of them, the least recently used forgotten first, and
+    only while the keys they were checked with are unchanged.
     """
 
     def __init__(
@@ -254,27 +337,43 @@ class TokenVerifier:
         *,
         remembered: int = 1024,
         clock: Callable[[], float] = time.time,
+        keys: KeySource | None = None,
     ) -> None:
+        check_token_settings(settings)
         self.settings = settings
-        self.remembered = remembered
         self.clock = clock
-        self._verified: dict[str, tuple[Principal, float]] = {}
+        self.keys = keys or key_source(settings)
+        self._verified: BoundedCache[str, tuple[Principal, float, int]] = BoundedCache(
+            remembered
+        )
+
+    def remembered(self, authorization_header: str | None) -> Principal | None:
+        """The caller, if this token was verified before (no key is fetched)."""
+        try:
+            token = _bearer_token(authorization_header)
+        except AuthenticationFailed:
+            return None
+        known = self._verified.get(token)
+        if known is None:
+            return None
+        principal, expires, generation = known
+        if self.clock() < expires and generation == self.keys.generation:
+            return principal
+        self._verified.discard(token)
+        return None
 
     def authenticate(self, authorization_header: str | None) -> Principal:
-        header = authorization_header or ""
-        known = self._verified.get(header)
-        now = self.clock()
-        if known is not None and now < known[1]:
-            return known[0]
-        principal = authenticate(self.settings, authorization_header)
-        expires = _expiry(_bearer_token(header))
-        if len(self._verified) >= self.remembered:
-            self._verified.clear()
-        self._verified[header] = (principal, expires)
+        """The caller; may fetch a provider's keys, so call it off the event loop
+        unless ``remembered`` answered."""
+        principal = self.remembered(authorization_header)
+        if principal is not None:
+            return principal
+        token = _bearer_token(authorization_header)
+        generation = self.keys.generation
+        principal, expires = _verified(self.settings, token, self.keys)
+        if generation == self.keys.generation:
+            self._verified.put(token, (principal, expires, generation))
         return principal
 
-
-def _expiry(token: str) -> float:
-    """The verified token's own expiry (its signature was checked just before)."""
-    claims = jwt.decode(token, options={"verify_signature": False})
-    return float(claims["exp"])
+    def __len__(self) -> int:
+        return len(self._verified)

@@ -169,15 +169,24 @@ def serve(
         8000
     ),
     demo: Annotated[
-        bool, typer.Option("--demo", help="Load the demo cases if the store is empty.")
+        bool,
+        typer.Option(
+            "--demo",
+            help="Load the demo cases if the store is empty, turn GraphiQL and "
+            "introspection on, and print a demo advocate's token.",
+        ),
     ] = False,
 ) -> None:
-    """Serve the GraphQL API (with GraphiQL) until interrupted."""
+    """Serve the GraphQL API until interrupted."""
     import uvicorn
 
     from api.app import create_app
+    from api.http_protocol import MAX_HEAD_BYTES, http_protocol
+    from api.log_redaction import redact_logs
 
     settings = _settings()
+    if demo:
+        settings = replace(settings, graphiql=True, introspection=True)
     options = _projection_settings()
     try:
         check_token_settings(settings)
@@ -195,21 +204,37 @@ def serve(
         shown_host = "127.0.0.1" if host in _ANY_ADDRESS else host
         if ":" in shown_host:
             shown_host = f"[{shown_host}]"
-        typer.echo(f"GraphiQL:  http://{shown_host}:{port}/graphql")
-        token = _advocate_token(settings)
-        if token is None:
-            typer.echo("Tokens:    from your identity provider (RS256).")
-        else:
-            typer.echo(
-                f"Advocate token for {DEMO_ORGANISATION} ({DEMO_ADVOCATE}), "
-                "valid 12 hours; paste into GraphiQL's Headers pane:"
-            )
-            typer.echo(f'  {{"Authorization": "Bearer {token}"}}')
+        typer.echo(f"GraphQL:   http://{shown_host}:{port}/graphql")
+        typer.echo(_describe_tokens(settings, demo=demo))
         if views.in_process:
             typer.echo("Views:     kept current by this process.")
         else:
             typer.echo("Views:     kept current by `waymark project`; run it too.")
-        uvicorn.run(create_app(journeys, settings, views), host=host, port=port)
+        config = uvicorn.Config(
+            create_app(journeys, settings, views),
+            host=host,
+            port=port,
+            server_header=False,
+            # The request head bounded as it is read (api.http_protocol).
+            http=http_protocol(),
+            h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+        )
+        redact_logs()  # uvicorn has configured its logging: no tokens in it
+        uvicorn.Server(config).run()
+
+
+def _describe_tokens(settings: Settings, *, demo: bool) -> str:
+    """How to get a token; a token itself only for the demo (a real deployment's
+    terminal output must not hold a credential)."""
+    if settings.uses_identity_provider:
+        return "Tokens:    from your identity provider."
+    if not demo:
+        return "Tokens:    `waymark token --role ROLE --organisation ORG` mints one."
+    token = _advocate_token(settings)
+    return (
+        f"Advocate token for {DEMO_ORGANISATION} ({DEMO_ADVOCATE}), valid 12 "
+        f'hours; send it as a header:\n  {{"Authorization": "Bearer {token}"}}'
+    )
 
 
 @app.command()

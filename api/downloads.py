@@ -10,7 +10,7 @@ chunks.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
@@ -22,7 +22,7 @@ from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from api.auth import AuthenticationFailed, Principal, TokenVerifier
+from api.auth import Principal
 from api.graphql.access import readable_case
 from api.graphql.results import NotPermittedError
 from domain.application import CaseJourneys
@@ -77,9 +77,14 @@ class ExportRequest:
 class ExportDownloads:
     """The download endpoint's ASGI route, over the application's store."""
 
-    def __init__(self, journeys: CaseJourneys, tokens: TokenVerifier) -> None:
+    def __init__(
+        self,
+        journeys: CaseJourneys,
+        caller: Callable[[Request], Awaitable[Principal]],
+    ) -> None:
         self.journeys = journeys
-        self.tokens = tokens
+        #: Who is asking; raises as the GraphQL endpoint does (401, 429).
+        self.caller = caller
 
     def routes(self) -> list[Route]:
         return [
@@ -89,12 +94,7 @@ class ExportDownloads:
 
     async def download_htcds(self, request: Request) -> Response:
         """The case in HTCDS 2.0 field names (``docs/htcds.md``)."""
-        try:
-            principal = self.tokens.authenticate(request.headers.get("authorization"))
-        except AuthenticationFailed as error:
-            return _problem(
-                401, error.reason, WWW_Authenticate='Bearer realm="waymark"'
-            )
+        principal = await self.caller(request)
         try:
             case_id = UUID(request.path_params["case_id"])
             media_type = _HTCDS_MEDIA[request.path_params["htcds_format"]]
@@ -132,12 +132,7 @@ class ExportDownloads:
         return summary.reference, as_csv(record) if csv else as_json(record)
 
     async def download(self, request: Request) -> Response:
-        try:
-            principal = self.tokens.authenticate(request.headers.get("authorization"))
-        except AuthenticationFailed as error:
-            return _problem(
-                401, error.reason, WWW_Authenticate='Bearer realm="waymark"'
-            )
+        principal = await self.caller(request)
         try:
             wanted = ExportRequest.parse(request.path_params, request.query_params)
         except ValueError as error:
@@ -203,10 +198,9 @@ def _attachment(name: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
 
 
-def _problem(status_code: int, message: str, **headers: str) -> Response:
+def _problem(status_code: int, message: str) -> Response:
     return Response(
         orjson.dumps({"error": message}),
         status_code=status_code,
         media_type="application/json",
-        headers={key.replace("_", "-"): value for key, value in headers.items()},
     )

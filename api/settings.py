@@ -28,6 +28,11 @@ DEFAULT_THRESHOLD, MIN_THRESHOLD, MAX_THRESHOLD = 10, 3, 1000
 #: The key of evaluators' cohort pseudonyms; by default derived from the token
 #: secret, so a deployment's pseudonyms stay the same from run to run.
 PSEUDONYM_KEY_SETTING = "WAYMARK_PSEUDONYM_KEY"
+#: Per caller (token subject): requests a second, sustained, and in a burst.
+DEFAULT_RATE_PER_SECOND, DEFAULT_RATE_BURST = 20.0, 200
+#: The largest request body accepted (1 MiB), and the most it may be set to.
+DEFAULT_MAX_BODY_BYTES, MAX_MAX_BODY_BYTES = 1 << 20, 64 << 20
+_YES, _NO = {"1", "yes", "y", "true", "on"}, {"0", "no", "n", "false", "off"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,35 @@ class Settings:
     evaluation_threshold: int = DEFAULT_THRESHOLD
     #: None: derived from ``token_secret``.
     pseudonym_key: str | None = None
+    #: An identity provider's published keys (JWKS), optional.
+    token_jwks_url: str | None = None
+    #: Find the JWKS by OpenID Connect discovery from ``token_issuer``.
+    token_discovery: bool = False
+    #: Whether GraphiQL is served (at ``/graphiql``, from the workspace's own
+    #: assets); off unless enabled; ``waymark serve --demo`` turns it on.
+    graphiql: bool = False
+    #: Whether GraphQL introspection is answered: for development and the demo.
+    introspection: bool = False
+    #: Requests each caller (token subject) may make: a second, sustained, and
+    #: in a burst. A rate of 0 turns the limit off.
+    rate_per_second: float = DEFAULT_RATE_PER_SECOND
+    rate_burst: int = DEFAULT_RATE_BURST
+    #: The largest request body accepted, in bytes.
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+
+    @property
+    def uses_identity_provider(self) -> bool:
+        """Tokens come from an identity provider; Waymark mints none."""
+        return bool(
+            self.token_public_key or self.token_jwks_url or self.token_discovery
+        )
+
+    def cursor_key_bytes(self) -> bytes:
+        """Signs the cursors of listings; derived from the token secret, so every
+        API process of a deployment that shares the secret accepts them."""
+        return hmac.new(
+            self.token_secret.encode(), b"waymark listing cursors", "sha256"
+        ).digest()
 
     def pseudonym_key_bytes(self) -> bytes:
         if self.pseudonym_key:
@@ -75,7 +109,69 @@ class Settings:
             clock_periods=clock_periods(environ),
             evaluation_threshold=evaluation_threshold(environ),
             pseudonym_key=environ.get(PSEUDONYM_KEY_SETTING) or None,
+            token_jwks_url=environ.get("WAYMARK_TOKEN_JWKS_URL") or None,
+            token_discovery=yes_or_no(environ, "WAYMARK_TOKEN_DISCOVERY", False),
+            graphiql=yes_or_no(environ, "WAYMARK_GRAPHIQL", False),
+            introspection=yes_or_no(environ, "WAYMARK_INTROSPECTION", False),
+            rate_per_second=number(
+                environ, "WAYMARK_RATE_PER_SECOND", DEFAULT_RATE_PER_SECOND, 0, 1e6
+            ),
+            rate_burst=int(
+                number(
+                    environ,
+                    "WAYMARK_RATE_BURST",
+                    DEFAULT_RATE_BURST,
+                    1,
+                    1e6,
+                    whole=True,
+                )
+            ),
+            max_body_bytes=int(
+                number(
+                    environ,
+                    "WAYMARK_MAX_BODY_BYTES",
+                    DEFAULT_MAX_BODY_BYTES,
+                    1024,
+                    MAX_MAX_BODY_BYTES,
+                    whole=True,
+                )
+            ),
         )
+
+
+def yes_or_no(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    text = environ.get(name, "").strip().lower()
+    if not text:
+        return default
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(f"{name} must be yes or no, not {text!r}.")
+
+
+def number(
+    environ: Mapping[str, str],
+    name: str,
+    default: float,
+    least: float,
+    most: float,
+    *,
+    whole: bool = False,
+) -> float:
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(int(text)) if whole else float(text)
+    except ValueError:
+        value = float("nan")
+    if not least <= value <= most:  # also false for nan
+        kind = "a whole number" if whole else "a number"
+        raise ValueError(
+            f"{name} must be {kind} from {least:,.0f} to {most:,.0f}, not {text!r}."
+        )
+    return value
 
 
 def clock_setting(rule_id: str) -> str:

@@ -21,6 +21,7 @@ import uvicorn
 
 from api.app import create_app
 from api.bootstrap import build_journeys
+from api.http_protocol import http_protocol
 from api.settings import Settings
 
 
@@ -47,7 +48,11 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app = create_app(journeys, settings)
         config = uvicorn.Config(
-            app, lifespan="on", log_level="warning", access_log=False
+            app,
+            lifespan="on",
+            log_level="warning",
+            access_log=False,
+            http=http_protocol(),  # as `waymark serve` reads requests
         )
         uvicorn.Server(config).run(sockets=[sock])
     finally:

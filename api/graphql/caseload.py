@@ -12,11 +12,9 @@ from uuid import UUID
 
 import strawberry
 
-import api.graphql.deadlines  # noqa: F401  registers ClockKind, described, first
 from api.auth import Principal, Role
 from api.graphql.context import Information
-from api.graphql.deadlines import ClockKind
-from api.graphql.enums import Jurisdiction
+from api.graphql.enums import ClockKind, Jurisdiction
 from api.graphql.results import (
     Failure,
     InvalidArgument,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
@@ -12,7 +10,9 @@ import strawberry
 
 from api.auth import Principal, Role
 from api.graphql.access import readable_case, require_reader
+from api.graphql.caseload import NotYetProjected
 from api.graphql.context import Information
+from api.graphql.cursors import ListingCursors, Position, listing_scope
 from api.graphql.enums import ConsentPurpose, Jurisdiction
 from api.graphql.results import (
     InvalidArgument,
@@ -24,10 +24,14 @@ from api.graphql.results import (
 )
 from domain.application import CaseJourneys, CaseSummary
 from domain.errors import CommandRefused
+from projections.caseload import CaseloadReader
+from projections.caseload import NotYetProjected as ViewIsBehind
 
 MAX_PAGE = 100
 DEFAULT_PAGE = 50
-_CURSOR_PREFIX = "case:"
+#: Cases examined (each folded from its stream) for one page, at most: a caller
+#: who may see few of the cases listed gets short pages, never a long scan.
+MAX_EXAMINED = 4 * MAX_PAGE
 
 
 @strawberry.type(description="A survivor's case, as it stands now.")
@@ -89,10 +93,14 @@ class Case:
 class CasePage:
     cases: list[Case] = strawberry.field(description="The cases on this page.")
     end_cursor: str | None = strawberry.field(
-        description="Pass as `after` for the next page; null on an empty page."
+        description="Pass as `after` for the next page, with the same filters "
+        "(a cursor is signed, and good only for the caller and listing that got "
+        "it); null when nothing follows an empty page."
     )
     has_next_page: bool = strawberry.field(
-        description="Whether more cases follow this page."
+        description="Whether more cases may follow this page. A page holds fewer "
+        f"than `first` cases when more than {MAX_EXAMINED} were looked at to fill "
+        "it; follow `endCursor` while this is true."
     )
 
 
@@ -101,25 +109,11 @@ CaseResult = Annotated[
     strawberry.union("CaseResult", description="A case, or why it cannot be shown."),
 ]
 CasesResult = Annotated[
-    CasePage | ValidationFailed | NotPermitted,
+    CasePage | NotYetProjected | ValidationFailed | NotPermitted,
     strawberry.union(
         "CasesResult", description="A page of cases, or why none can be listed."
     ),
 ]
-
-
-def _encode_cursor(case_id: UUID) -> str:
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{case_id}".encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> UUID:
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if not text.startswith(_CURSOR_PREFIX):
-            raise ValueError(cursor)
-        return UUID(text.removeprefix(_CURSOR_PREFIX))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidArgument("after", "not a cursor this API gave") from None
 
 
 def _read_case(journeys: CaseJourneys, principal: Principal, case_id: UUID) -> Case:
@@ -128,14 +122,18 @@ def _read_case(journeys: CaseJourneys, principal: Principal, case_id: UUID) -> C
 
 def _list_cases(
     journeys: CaseJourneys,
+    caseload: CaseloadReader,
+    cursors: ListingCursors,
     principal: Principal,
     organisation_id: str | None,
     closed: bool | None,
     first: int,
-    after: UUID | None,
+    after: str | None,
+    at_least_position: int | None,
 ) -> CasePage:
-    # A scan of every case, folded from its own stream, so it is never stale and
-    # lists closed cases too; the caseload query answers open caseloads by index.
+    # The caseload view lists cases (closed ones too) in the order opened, by
+    # index; only the page's cases are folded from their streams, and each is
+    # shown as it stands in the log, if the caller may see it as it stands.
     require_reader(principal)
     if not 1 <= first <= MAX_PAGE:
         raise InvalidArgument("first", f"between 1 and {MAX_PAGE}")
@@ -145,30 +143,59 @@ def _list_cases(
         and organisation_id != principal.organisation_id
     ):
         raise NotPermittedError("only your own organisation's cases can be listed")
+    if at_least_position is not None and at_least_position < 0:
+        raise InvalidArgument("atLeastPosition", "a log position is 0 or more")
+    scope = listing_scope(principal, "cases", organisation_id, closed)
+    position = cursors.decode(scope, after) if after is not None else None
+    caseload.position(at_least=at_least_position)
+    within = organisation_id
+    if within is None and principal.role is not Role.ADMINISTRATOR:
+        within = principal.organisation_id
     page: list[Case] = []
-    has_next_page = False
-    started = after is None
-    for case_id in journeys.case_ids():
-        if not started:
-            started = case_id == after
-            continue
-        summary = journeys.case_summary(case_id)
-        if organisation_id is not None and summary.organisation_id != organisation_id:
-            continue
-        if closed is not None and summary.closed != closed:
-            continue
-        if not principal.may_see(summary.organisation_id, summary.consents):
-            continue
-        if len(page) == first:
-            has_next_page = True
-            break
-        page.append(Case.from_summary(summary))
-    if not started:
-        raise InvalidArgument("after", "not a cursor this API gave")
+    shown: list[Position] = []
+    examined, more = 0, True
+    while more and examined < MAX_EXAMINED:
+        limit = min(first + 1, MAX_EXAMINED - examined)
+        batch = caseload.in_order_opened(
+            limit=limit, after=position, organisation_id=within, closed=closed
+        )
+        more = len(batch) == limit
+        for entry in batch:
+            summary = journeys.case_summary(entry.case_id)
+            if (
+                (within is None or summary.organisation_id == within)
+                and (closed is None or summary.closed == closed)
+                and principal.may_see(summary.organisation_id, summary.consents)
+            ):
+                if len(page) == first:
+                    return _page(cursors, scope, page, shown[-1], more=True)
+                page.append(Case.from_summary(summary))
+                shown.append((entry.opened_at, entry.case_id))
+            examined += 1
+            position = (entry.opened_at, entry.case_id)
+    if more and position is not None:
+        # Looked at as many as a page may; more may follow from where it stopped.
+        more = bool(
+            caseload.in_order_opened(
+                limit=1, after=position, organisation_id=within, closed=closed
+            )
+        )
+        return _page(cursors, scope, page, position, more=more)
+    return _page(cursors, scope, page, shown[-1] if shown else None, more=False)
+
+
+def _page(
+    cursors: ListingCursors,
+    scope: bytes,
+    page: list[Case],
+    end: Position | None,
+    *,
+    more: bool,
+) -> CasePage:
     return CasePage(
         cases=page,
-        end_cursor=_encode_cursor(page[-1].id) if page else None,
-        has_next_page=has_next_page,
+        end_cursor=None if end is None else cursors.encode(scope, end),
+        has_next_page=more,
     )
 
 
@@ -205,18 +232,34 @@ async def resolve_cases(
         str | None,
         strawberry.argument(description="The `endCursor` of the previous page."),
     ] = None,
+    at_least_position: Annotated[
+        int | None,
+        strawberry.argument(
+            description="Read-your-writes: answer only once the listing reflects "
+            "this log position (a mutation's `position`), waiting up to 2 s; "
+            "otherwise `NotYetProjected`."
+        ),
+    ] = None,
 ) -> CasesResult:
     context = info.context
+    if context.caseload is None:
+        raise RuntimeError("the caseload view was not built")
     try:
-        after_id = _decode_cursor(after) if after is not None else None
         return await context.in_thread(
             _list_cases,
             context.journeys,
+            context.caseload,
+            context.cursors,
             context.principal,
             organisation_id,
             closed,
             first,
-            after_id,
+            after,
+            at_least_position,
+        )
+    except ViewIsBehind as error:
+        return NotYetProjected(
+            message=str(error), requested=error.requested, position=error.position
         )
     except (InvalidArgument, NotPermittedError) as error:
         return failure_for(error)  # type: ignore[return-value]

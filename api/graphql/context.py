@@ -12,6 +12,7 @@ from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
 from api.auth import Principal
+from api.graphql.cursors import ListingCursors
 from domain.application import CaseJourneys
 from domain.clocks import DEFAULT_RULES, RuleBook
 from projections.caseload import CaseloadReader
@@ -34,6 +35,7 @@ class WaymarkContext(BaseContext):
         caseload: CaseloadReader | None = None,
         rules: RuleBook = DEFAULT_RULES,
         evaluation: EvaluationReader | None = None,
+        cursors: ListingCursors | None = None,
     ) -> None:
         super().__init__()
         self.journeys = journeys
@@ -46,11 +48,13 @@ class WaymarkContext(BaseContext):
         self.rules = rules
         #: The evaluation view's reader (None only where no views were built).
         self.evaluation = evaluation
+        #: Signs and checks listings' cursors (keyed from the settings).
+        self.cursors = cursors or ListingCursors()
 
     @property
     def principal(self) -> Principal:
-        # Only the GraphiQL page is served without a principal, and it resolves
-        # nothing; reaching here without one is a bug, so it fails (masked).
+        # Every operation is run for an authenticated caller (the API serves no
+        # page without one); reaching here without one is a bug: it fails, masked.
         if self._principal is None:
             raise RuntimeError("an operation ran without an authenticated caller")
         return self._principal

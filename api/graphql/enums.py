@@ -9,6 +9,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.case import ConsentPurpose, Jurisdiction
+from domain.clocks import ClockKind
 from projections.chronology import LeftOutReason, Purpose, RowStatus
 
 strawberry.enum(
@@ -40,11 +41,21 @@ strawberry.enum(
     description="How a chronology row stands: CURRENT as first recorded, CORRECTED, "
     "DISPUTED (another version stands beside it), or RETRACTED.",
 )
+# Here, not beside the deadlines' types: the caseload's types name it too, and
+# Strawberry registers an enum it meets unregistered as a second type.
+strawberry.enum(
+    ClockKind,
+    description="Which legal clock: a CICA application (2 years from the "
+    "incident, or to the 20th birthday), a CICA review request, a First-tier "
+    "Tribunal appeal, the NRM reasonable grounds decision target, or the NRM "
+    "recovery period.",
+)
 
 ChronologyPurpose = Purpose
 
 __all__ = [
     "ChronologyPurpose",
+    "ClockKind",
     "ConsentPurpose",
     "Jurisdiction",
     "LeftOutReason",

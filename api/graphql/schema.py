@@ -6,16 +6,7 @@ from functools import cache
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import MaskErrors, SchemaExtension
 
 from api.auth import Role
 from api.graphql.bundles import resolve_bundles
@@ -25,6 +16,7 @@ from api.graphql.chronology import resolve_chronology
 from api.graphql.compensation import resolve_compensation_evidence
 from api.graphql.context import Information
 from api.graphql.deadlines import resolve_deadlines
+from api.graphql.documents import DocumentChecks
 from api.graphql.evaluation import (
     resolve_cohort_export,
     resolve_evaluation,
@@ -34,13 +26,6 @@ from api.graphql.exports import resolve_verify_export
 from api.graphql.mutations import Mutation
 from api.graphql.steps import StepKind, describe_kinds
 from domain.vocabulary import STEP_KINDS
-
-#: Deep enough for a chronology row's history sources; no recursion is needed.
-MAX_DEPTH = 8
-MAX_ALIASES = 30
-MAX_TOKENS = 5_000
-#: Distinct documents kept parsed and validated (per process).
-CACHE_SIZE = 256
 
 
 @cache
@@ -70,7 +55,9 @@ class Query:
     )
     cases = strawberry.field(
         resolver=resolve_cases,
-        description="The cases the caller may see, in the order opened.",
+        description="The cases the caller may see, open and closed, in the order "
+        "opened, read from the caseload view by index (`atLeastPosition` reads "
+        "your own writes).",
     )
     caseload = strawberry.field(
         resolver=resolve_caseload,
@@ -151,26 +138,22 @@ def is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError)
 
 
-def _extensions() -> list[type[SchemaExtension] | object]:
-    # The limiters' validation rules are built once, so the validation cache,
-    # keyed by the rules as well as the document, hits across requests.
-    limits = [
-        *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
-    ]
+def _extensions(introspection: bool) -> list[type[SchemaExtension] | object]:
+    # One set of checks per schema: its cache of checked documents is shared by
+    # every request; size, depth, alias and cost limits in api.graphql.documents.
+    checks = DocumentChecks(introspection=introspection)
     return [
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: ParserCache(maxsize=CACHE_SIZE),
-        lambda: AddValidationRules(limits),
-        lambda: ValidationCache(maxsize=CACHE_SIZE),
+        checks.extension,
         lambda: MaskErrors(should_mask_error=is_unexpected),
     ]
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+    """The schema; ``introspection=False`` refuses ``__schema`` and ``__type``
+    (``__typename`` stays, clients need it)."""
     vocabulary()  # fail at start, not on the first request, if it cannot be described
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        extensions=_extensions(),  # type: ignore[arg-type]
+        extensions=_extensions(introspection),  # type: ignore[arg-type]
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -80,6 +80,10 @@ CREATE_TABLES = [
     "ON {schema}.caseload_cases (organisation_id, closed, quiet_since, reference)",
     "CREATE INDEX IF NOT EXISTS caseload_by_advocate "
     "ON {schema}.caseload_cases (advocate_id, closed, quiet_since, reference)",
+    "CREATE INDEX IF NOT EXISTS caseload_in_order_opened "
+    "ON {schema}.caseload_cases (opened_at, case_id)",
+    "CREATE INDEX IF NOT EXISTS caseload_by_organisation_in_order_opened "
+    "ON {schema}.caseload_cases (organisation_id, opened_at, case_id)",
     """
     CREATE TABLE IF NOT EXISTS {schema}.caseload_contacts (
         step_id uuid PRIMARY KEY,
@@ -459,6 +463,32 @@ class PostgresCaseloadView(PostgresCompareAndSetTracking, CaseloadView):
             f"SELECT {ENTRY_COLUMNS} FROM {{schema}}.caseload_cases"
             + (f" WHERE {' AND '.join(where)}" if where else "")
             + " ORDER BY quiet_since, reference, case_id"
+        )
+        return self._entries(statement, params)
+
+    def in_order_opened(
+        self,
+        *,
+        limit: int,
+        after: tuple[datetime, UUID] | None = None,
+        organisation_id: str | None = None,
+        closed: bool | None = None,
+    ) -> list[CaseloadEntry]:
+        where: list[str] = []
+        params: dict[str, Any] = {"limit": limit}
+        if organisation_id is not None:
+            where.append("organisation_id = %(organisation_id)s")
+            params["organisation_id"] = organisation_id
+        if closed is not None:
+            where.append("closed = %(closed)s")
+            params["closed"] = closed
+        if after is not None:
+            where.append("(opened_at, case_id) > (%(opened_at)s, %(case_id)s)")
+            params["opened_at"], params["case_id"] = after
+        statement = self._sql(
+            f"SELECT {ENTRY_COLUMNS} FROM {{schema}}.caseload_cases"
+            + (f" WHERE {' AND '.join(where)}" if where else "")
+            + " ORDER BY opened_at, case_id LIMIT %(limit)s"
         )
         return self._entries(statement, params)
 

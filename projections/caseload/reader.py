@@ -6,8 +6,9 @@ asks."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Protocol
+from uuid import UUID
 
 from projections.caseload.view import CaseDeadline, CaseloadEntry, CaseloadView
 
@@ -82,6 +83,20 @@ class CaseloadReader:
             organisation_id=organisation_id,
             advocate_id=advocate_id,
             include_closed=include_closed,
+        )
+
+    def in_order_opened(
+        self,
+        *,
+        limit: int,
+        after: tuple[datetime, UUID] | None = None,
+        organisation_id: str | None = None,
+        closed: bool | None = None,
+    ) -> list[CaseloadEntry]:
+        """Cases open and closed, in the order opened, from after a position
+        (when opened, case id): a page of a listing."""
+        return self.view.in_order_opened(
+            limit=limit, after=after, organisation_id=organisation_id, closed=closed
         )
 
     def drift(

@@ -72,6 +72,10 @@ CREATE_TABLES = [
     "ON caseload_cases (organisation_id, closed, quiet_since, reference)",
     "CREATE INDEX IF NOT EXISTS caseload_by_advocate "
     "ON caseload_cases (advocate_id, closed, quiet_since, reference)",
+    "CREATE INDEX IF NOT EXISTS caseload_in_order_opened "
+    "ON caseload_cases (opened_at, case_id)",
+    "CREATE INDEX IF NOT EXISTS caseload_by_organisation_in_order_opened "
+    "ON caseload_cases (organisation_id, opened_at, case_id)",
     """
     CREATE TABLE IF NOT EXISTS caseload_contacts (
         step_id TEXT PRIMARY KEY,
@@ -450,6 +454,34 @@ class SQLiteCaseloadView(SQLiteCompareAndSetTracking, CaseloadView):
             )
             row = cursor.fetchone()
         return None if row is None else _entry(row)
+
+    def in_order_opened(
+        self,
+        *,
+        limit: int,
+        after: tuple[datetime, UUID] | None = None,
+        organisation_id: str | None = None,
+        closed: bool | None = None,
+    ) -> list[CaseloadEntry]:
+        where: list[str] = ["1 = 1"]
+        params: dict[str, Any] = {"limit": limit}
+        if organisation_id is not None:
+            where.append("organisation_id = :organisation_id")
+            params["organisation_id"] = organisation_id
+        if closed is not None:
+            where.append("closed = :closed")
+            params["closed"] = int(closed)
+        if after is not None:
+            where.append("(opened_at, case_id) > (:opened_at, :case_id)")
+            params["opened_at"] = _text(after[0])
+            params["case_id"] = str(after[1])
+        statement = (
+            f"SELECT * FROM caseload_cases WHERE {' AND '.join(where)} "
+            "ORDER BY opened_at, case_id LIMIT :limit"
+        )
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(statement, params)
+            return [_entry(row) for row in cursor.fetchall()]
 
     def deadlines(
         self,

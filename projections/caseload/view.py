@@ -283,6 +283,19 @@ class CaseloadView(BatchView):
         """One case's row, open or closed."""
 
     @abstractmethod
+    def in_order_opened(
+        self,
+        *,
+        limit: int,
+        after: tuple[datetime, UUID] | None = None,
+        organisation_id: str | None = None,
+        closed: bool | None = None,
+    ) -> list[CaseloadEntry]:
+        """Up to ``limit`` cases, open and closed, in the order opened (then by
+        id), from just after the position ``after`` (when opened, case id):
+        a page of a listing, read by index."""
+
+    @abstractmethod
     def deadlines(
         self,
         *,

@@ -22,6 +22,7 @@ import uvicorn
 
 from api.app import create_app
 from api.auth import mint_token
+from api.bootstrap import ProjectionSettings, build_views
 from api.settings import Settings
 from domain.application import CaseJourneys
 
@@ -187,5 +188,12 @@ class Api:
 
 @pytest.fixture
 def api(server: Server, journeys: CaseJourneys, settings: Settings) -> Iterator[Api]:
-    with server.mounted(create_app(journeys, settings)) as http:
-        yield Api(http, settings, journeys)
+    # The server keeps every store's views current itself (as `waymark serve`
+    # does on SQLite), so queries reading them (cases, caseload) answer on
+    # PostgreSQL too.
+    views = build_views(settings, journeys, ProjectionSettings(in_process=True))
+    try:
+        with server.mounted(create_app(journeys, settings, views)) as http:
+            yield Api(http, settings, journeys)
+    finally:
+        views.close()

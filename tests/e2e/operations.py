@@ -186,8 +186,14 @@ query Case($id: UUID!) {
 
 CASES = (
     """
-query Cases($organisationId: String, $closed: Boolean, $first: Int!, $after: String) {
-  cases(organisationId: $organisationId, closed: $closed, first: $first, after: $after) {
+query Cases(
+  $organisationId: String, $closed: Boolean, $first: Int!, $after: String,
+  $atLeastPosition: Int
+) {
+  cases(
+    organisationId: $organisationId, closed: $closed, first: $first, after: $after,
+    atLeastPosition: $atLeastPosition
+  ) {
     __typename
     ... on CasePage { cases { id reference closed } endCursor hasNextPage }
     ...failure

@@ -555,8 +555,9 @@ def test_consent_is_given_and_withdrawn_per_purpose(api: Api) -> None:
 def test_cases_lists_the_callers_cases_page_by_page(api: Api) -> None:
     ids = [open_case(api, f"REF-{n}") for n in range(3)]
     open_case(api, "ELSEWHERE", organisation_id="org-south")
+    position = api.journeys.log_position()
 
-    first = api.call(CASES, {"first": 2})["cases"]
+    first = api.call(CASES, {"first": 2, "atLeastPosition": position})["cases"]
     second = api.call(CASES, {"first": 2, "after": first["endCursor"]})["cases"]
 
     assert [c["id"] for c in first["cases"]] == ids[:2]

@@ -398,6 +398,34 @@ def test_closed_cases_leave_the_caseload_and_drift_and_return_when_reopened(
     assert reopened.last_contact_on == DAY - timedelta(days=90)
 
 
+def test_cases_are_listed_in_the_order_opened_page_by_page_from_a_position(
+    journeys: CaseJourneys, caseload: CaseloadReader
+) -> None:
+    ids = [open_case(journeys, f"ORDER-{n}") for n in range(5)]
+    elsewhere = open_case(journeys, "ORDER-S", organisation_id="org-south")
+    journeys.close_case(ids[2], reason="Support ended.", recorded_by=BY)
+    caseload.position(at_least=journeys.log_position())
+
+    first = caseload.in_order_opened(limit=2, organisation_id="org-north")
+    rest = caseload.in_order_opened(
+        limit=10,
+        after=(first[-1].opened_at, first[-1].case_id),
+        organisation_id="org-north",
+    )
+    closed = caseload.in_order_opened(limit=10, closed=True)
+    everyone = caseload.in_order_opened(limit=10)
+
+    assert [e.case_id for e in first + rest] == ids
+    assert [e.case_id for e in closed] == [ids[2]]
+    assert [e.case_id for e in everyone] == [*ids, elsewhere]
+    assert (
+        caseload.in_order_opened(
+            limit=10, after=(everyone[-1].opened_at, everyone[-1].case_id)
+        )
+        == []
+    )
+
+
 def test_reopening_restarts_the_drift_count_from_the_day_reopened(
     caseload: CaseloadReader,
 ) -> None:

@@ -218,9 +218,9 @@ def test_a_token_is_verified_once_and_again_only_after_it_expires(
         ttl=timedelta(minutes=5),
     )
     verified = []
-    real = api.auth.authenticate
+    real = api.auth._verified
     monkeypatch.setattr(
-        api.auth, "authenticate", lambda *args: verified.append(1) or real(*args)
+        api.auth, "_verified", lambda *args: verified.append(1) or real(*args)
     )
     for _ in range(3):
         assert verifier.authenticate(f"Bearer {token}").subject == "advocate-1"
@@ -237,3 +237,48 @@ def test_a_bad_token_is_never_remembered() -> None:
     for _ in range(2):
         with pytest.raises(AuthenticationFailed):
             verifier.authenticate("Bearer not-a-token")
+
+
+def test_a_token_is_remembered_by_the_token_however_the_header_is_padded() -> None:
+    from api.auth import TokenVerifier
+
+    verifier = TokenVerifier(SETTINGS)
+    token = signed()
+
+    for header in (f"Bearer {token}", f"bearer      {token}", f"  BEARER {token}  "):
+        assert verifier.authenticate(header).subject == "advocate-1"
+
+    assert len(verifier) == 1
+
+
+def test_at_most_so_many_tokens_are_remembered_the_least_recent_forgotten() -> None:
+    from api.auth import TokenVerifier
+
+    verifier = TokenVerifier(SETTINGS, remembered=3)
+    tokens = [signed(sub=f"advocate-{n}") for n in range(5)]
+
+    for token in tokens:
+        verifier.authenticate(f"Bearer {token}")
+
+    assert len(verifier) == 3
+    assert verifier.remembered(f"Bearer {tokens[0]}") is None
+    assert verifier.remembered(f"Bearer {tokens[4]}") is not None
+
+
+def test_a_tampered_token_is_refused() -> None:
+    header, payload, signature = signed().split(".")
+    forged = jwt.utils.base64url_encode(
+        jwt.utils.base64url_decode(payload).replace(b"advocate-1", b"advocate-2")
+    ).decode()
+
+    assert refusal(f"Bearer {header}.{forged}.{signature}") == (
+        "the token's signature does not verify"
+    )
+
+
+def test_a_token_without_an_expiry_is_refused() -> None:
+    assert refusal(f"Bearer {signed(exp=...)}") == "the token has no 'exp' claim"
+
+
+def test_an_overlong_token_is_refused_unread() -> None:
+    assert "longer than 8192" in refusal("Bearer " + "a" * 9000)

@@ -1,0 +1,52 @@
+"""Headers every response carries, unless the route set its own (an ASGI
+middleware around every route):
+
+- ``Content-Security-Policy``: everything from this origin only, no inline
+  script, no framing; inline styles allowed (a Vite-built workspace's
+  components set them);
+- ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: no-referrer``,
+  ``X-Frame-Options: DENY`` (older browsers' frame-ancestors),
+  ``Cross-Origin-Opener-Policy: same-origin``;
+- ``Cache-Control: no-store`` on the API's own paths: a GraphQL answer holds a
+  survivor's record and must not stay in any cache.
+"""
+
+from __future__ import annotations
+
+from api.http_limits import ASGIApp, Message, Receive, Scope, Send
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+ALWAYS: tuple[tuple[bytes, bytes], ...] = (
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+)
+NO_STORE = (b"cache-control", b"no-store")
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp, *, no_store_paths: tuple[str, ...]) -> None:
+        self.app = app
+        self.no_store_paths = no_store_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = (*ALWAYS, NO_STORE) if scope["path"] in self.no_store_paths else ALWAYS
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(h for h in extra if h[0] not in present)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
