@@ -14,6 +14,7 @@ import strawberry
 
 from api.auth import Principal, Role
 from api.graphql.context import Information
+from api.graphql.deadlines import ClockKind
 from api.graphql.enums import Jurisdiction
 from api.graphql.results import (
     Failure,
@@ -23,7 +24,6 @@ from api.graphql.results import (
     ValidationFailed,
     failure_for,
 )
-from domain.clocks import ClockKind
 from projections.caseload import (
     MAX_DRIFT_DAYS,
     MAX_UPCOMING_DAYS,
