@@ -1,0 +1,227 @@
+"""Projection workers on PostgreSQL outlive the database, and stand in for each
+other: of several started for a view, one holds its advisory lock and projects;
+when it dies or loses its connection another takes over, and a worker whose
+connections are all cut resumes from its view's position, losing and doubling
+nothing.
+
+The workers connect as a role of their own, so the test cuts exactly their
+sessions (``pg_terminate_backend``), never another test's. Every case is
+synthetic.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+
+from api.bootstrap import ProjectionSettings, Views, build_journeys, build_views
+from api.settings import Settings
+from domain.application import CaseJourneys
+from projections.tracking import ProjectionWorker
+from projections.tracking.leadership import PostgresViewLock
+from storage.settings import persistence_env
+from tests.conftest import POSTGRES_URL
+
+pytestmark = pytest.mark.postgres
+
+#: Every wait in these tests is bounded by this (generous for a busy machine).
+PATIENCE = 30.0
+SECRET = "test-secret-" + "x" * 32
+
+
+@dataclass(frozen=True)
+class Database:
+    role: str
+    #: The store, as the workers' role sees it.
+    worker_env: dict[str, str]
+    #: The store, as the test (a superuser) records into it.
+    env: dict[str, str]
+
+
+def _as(role: str | None, schema: str) -> dict[str, str]:
+    parts = urlsplit(POSTGRES_URL)
+    netloc = parts.netloc if role is None else f"{role}@{parts.hostname}:{parts.port}"
+    url = urlunsplit(parts._replace(netloc=netloc, query=f"schema={schema}"))
+    return persistence_env({"WAYMARK_DATABASE_URL": url}, default_sqlite_path="")
+
+
+@pytest.fixture
+def database() -> Iterator[Database]:
+    suffix = uuid.uuid4().hex[:12]
+    role, schema = f"worker_{suffix}", f"test_{suffix}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+        connection.execute(f'CREATE ROLE "{role}" LOGIN')
+        connection.execute(f'CREATE SCHEMA "{schema}" AUTHORIZATION "{role}"')
+    database = Database(role, _as(role, schema), _as(None, schema))
+    # The workers' role makes (and so owns) every table, as a deployment would.
+    settings = _settings(database.worker_env)
+    journeys = build_journeys(settings)
+    build_views(settings, journeys, ProjectionSettings(in_process=False)).close()
+    journeys.close()
+    try:
+        yield database
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+            _cut(connection, role)
+            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            connection.execute(f'DROP ROLE "{role}"')
+
+
+def _cut(connection: psycopg.Connection[tuple[object, ...]], role: str) -> int:
+    """Terminates every session of ``role``; returns how many."""
+    row = connection.execute(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+        "WHERE usename = %s",
+        (role,),
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _settings(env: dict[str, str]) -> Settings:
+    return Settings(
+        persistence=env,
+        token_secret=SECRET,
+        token_issuer="waymark",
+        token_audience="waymark",
+        token_public_key=None,
+    )
+
+
+@dataclass
+class Running:
+    journeys: CaseJourneys
+    views: Views
+    stop: threading.Event
+    thread: threading.Thread
+
+    @property
+    def worker(self) -> ProjectionWorker:
+        return self.views.workers[0]  # the caseload's
+
+    def halt(self) -> None:
+        self.stop.set()
+        self.thread.join(PATIENCE)
+        assert not self.thread.is_alive()
+
+
+@contextmanager
+def _workers(database: Database, count: int) -> Iterator[list[Running]]:
+    """``count`` caseload workers, each a process of its own would be: its own
+    application, view and connections."""
+    started: list[Running] = []
+    try:
+        for _ in range(count):
+            settings = _settings(database.worker_env)
+            journeys = build_journeys(settings)
+            views = build_views(
+                settings,
+                journeys,
+                ProjectionSettings(in_process=False, poll_seconds=0.1),
+            )
+            stop = threading.Event()
+            worker = views.workers[0]
+            thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
+            started.append(Running(journeys, views, stop, thread))
+            thread.start()
+        yield started
+    finally:
+        for running in started:
+            running.stop.set()
+        for running in started:
+            running.thread.join(PATIENCE)
+            running.views.close()
+            running.journeys.close()
+
+
+def _eventually(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + PATIENCE
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {PATIENCE} s: {what}"
+        time.sleep(0.05)
+
+
+def _open_cases(journeys: CaseJourneys, first: int, count: int) -> None:
+    for number in range(first, first + count):
+        journeys.open_case(
+            reference=f"FAIL-{number}",
+            organisation_id="org-north",
+            jurisdiction="scotland",
+            recorded_by="adv-north-01",
+        )
+
+
+def _caught_up(running: Running, journeys: CaseJourneys) -> Callable[[], bool]:
+    return lambda: running.worker.position() == journeys.log_position()
+
+
+def _references(running: Running) -> list[str]:
+    entries = running.views.caseload.caseload(organisation_id="org-north")
+    return sorted(entry.reference for entry in entries)
+
+
+@pytest.fixture
+def recorder(database: Database) -> Iterator[CaseJourneys]:
+    journeys = build_journeys(_settings(database.env))
+    try:
+        yield journeys
+    finally:
+        journeys.close()
+
+
+def test_of_two_workers_one_projects_and_the_other_takes_over_when_it_goes(
+    database: Database, recorder: CaseJourneys
+) -> None:
+    with _workers(database, 2) as (one, two):
+        _eventually(lambda: one.worker.leading or two.worker.leading, "a leader")
+        time.sleep(0.5)  # long enough for a second leader to appear, if it could
+        assert [one.worker.leading, two.worker.leading].count(True) == 1
+        leader, standby = (one, two) if one.worker.leading else (two, one)
+
+        _open_cases(recorder, 1, 3)
+        _eventually(_caught_up(leader, recorder), "the leader catches up")
+
+        # The leader's lock session is cut: it stands down, the other takes over.
+        lock = leader.worker.lock
+        assert isinstance(lock, PostgresViewLock) and lock.backend_pid is not None
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+            connection.execute("SELECT pg_terminate_backend(%s)", (lock.backend_pid,))
+        _eventually(lambda: standby.worker.leading, "the standby takes over")
+        _eventually(lambda: not leader.worker.leading, "the old leader stands down")
+        _open_cases(recorder, 4, 3)
+        _eventually(_caught_up(standby, recorder), "the new leader catches up")
+        assert not leader.worker.leading
+
+        # The new leader stops (its process ends): the first takes over again.
+        standby.halt()
+        _eventually(lambda: leader.worker.leading, "the first worker takes over")
+        _open_cases(recorder, 7, 2)
+        _eventually(_caught_up(leader, recorder), "it catches up")
+
+        assert _references(leader) == sorted(f"FAIL-{n}" for n in range(1, 9))
+
+
+def test_a_worker_whose_connections_are_all_cut_resumes_without_loss_or_doubling(
+    database: Database, recorder: CaseJourneys
+) -> None:
+    with _workers(database, 1) as (running,):
+        _eventually(lambda: running.worker.leading, "the worker leads")
+        _open_cases(recorder, 1, 3)
+        _eventually(_caught_up(running, recorder), "it catches up")
+
+        for cut in range(2):
+            with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+                assert _cut(connection, database.role) >= 2  # lock, listen, pool
+            _open_cases(recorder, 4 + 3 * cut, 3)
+            _eventually(_caught_up(running, recorder), f"it resumes after cut {cut}")
+            assert running.thread.is_alive()
+
+        assert _references(running) == sorted(f"FAIL-{n}" for n in range(1, 10))
+        assert running.worker.leading
