@@ -27,6 +27,7 @@ from strawberry.asgi import GraphQL
 from api.auth import AuthenticationFailed, TokenVerifier, check_token_settings
 from api.bootstrap import Views, build_rule_book, build_views
 from api.graphql import WaymarkContext, build_schema
+from api.logs import escape_log_records
 from api.settings import Settings
 from domain.application import CaseJourneys
 from projections.chronology import ChronologyReader
@@ -113,6 +114,7 @@ def create_app(
     journeys: CaseJourneys, settings: Settings, views: Views | None = None
 ) -> FastAPI:
     check_token_settings(settings)
+    escape_log_records()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -133,3 +133,14 @@ KEY_LIMIT = 200
 PROSE_LIMIT = 1000
 #: Sources cited for one step or one other version.
 SOURCES_LIMIT = 20
+
+
+_UNPRINTABLE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
+
+
+def escaped(text: str) -> str:
+    """``text`` with every character ``LINE`` text refuses (newlines and tabs
+    too) written as a Python escape (``\\x1b``, ``\\u202e``): what a log line
+    may print of input, so input can neither colour a terminal, forge a line nor
+    reorder what is shown."""
+    return _UNPRINTABLE.sub(lambda found: ascii(found.group())[1:-1], text)
