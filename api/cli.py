@@ -8,6 +8,7 @@ composition root. Expected failures print a short message, never a traceback.
 
 from __future__ import annotations
 
+import logging
 import signal
 import socket
 import threading
@@ -234,7 +235,17 @@ def project(
             _catch_up(worker, rebuild=rebuild)
         if once:
             return
+        _say_what_workers_do()
         _keep_current(views.workers)
+
+
+def _say_what_workers_do() -> None:
+    """Prints the workers' news (standing by, taking over, reconnecting)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    news = logging.getLogger("projections.tracking")
+    news.addHandler(handler)
+    news.setLevel(logging.INFO)
 
 
 def _catch_up(worker: ProjectionWorker, *, rebuild: bool) -> None:

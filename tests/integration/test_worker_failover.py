@@ -5,18 +5,20 @@ connections are all cut resumes from its view's position, losing and doubling
 nothing.
 
 The workers connect as a role of their own, so the test cuts exactly their
-sessions (``pg_terminate_backend``), never another test's. Every case is
-synthetic.
+sessions (``pg_terminate_backend``), never another test's; ``waymark
+project`` is run as processes, one killed outright. Every case is synthetic.
 """
 
 from __future__ import annotations
 
+import subprocess
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -29,6 +31,7 @@ from projections.tracking import ProjectionWorker
 from projections.tracking.leadership import PostgresViewLock
 from storage.settings import persistence_env
 from tests.conftest import POSTGRES_URL
+from tests.integration.test_caseload_cli import stop, waymark
 
 pytestmark = pytest.mark.postgres
 
@@ -225,3 +228,68 @@ def test_a_worker_whose_connections_are_all_cut_resumes_without_loss_or_doubling
 
         assert _references(running) == sorted(f"FAIL-{n}" for n in range(1, 10))
         assert running.worker.leading
+
+
+def _url(env: dict[str, str]) -> str:
+    return (
+        f"postgresql://{env['POSTGRES_USER']}@{env['POSTGRES_HOST']}:"
+        f"{env['POSTGRES_PORT']}/{env['POSTGRES_DBNAME']}?schema={env['POSTGRES_SCHEMA']}"
+    )
+
+
+def test_waymark_project_stands_in_for_a_killed_one_and_outlives_its_connections(
+    database: Database, recorder: CaseJourneys, tmp_path: Path
+) -> None:
+    views = build_views(
+        _settings(database.env), recorder, ProjectionSettings(in_process=False)
+    )
+    url = _url(database.worker_env)
+    first = waymark(tmp_path, url, "project")
+    second: subprocess.Popen[str] | None = None
+    try:
+        _open_cases(recorder, 1, 2)
+        caught_up = lambda: views.caseload.position() == recorder.log_position()  # noqa: E731
+        _eventually(caught_up, "the first process catches up")
+        second = waymark(tmp_path, url, "project")
+        _eventually(lambda: _sessions(database.role) == 2, "the second stands by")
+
+        first.kill()  # no goodbye: the server ends its session and lock
+        first.wait(PATIENCE)
+        _open_cases(recorder, 3, 2)
+        _eventually(caught_up, "the second process takes over")
+
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+            assert _cut(connection, database.role) >= 2
+        _open_cases(recorder, 5, 2)
+        _eventually(caught_up, "it resumes after its connections are cut")
+        assert second.poll() is None, "waymark project exited"
+        assert [
+            entry.reference
+            for entry in sorted(
+                views.caseload.caseload(organisation_id="org-north"),
+                key=lambda entry: entry.reference,
+            )
+        ] == [f"FAIL-{n}" for n in range(1, 7)]
+    finally:
+        if first.poll() is None:
+            first.kill()
+        first.communicate()
+        code, output = stop(second) if second is not None else (0, "")
+        views.close()
+    assert code == 0, output
+    assert f"caseload: stopped at log position {recorder.log_position()}." in output
+    said = output.splitlines()
+    assert said.index(
+        next(line for line in said if "caseload: another worker" in line)
+    ) < (said.index(next(line for line in said if "caseload: this worker now" in line)))
+    assert "caseload: lost the database" in output
+
+
+def _sessions(role: str) -> int:
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE usename = %s "
+            "AND application_name = 'waymark caseload worker'",
+            (role,),
+        ).fetchone()
+    return int(row[0]) if row else 0
