@@ -52,7 +52,13 @@ from domain.errors import (
     VersionConflict,
 )
 from domain.hashchain import GENESIS
-from domain.text import KEY_LIMIT, TextKind, optional_text
+from domain.text import (
+    KEY_LIMIT,
+    LABEL_LIMIT,
+    TextKind,
+    optional_text,
+    required_text,
+)
 
 CaseAction = Callable[[SurvivorCase, Provenance], UUID | None]
 
@@ -426,6 +432,11 @@ class CaseJourneys(Application[UUID]):
         recorded_by: str, key: str | None, name: str, inputs: object
     ) -> Provenance:
         key = optional_text(key, "idempotencyKey", KEY_LIMIT, TextKind.IDENTIFIER)
+        # Who records it (a token's subject) is held to the same rule as any
+        # id the log keeps.
+        recorded_by = required_text(
+            recorded_by, "recordedBy", LABEL_LIMIT, TextKind.IDENTIFIER
+        )
         return Provenance(
             recorded_by=recorded_by,
             idempotency_key=key,

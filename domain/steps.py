@@ -16,13 +16,15 @@ from domain.dates import InvalidDate, UncertainDate
 from domain.errors import InvalidField
 from domain.text import (
     IDENTIFIER_LIMIT,
-    LABEL_LIMIT,
     PROSE_LIMIT,
     SOURCES_LIMIT,
     TextKind,
     optional_text,
-    required_text,
 )
+
+# Kept importable from here, where they were first defined.
+from domain.text import LABEL_LIMIT as LABEL_LIMIT
+from domain.text import required_text as required_text
 from domain.vocabulary import step_kind, upgrade_details, validate_details
 
 SUMMARY_LIMIT = PROSE_LIMIT

@@ -30,6 +30,27 @@ from enum import Enum
 
 from domain.errors import InvalidField
 
+# The bounds of every text field a command carries (the GraphQL input
+# descriptions quote them).
+
+#: An organisation's reference for a survivor.
+REFERENCE_LIMIT = 64
+#: Organisation and advocate ids, step kinds.
+IDENTIFIER_LIMIT = 100
+#: A document's kind, a bundle reference.
+CODE_LIMIT = 64
+#: A local authority's name.
+PLACE_LIMIT = 100
+#: Titles, who disputes a step, a source's document and pin cite, the strings of
+#: a step's details, who records a change (a token's subject).
+LABEL_LIMIT = 200
+#: Idempotency keys.
+KEY_LIMIT = 200
+#: Summaries, reasons, another version of a step, notes.
+PROSE_LIMIT = 1000
+#: Sources cited for one step or one other version.
+SOURCES_LIMIT = 20
+
 
 class TextKind(Enum):
     #: A name or id: one line, no invisible characters at all.
@@ -92,7 +113,7 @@ def checked_text(value: str, field: str, limit: int, kind: TextKind) -> str:
 def required_text(
     value: str | None,
     field: str,
-    limit: int,
+    limit: int = LABEL_LIMIT,
     kind: TextKind = TextKind.LINE,
     *,
     missing: str = "required",
@@ -105,34 +126,15 @@ def required_text(
 
 
 def optional_text(
-    value: str | None, field: str, limit: int, kind: TextKind = TextKind.LINE
+    value: str | None,
+    field: str,
+    limit: int = LABEL_LIMIT,
+    kind: TextKind = TextKind.LINE,
 ) -> str | None:
     """Text a command may carry, trimmed; None when absent or blank."""
     if value is None:
         return None
     return checked_text(value, field, limit, kind) or None
-
-
-# The bounds of every text field a command carries (the GraphQL input
-# descriptions quote them).
-
-#: An organisation's reference for a survivor.
-REFERENCE_LIMIT = 64
-#: Organisation and advocate ids, step kinds.
-IDENTIFIER_LIMIT = 100
-#: A document's kind, a bundle reference.
-CODE_LIMIT = 64
-#: A local authority's name.
-PLACE_LIMIT = 100
-#: Titles, who disputes a step, a source's document and pin cite, the strings of
-#: a step's details.
-LABEL_LIMIT = 200
-#: Idempotency keys.
-KEY_LIMIT = 200
-#: Summaries, reasons, another version of a step, notes.
-PROSE_LIMIT = 1000
-#: Sources cited for one step or one other version.
-SOURCES_LIMIT = 20
 
 
 _UNPRINTABLE = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")

@@ -83,6 +83,12 @@ FIELDS: list[tuple[str, int, TextKind, Command]] = [
         ),
     ),
     (
+        "recordedBy",
+        LABEL_LIMIT,
+        TextKind.IDENTIFIER,
+        lambda j, c, s, v: j.close_case(c, reason="Ended", recorded_by=v),
+    ),
+    (
         "kind",
         IDENTIFIER_LIMIT,
         TextKind.IDENTIFIER,
