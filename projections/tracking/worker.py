@@ -16,6 +16,12 @@ How it learns of new events depends on the store:
   in-memory store: polling ``select_notifications`` (``run``, or ``start`` for a
   background thread in the serving process).
 
+``run`` (``waymark project``) outlives the database: a lost connection is
+waited out with a doubling pause and the view resumed from its own position. On
+PostgreSQL, ``run`` projects only while it holds the view's advisory lock
+(``projections.tracking.leadership``), so several workers started for one view
+stand in for each other.
+
 Read-your-writes: ``wait_for(position)`` returns once the view has processed that
 log position, or False after a bounded wait. A worker in this process catches up
 at once rather than waiting for its next poll; otherwise the view's tracking is
