@@ -96,13 +96,18 @@ class ProjectionWorker:
         in_process: bool = False,
         rebuilder: Rebuilder | None = None,
         lock: ViewLock | None = None,
+        retry_seconds: tuple[float, float] = (
+            RETRY_FIRST_SECONDS,
+            RETRY_LONGEST_SECONDS,
+        ),
     ) -> None:
         """``in_process``: this process keeps the view current (``start``), so a
         read-your-writes wait may catch up itself instead of polling.
         ``rebuilder``: how the view is rebuilt, if not by forgetting it and
         replaying the log into it in place. ``lock``: who of several workers
         keeps the view current (default: the view's store decides, see
-        ``projections.tracking.leadership``)."""
+        ``projections.tracking.leadership``). ``retry_seconds``: the first and
+        the longest pause before resuming after the database was lost."""
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         self.application = application
@@ -112,6 +117,7 @@ class ProjectionWorker:
         self.in_process = in_process
         self.rebuilder = rebuilder
         self.lock = lock
+        self.retry_seconds = retry_seconds
         #: Whether ``run`` holds the view's lock and keeps it current now.
         self.leading = False
         self._lock = threading.Lock()
@@ -191,7 +197,7 @@ class ProjectionWorker:
 
         It outlives the database: when a connection is lost (a server restart,
         a terminated session) it waits, doubling the pause from
-        ``RETRY_FIRST_SECONDS`` up to ``RETRY_LONGEST_SECONDS``, and resumes
+        the first of ``retry_seconds`` up to the longest, and resumes
         from the view's own position. On PostgreSQL it first takes the view's
         advisory lock (``projections.tracking.leadership``), so of several
         workers started for one view only one projects; the others stand by
@@ -199,7 +205,8 @@ class ProjectionWorker:
         if self.lock is None:
             self.lock = view_lock(self.projection.view, self.name)
         lock = self.lock
-        pause = RETRY_FIRST_SECONDS
+        first_pause, longest_pause = self.retry_seconds
+        pause = first_pause
         try:
             while not stop.is_set():
                 try:
@@ -212,7 +219,7 @@ class ProjectionWorker:
                         logger.warning(
                             "%s: lost the view's lock; standing by", self.name
                         )
-                    pause = RETRY_FIRST_SECONDS
+                    pause = first_pause
                 except CONNECTION_LOST as error:
                     self.leading = False
                     logger.warning(
@@ -223,7 +230,7 @@ class ProjectionWorker:
                     )
                     self._discard_broken_connections()
                     stop.wait(pause)
-                    pause = min(pause * 2, RETRY_LONGEST_SECONDS)
+                    pause = min(pause * 2, longest_pause)
                 finally:
                     self.leading = False
         finally:

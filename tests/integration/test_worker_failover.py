@@ -36,13 +36,16 @@ from tests.integration.test_caseload_cli import stop, waymark
 pytestmark = pytest.mark.postgres
 
 #: Every wait in these tests is bounded by this (generous for a busy machine).
-PATIENCE = 30.0
+PATIENCE = 60.0
 SECRET = "test-secret-" + "x" * 32
 
 
 @dataclass(frozen=True)
 class Database:
     role: str
+    #: The test's own session (a superuser's), opened once: the server is
+    #: shared, and may have no connection to spare mid-test.
+    admin: psycopg.Connection[tuple[object, ...]]
     #: The store, as the workers' role sees it.
     worker_env: dict[str, str]
     #: The store, as the test (a superuser) records into it.
@@ -53,7 +56,11 @@ def _as(role: str | None, schema: str) -> dict[str, str]:
     parts = urlsplit(POSTGRES_URL)
     netloc = parts.netloc if role is None else f"{role}@{parts.hostname}:{parts.port}"
     url = urlunsplit(parts._replace(netloc=netloc, query=f"schema={schema}"))
-    return persistence_env({"WAYMARK_DATABASE_URL": url}, default_sqlite_path="")
+    # One pooled connection each (more open when needed): the server is shared.
+    return persistence_env(
+        {"WAYMARK_DATABASE_URL": url, "WAYMARK_POOL_SIZE": "1"},
+        default_sqlite_path="",
+    )
 
 
 @pytest.fixture
@@ -63,7 +70,8 @@ def database() -> Iterator[Database]:
     with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
         connection.execute(f'CREATE ROLE "{role}" LOGIN')
         connection.execute(f'CREATE SCHEMA "{schema}" AUTHORIZATION "{role}"')
-    database = Database(role, _as(role, schema), _as(None, schema))
+    admin = psycopg.connect(POSTGRES_URL, autocommit=True)
+    database = Database(role, admin, _as(role, schema), _as(None, schema))
     # The workers' role makes (and so owns) every table, as a deployment would.
     settings = _settings(database.worker_env)
     journeys = build_journeys(settings)
@@ -72,10 +80,10 @@ def database() -> Iterator[Database]:
     try:
         yield database
     finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
-            _cut(connection, role)
-            connection.execute(f'DROP SCHEMA "{schema}" CASCADE')
-            connection.execute(f'DROP ROLE "{role}"')
+        with admin:
+            _cut(admin, role)
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            admin.execute(f'DROP ROLE "{role}"')
 
 
 def _cut(connection: psycopg.Connection[tuple[object, ...]], role: str) -> int:
@@ -131,6 +139,9 @@ def _workers(database: Database, count: int) -> Iterator[list[Running]]:
             )
             stop = threading.Event()
             worker = views.workers[0]
+            # Quick to resume: the shared server may briefly have no
+            # connection to spare.
+            worker.retry_seconds = (0.1, 1.0)
             thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
             started.append(Running(journeys, views, stop, thread))
             thread.start()
@@ -194,8 +205,7 @@ def test_of_two_workers_one_projects_and_the_other_takes_over_when_it_goes(
         # The leader's lock session is cut: it stands down, the other takes over.
         lock = leader.worker.lock
         assert isinstance(lock, PostgresViewLock) and lock.backend_pid is not None
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
-            connection.execute("SELECT pg_terminate_backend(%s)", (lock.backend_pid,))
+        database.admin.execute("SELECT pg_terminate_backend(%s)", (lock.backend_pid,))
         _eventually(lambda: standby.worker.leading, "the standby takes over")
         _eventually(lambda: not leader.worker.leading, "the old leader stands down")
         _open_cases(recorder, 4, 3)
@@ -220,8 +230,7 @@ def test_a_worker_whose_connections_are_all_cut_resumes_without_loss_or_doubling
         _eventually(_caught_up(running, recorder), "it catches up")
 
         for cut in range(2):
-            with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
-                assert _cut(connection, database.role) >= 2  # lock, listen, pool
+            assert _cut(database.admin, database.role) >= 2  # lock, listen, pool
             _open_cases(recorder, 4 + 3 * cut, 3)
             _eventually(_caught_up(running, recorder), f"it resumes after cut {cut}")
             assert running.thread.is_alive()
@@ -238,28 +247,30 @@ def _url(env: dict[str, str]) -> str:
 
 
 def test_waymark_project_stands_in_for_a_killed_one_and_outlives_its_connections(
-    database: Database, recorder: CaseJourneys, tmp_path: Path
+    database: Database,
+    recorder: CaseJourneys,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("WAYMARK_POOL_SIZE", "1")
     views = build_views(
         _settings(database.env), recorder, ProjectionSettings(in_process=False)
     )
     url = _url(database.worker_env)
-    first = waymark(tmp_path, url, "project")
+    first = _started(tmp_path, url, database, 1)
     second: subprocess.Popen[str] | None = None
     try:
         _open_cases(recorder, 1, 2)
         caught_up = lambda: views.caseload.position() == recorder.log_position()  # noqa: E731
         _eventually(caught_up, "the first process catches up")
-        second = waymark(tmp_path, url, "project")
-        _eventually(lambda: _sessions(database.role) == 2, "the second stands by")
+        second = _started(tmp_path, url, database, 2)
 
         first.kill()  # no goodbye: the server ends its session and lock
         first.wait(PATIENCE)
         _open_cases(recorder, 3, 2)
         _eventually(caught_up, "the second process takes over")
 
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
-            assert _cut(connection, database.role) >= 2
+        assert _cut(database.admin, database.role) >= 2
         _open_cases(recorder, 5, 2)
         _eventually(caught_up, "it resumes after its connections are cut")
         assert second.poll() is None, "waymark project exited"
@@ -273,8 +284,9 @@ def test_waymark_project_stands_in_for_a_killed_one_and_outlives_its_connections
     finally:
         if first.poll() is None:
             first.kill()
-        first.communicate()
+        print("first:", first.communicate()[0])  # shown if the test fails
         code, output = stop(second) if second is not None else (0, "")
+        print("second:", output)
         views.close()
     assert code == 0, output
     assert f"caseload: stopped at log position {recorder.log_position()}." in output
@@ -285,11 +297,36 @@ def test_waymark_project_stands_in_for_a_killed_one_and_outlives_its_connections
     assert "caseload: lost the database" in output
 
 
-def _sessions(role: str) -> int:
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
-        row = connection.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE usename = %s "
-            "AND application_name = 'waymark caseload worker'",
-            (role,),
-        ).fetchone()
+def _started(
+    tmp_path: Path, url: str, database: Database, sessions: int
+) -> subprocess.Popen[str]:
+    """A ``waymark project``, once its caseload worker is connected (leading
+    or standing by) and ``sessions`` such workers are. Started again if it
+    could not open the store: the shared server may have had no connection to
+    spare (a worker outlives the database, but does not start without it)."""
+    for _ in range(5):
+        process = waymark(tmp_path, url, "project")
+        try:
+            _eventually(
+                lambda: _sessions(database) == sessions or process.poll() is not None,  # noqa: B023
+                f"{sessions} workers are connected",
+            )
+        except AssertionError:
+            process.kill()
+            process.communicate()
+            raise
+        if process.poll() is None:
+            return process
+        output = process.communicate()[0]
+        assert "cannot open the event store" in output, output
+        time.sleep(1)
+    raise AssertionError("waymark project never started")
+
+
+def _sessions(database: Database) -> int:
+    row = database.admin.execute(
+        "SELECT count(*) FROM pg_stat_activity WHERE usename = %s "
+        "AND application_name = 'waymark caseload worker'",
+        (database.role,),
+    ).fetchone()
     return int(row[0]) if row else 0
