@@ -223,9 +223,10 @@ class ProjectionWorker:
                 except CONNECTION_LOST as error:
                     self.leading = False
                     logger.warning(
-                        "%s: lost the database (%s); resuming in %.1f s",
+                        "%s: lost the database (%s: %s); resuming in %.1f s",
                         self.name,
                         type(error).__name__,
+                        _last_line(error),
                         pause,
                     )
                     self._discard_broken_connections()
@@ -423,3 +424,9 @@ def _while_held(
     finally:
         done.set()
         watcher.join()
+
+
+def _last_line(error: BaseException) -> str:
+    """The gist of a database error (psycopg's messages run to several lines)."""
+    lines = str(error).strip().splitlines()
+    return lines[-1] if lines else ""
