@@ -41,6 +41,7 @@ from api.downloads import ExportDownloads
 from api.graphql import WaymarkContext, build_schema
 from api.graphql.cursors import ListingCursors
 from api.http_limits import RequestLimits
+from api.logs import escape_log_records
 from api.rate_limits import RateLimited, RateLimiter
 from api.security_headers import SecurityHeaders
 from api.settings import Settings
@@ -148,6 +149,7 @@ def create_app(
     journeys: CaseJourneys, settings: Settings, views: Views | None = None
 ) -> FastAPI:
     check_token_settings(settings)
+    escape_log_records()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -23,6 +23,7 @@ from projections.evaluation.reader import EvaluationReader
 from projections.evaluation.rebuild import rebuild_evaluation
 from projections.tracking import ProjectionWorker, store_kind
 from projections.tracking.worker import POLL_SECONDS
+from storage.files import owner_only_sqlite
 
 #: Drift: an open case with no contact for this many days (default 28).
 DRIFT_DAYS_SETTING = "WAYMARK_DRIFT_DAYS"
@@ -39,6 +40,7 @@ _YES, _NO = {"1", "yes", "y", "true", "on"}, {"0", "no", "n", "false", "off"}
 def build_journeys(
     settings: Settings, *, today: Callable[[], date] | None = None
 ) -> CaseJourneys:
+    owner_only_sqlite(settings.persistence)
     return CaseJourneys(env=dict(settings.persistence), today=today)
 
 

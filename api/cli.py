@@ -8,6 +8,7 @@ composition root. Expected failures print a short message, never a traceback.
 
 from __future__ import annotations
 
+import logging
 import signal
 import socket
 import threading
@@ -26,6 +27,7 @@ from eventsourcing.domain import EventSourcingError
 
 from api.auth import Role, TokenMintingUnavailable, check_token_settings, mint_token
 from api.bootstrap import ProjectionSettings, Views, build_journeys, build_views
+from api.logs import escape_log_records
 from api.settings import Settings
 from demo.cases import (
     DEMO_ADVOCATE,
@@ -36,7 +38,8 @@ from demo.cases import (
     load_demo,
 )
 from domain.application import CaseJourneys
-from domain.errors import CaseNotFound
+from domain.errors import CaseNotFound, InvalidField
+from domain.text import IDENTIFIER_LIMIT, TextKind, checked_text
 from interchange.htcds.export import htcds_record
 from interchange.htcds.files import UnreadableFile, as_csv, as_json
 from interchange.htcds.importer import HtcdsImportRefused, import_htcds
@@ -60,6 +63,10 @@ app = typer.Typer(
 #: Exit codes: 1 for a failed check (a broken chain), 2 for unusable settings.
 EXIT_CHECK_FAILED = 1
 EXIT_UNUSABLE = 2
+
+#: How long a locally signed token may be valid, in hours: at least one, at most
+#: a week (a longer-lived token is a standing key; mint another instead).
+TOKEN_HOURS = (1.0, 168.0)
 
 _ANY_ADDRESS = {"0.0.0.0", "::", ""}
 
@@ -263,7 +270,17 @@ def project(
             _catch_up(worker, rebuild=rebuild)
         if once:
             return
+        _say_what_workers_do()
         _keep_current(views.workers)
+
+
+def _say_what_workers_do() -> None:
+    """Prints the workers' news (standing by, taking over, reconnecting)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    news = logging.getLogger("projections.tracking")
+    news.addHandler(handler)
+    news.setLevel(logging.INFO)
 
 
 def _catch_up(worker: ProjectionWorker, *, rebuild: bool) -> None:
@@ -396,10 +413,23 @@ def token(
         ),
     ] = None,
     hours: Annotated[
-        float, typer.Option(help="How long the token is valid, in hours.", min=0.01)
+        float,
+        typer.Option(
+            help=f"How long the token is valid, in hours "
+            f"({TOKEN_HOURS[0]:g} to {TOKEN_HOURS[1]:g})."
+        ),
     ] = 12.0,
 ) -> None:
     """Print a locally signed bearer token."""
+    shortest, longest = TOKEN_HOURS
+    if not shortest <= hours <= longest:
+        _fail(f"--hours must be from {shortest:g} to {longest:g} (a week)")
+    for option, value in (("--subject", subject), ("--organisation", organisation)):
+        if value is not None:
+            try:
+                checked_text(value, option, IDENTIFIER_LIMIT, TextKind.IDENTIFIER)
+            except InvalidField as refusal:
+                _fail(refusal.message)
     settings = _settings()
     try:
         check_token_settings(settings)
@@ -650,6 +680,7 @@ def verify(
 
 
 def main() -> None:
+    escape_log_records()
     app()
 
 

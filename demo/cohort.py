@@ -67,6 +67,7 @@ from domain.case import (
 from domain.dates import UK
 from domain.steps import StepReading, parse_occurred
 from domain.vocabulary import STEP_KINDS
+from storage.files import owner_only_sqlite
 from storage.settings import DATABASE_URL, persistence_env
 
 FIRST_OPENING = date(2022, 4, 1)
@@ -978,6 +979,7 @@ def journeys_for(database_url: str) -> CaseJourneys:
     schema = env.get("POSTGRES_SCHEMA")
     if env["PERSISTENCE_MODULE"] == "eventsourcing.postgres" and schema:
         _create_schema(env, schema)
+    owner_only_sqlite(env)
     return CaseJourneys(env=env)
 
 

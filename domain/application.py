@@ -51,10 +51,16 @@ from domain.errors import (
     CaseNotFound,
     CommandRefused,
     IdempotencyKeyReused,
-    InvalidField,
     VersionConflict,
 )
 from domain.hashchain import GENESIS
+from domain.text import (
+    KEY_LIMIT,
+    LABEL_LIMIT,
+    TextKind,
+    optional_text,
+    required_text,
+)
 
 CaseAction = Callable[[SurvivorCase, Provenance], UUID | None]
 
@@ -514,9 +520,12 @@ class CaseJourneys(Application[UUID]):
     def _provenance(
         recorded_by: str, key: str | None, name: str, inputs: object
     ) -> Provenance:
-        key = (key or "").strip() or None
-        if key is not None and len(key) > 200:
-            raise InvalidField("idempotencyKey", "at most 200 characters")
+        key = optional_text(key, "idempotencyKey", KEY_LIMIT, TextKind.IDENTIFIER)
+        # Who records it (a token's subject) is held to the same rule as any
+        # id the log keeps.
+        recorded_by = required_text(
+            recorded_by, "recordedBy", LABEL_LIMIT, TextKind.IDENTIFIER
+        )
         return Provenance(
             recorded_by=recorded_by,
             idempotency_key=key,

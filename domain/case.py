@@ -32,7 +32,18 @@ from domain.errors import (
     StepNotFound,
 )
 from domain.hashchain import GENESIS, event_hash
-from domain.steps import Source, StepReading, parse_summary, required_text
+from domain.steps import Source, StepReading, parse_summary
+from domain.text import (
+    CODE_LIMIT,
+    IDENTIFIER_LIMIT,
+    LABEL_LIMIT,
+    PLACE_LIMIT,
+    PROSE_LIMIT,
+    REFERENCE_LIMIT,
+    TextKind,
+    optional_text,
+    required_text,
+)
 
 CASE_ID_NAMESPACE = UUID("5d1c2f4e-7a8b-4c1d-9e0f-3a2b1c0d9e8f")
 
@@ -384,8 +395,8 @@ class SurvivorCase(Aggregate):
         local_authority: str | None,
         by: Provenance,
     ) -> SurvivorCase:
-        reference = required_text(reference, "reference", limit=64)
-        organisation_id = required_text(organisation_id, "organisationId")
+        reference = _identifier(reference, "reference", REFERENCE_LIMIT)
+        organisation_id = _identifier(organisation_id, "organisationId")
         try:
             jurisdiction = Jurisdiction(jurisdiction).value
         except ValueError:
@@ -393,7 +404,7 @@ class SurvivorCase(Aggregate):
                 "jurisdiction",
                 f"one of {', '.join(j.value for j in Jurisdiction)}",
             ) from None
-        local_authority = (local_authority or "").strip() or None
+        local_authority = optional_text(local_authority, "localAuthority", PLACE_LIMIT)
         case_id = (
             case_id_for(organisation_id, by.idempotency_key)
             if by.idempotency_key
@@ -455,7 +466,7 @@ class SurvivorCase(Aggregate):
         self, advocate_id: str, note: str | None, by: Provenance
     ) -> None:
         self.check_open()
-        advocate_id = required_text(advocate_id, "advocateId")
+        advocate_id = _identifier(advocate_id, "advocateId")
         if advocate_id == self.advocate_id:
             raise NothingToChange(
                 f"{advocate_id} is already the advocate", "advocateId"
@@ -465,7 +476,7 @@ class SurvivorCase(Aggregate):
             by,
             advocate_id=advocate_id,
             previous_advocate_id=self.advocate_id,
-            note=(note or "").strip() or None,
+            note=_note(note),
         )
 
     def give_consent(self, purpose: str, note: str | None, by: Provenance) -> None:
@@ -528,7 +539,7 @@ class SurvivorCase(Aggregate):
             StepDisputed,
             by,
             step_id=step_id,
-            disputed_by=required_text(disputed_by, "disputedBy"),
+            disputed_by=required_text(disputed_by, "disputedBy", LABEL_LIMIT),
             other_version=parse_summary(other_version, "otherVersion"),
             other_occurred=other_occurred,
             sources=[source.as_record() for source in sources],
@@ -551,9 +562,9 @@ class SurvivorCase(Aggregate):
             EvidenceAttached,
             by,
             document_id=document_id,
-            title=required_text(title, "title"),
-            document_kind=required_text(document_kind, "documentKind", limit=64),
-            bundle_ref=(bundle_ref or "").strip() or None,
+            title=required_text(title, "title", LABEL_LIMIT),
+            document_kind=_identifier(document_kind, "documentKind", CODE_LIMIT),
+            bundle_ref=optional_text(bundle_ref, "bundleRef", CODE_LIMIT),
             sha256=sha256.lower() if sha256 else None,
         )
         return document_id
@@ -633,7 +644,7 @@ class SurvivorCase(Aggregate):
 
     def transfer(self, to_organisation_id: str, reason: str, by: Provenance) -> None:
         self.check_open()
-        to_organisation_id = required_text(to_organisation_id, "toOrganisationId")
+        to_organisation_id = _identifier(to_organisation_id, "toOrganisationId")
         if to_organisation_id == self.organisation_id:
             raise NothingToChange(
                 "the case is already with that organisation", "toOrganisationId"
@@ -694,7 +705,11 @@ class SurvivorCase(Aggregate):
 
 
 def _note(note: str | None) -> str | None:
-    return (note or "").strip() or None
+    return optional_text(note, "note", PROSE_LIMIT, TextKind.PROSE)
+
+
+def _identifier(value: str, field: str, limit: int = IDENTIFIER_LIMIT) -> str:
+    return required_text(value, field, limit, TextKind.IDENTIFIER)
 
 
 def _is_sha256(value: str) -> bool:

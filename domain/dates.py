@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import re
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -60,18 +61,28 @@ class UncertainDate:
 
     @classmethod
     def parse(cls, text: str) -> UncertainDate:
-        text = text.strip()
+        if len(text) > EDTF_LIMIT:
+            raise InvalidDate(f"at most {EDTF_LIMIT} characters")
+        text = _as_written(text.strip())
         if not text:
             raise InvalidDate("a date is needed; leave it out for an undated step")
-        bounds = _common_form_bounds(text)
-        if bounds is None:
-            bounds = _edtf_bounds(text)
+        _check_years(text)
+        members = _set_members(text)
+        bounds: tuple[date | None, date | None] | None
+        if members is not None:
+            bounds = _set_bounds(text, members)
+            display = _describe_set(text[0], members)
+        else:
+            bounds = _common_form_bounds(text)
+            if bounds is None:
+                bounds = _edtf_bounds(text)
+            display = _describe(text)
         earliest, latest = bounds
         if earliest is None and latest is None:
             raise InvalidDate(f"{text!r} has no known bound; leave the step undated")
         if earliest is not None and latest is not None and earliest > latest:
             raise InvalidDate(f"{text!r} ends before it begins")
-        return cls(edtf=text, earliest=earliest, latest=latest, display=_describe(text))
+        return cls(edtf=text, earliest=earliest, latest=latest, display=display)
 
     def is_after(self, day: date) -> bool:
         """True when even the earliest day this date can mean is after ``day``."""
@@ -96,10 +107,53 @@ class UncertainDate:
         )
 
 
+#: The longest EDTF text taken (a set of 20 days fits easily).
+EDTF_LIMIT = 256
+#: The most dates an EDTF set (``[a, b]``: one of them; ``{a, b}``: all of
+#: them) may list.
+SET_LIMIT = 20
+
+# What is entered is read as it is meant, and stored as read:
+# - digits of any script (Arabic-Indic, Persian, fullwidth) and
+#   fullwidth punctuation are read as the ASCII EDTF spells them;
+# - a date-time (``2019-06-03T10:00``, with or without seconds and a zone) is
+#   read as the day it is written on: a chronology is kept by the day, and the
+#   day written is the day the advocate meant, whatever the zone.
+_DATE_TIME = re.compile(
+    r"(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?",
+    re.ASCII,
+)
+
+
+def _as_written(text: str) -> str:
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        text = "".join(
+            str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c
+            for c in text
+        )
+    if "T" in text:
+        text = _DATE_TIME.sub(r"\1", text)
+    return text
+
+
+# A year written with a sign, EDTF's long-year ``Y`` form or five digits or
+# more lies outside 1-9999, the years a calendar day can be held for.
+_UNPLACEABLE_YEAR = re.compile(r"(?:^|[/\[{,.\s])[-+Y]|\d{5}", re.ASCII)
+
+
+def _check_years(text: str) -> None:
+    if _UNPLACEABLE_YEAR.search(text):
+        raise InvalidDate(
+            f"{text!r}: only the years 1 to 9999 can be placed on a chronology "
+            "(write a year with four digits, without a sign)"
+        )
+
+
 # The forms advocates write nearly always: a year, month or day with an optional
 # qualifier, alone or as either end of an interval. The edtf parser takes several
 # milliseconds a date, so these are read directly; a test holds both readings equal.
-_COMMON_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%])?")
+_COMMON_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%])?", re.ASCII)
 
 
 _OPEN = frozenset({"..", ""})
@@ -138,6 +192,64 @@ def _common_date_bounds(text: str) -> tuple[date, date] | None:
         return date(year, month, day), date(year, month, day)
     except ValueError:
         raise InvalidDate(f"{text!r} is not a day in the calendar") from None
+
+
+def _set_members(text: str) -> list[str] | None:
+    """The members of an EDTF set (``[...]``: one of; ``{...}``: all of),
+    each a date or a range ``a..b`` (``..b``: b or earlier; ``a..``: a or
+    later); None when ``text`` is not a set."""
+    if text[0] not in "[{":
+        return None
+    closing = "]" if text[0] == "[" else "}"
+    if text[-1] != closing:
+        raise InvalidDate(f"{text!r}: a set is closed by {closing!r}")
+    members = [member.strip() for member in text[1:-1].split(",")]
+    if len(members) > SET_LIMIT:
+        raise InvalidDate(f"a set lists at most {SET_LIMIT} dates")
+    if not all(members):
+        raise InvalidDate(f"{text!r}: a set lists dates separated by commas")
+    return members
+
+
+def _set_bounds(text: str, members: list[str]) -> tuple[date | None, date | None]:
+    """From the earliest day any member may mean to the latest: read directly
+    when every member is in a common form, else by the edtf parser."""
+    lowers: list[date | None] = []
+    uppers: list[date | None] = []
+    for member in members:
+        start, dots, end = member.partition("..")
+        if not dots:
+            start = end = member
+        low = (None, None) if start == "" else _common_date_bounds(start)
+        high = (None, None) if end == "" else _common_date_bounds(end)
+        if low is None or high is None:
+            return _edtf_bounds(text)
+        lowers.append(low[0])
+        uppers.append(high[1])
+    earliest = None if None in lowers else min(d for d in lowers if d is not None)
+    latest = None if None in uppers else max(d for d in uppers if d is not None)
+    return earliest, latest
+
+
+def _describe_set(opening: str, members: list[str]) -> str:
+    words = [_describe_member(member) for member in members]
+    if len(words) == 1:
+        return words[0]
+    joined = ", ".join(words[:-1])
+    if opening == "[":
+        return f"one of {joined} or {words[-1]}"
+    return f"all of {joined} and {words[-1]}"
+
+
+def _describe_member(member: str) -> str:
+    start, dots, end = member.partition("..")
+    if not dots:
+        return _describe_single(member)
+    if not start:
+        return f"{_describe_single(end)} or earlier"
+    if not end:
+        return f"{_describe_single(start)} or later"
+    return f"{_describe_single(start)} to {_describe_single(end)}"
 
 
 def _season_bounds(year: int, season: int) -> tuple[date, date]:

@@ -14,26 +14,20 @@ from typing import Any
 
 from domain.dates import InvalidDate, UncertainDate
 from domain.errors import InvalidField
+from domain.text import (
+    IDENTIFIER_LIMIT,
+    PROSE_LIMIT,
+    SOURCES_LIMIT,
+    TextKind,
+    optional_text,
+)
+
+# Kept importable from here, where they were first defined.
+from domain.text import LABEL_LIMIT as LABEL_LIMIT
+from domain.text import required_text as required_text
 from domain.vocabulary import step_kind, upgrade_details, validate_details
 
-SUMMARY_LIMIT = 1000
-LABEL_LIMIT = 200
-
-
-def required_text(
-    value: str | None,
-    field: str,
-    limit: int = LABEL_LIMIT,
-    *,
-    missing: str = "required",
-) -> str:
-    """Text a command must carry, trimmed; ``missing`` says what to give instead."""
-    text = (value or "").strip()
-    if not text:
-        raise InvalidField(field, missing)
-    if len(text) > limit:
-        raise InvalidField(field, f"at most {limit} characters")
-    return text
+SUMMARY_LIMIT = PROSE_LIMIT
 
 
 @dataclass(frozen=True)
@@ -46,14 +40,12 @@ class Source:
     @classmethod
     def parse(cls, raw: Mapping[str, Any], where: str) -> Source:
         document = required_text(
-            str(raw.get("document") or ""),
+            raw.get("document"),
             f"{where}.document",
+            LABEL_LIMIT,
             missing="name the document",
         )
-        pin = raw.get("pin")
-        pin = str(pin).strip() or None if pin is not None else None
-        if pin is not None and len(pin) > LABEL_LIMIT:
-            raise InvalidField(f"{where}.pin", f"at most {LABEL_LIMIT} characters")
+        pin = optional_text(raw.get("pin"), f"{where}.pin", LABEL_LIMIT)
         unknown = set(raw) - {"document", "pin"}
         if unknown:
             raise InvalidField(where, f"unknown fields {sorted(unknown)}")
@@ -64,6 +56,8 @@ class Source:
 
 
 def parse_sources(raw: Sequence[Mapping[str, Any]] | None, where: str) -> list[Source]:
+    if raw is not None and len(raw) > SOURCES_LIMIT:
+        raise InvalidField(where, f"at most {SOURCES_LIMIT} sources")
     return [Source.parse(item, f"{where}[{i}]") for i, item in enumerate(raw or ())]
 
 
@@ -92,7 +86,11 @@ def parse_occurred(text: str | None, today: date, where: str) -> UncertainDate |
 
 def parse_summary(text: str | None, where: str = "summary") -> str:
     return required_text(
-        text, where, SUMMARY_LIMIT, missing="say in neutral words what happened"
+        text,
+        where,
+        SUMMARY_LIMIT,
+        TextKind.PROSE,
+        missing="say in neutral words what happened",
     )
 
 
@@ -120,7 +118,9 @@ class StepReading:
         order: int | None,
         today: date,
     ) -> StepReading:
-        step = step_kind(kind.strip() if isinstance(kind, str) else kind)
+        step = step_kind(
+            required_text(kind, "kind", IDENTIFIER_LIMIT, TextKind.IDENTIFIER)
+        )
         if order is not None and not 0 <= order <= 10_000:
             raise InvalidField("order", "a stated order is between 0 and 10000")
         return cls(

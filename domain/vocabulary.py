@@ -14,22 +14,47 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from domain.errors import InvalidField
+from domain.text import LABEL_LIMIT, TextKind, checked_text
 
 
 class Payload(BaseModel):
-    """A step's details: strict, closed to unknown fields, immutable."""
+    """A step's details: strict, closed to unknown fields, immutable.
+
+    Every string in a payload, whatever its field (and each string of a list),
+    is held to the rule every command's text is (``domain.text``) and to
+    ``LABEL_LIMIT`` characters, so a payload model cannot forget to bound one.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _recordable_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return _recordable(value)
+        if isinstance(value, list):
+            return [
+                _recordable(item) if isinstance(item, str) else item for item in value
+            ]
+        return value
+
+
+def _recordable(text: str) -> str:
+    try:
+        return checked_text(text, "text", LABEL_LIMIT, TextKind.LINE)
+    except InvalidField as refusal:
+        # Pydantic names the field; the message is the rule that was broken.
+        raise ValueError(refusal.message.removeprefix("text: ")) from None
 
 
 class NoDetails(Payload):
     pass
 
 
-Text = Field(min_length=1, max_length=200)
+Text = Field(min_length=1, max_length=LABEL_LIMIT)
 Money = Field(ge=Decimal(0), max_digits=12, decimal_places=2)
 
 GroundsOutcome = Literal["positive", "negative"]
@@ -394,7 +419,7 @@ def validate_details(
         where = ".".join(str(part) for part in first["loc"])
         raise InvalidField(
             f"details.{where}" if where else "details",
-            f"{first['msg']} (for {kind.code})",
+            f"{first['msg'].removeprefix('Value error, ')} (for {kind.code})",
         ) from None
     return payload.model_dump()
 

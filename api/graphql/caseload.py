@@ -23,6 +23,8 @@ from api.graphql.results import (
     ValidationFailed,
     failure_for,
 )
+from domain.errors import InvalidField
+from domain.text import IDENTIFIER_LIMIT, TextKind, checked_text
 from projections.caseload import (
     MAX_DRIFT_DAYS,
     MAX_UPCOMING_DAYS,
@@ -310,6 +312,17 @@ def _scope(
 ) -> tuple[str | None, str | None]:
     """Whose caseload the caller may read: advocates and managers their own
     organisation's (any of its advocates), administrators anyone's."""
+    for field, value in (
+        ("organisationId", organisation_id),
+        ("advocateId", advocate_id),
+    ):
+        if value is not None:
+            # Held to the rule every recorded id is, so nothing a view cannot
+            # be asked about (a NUL) reaches its query.
+            try:
+                checked_text(value, field, IDENTIFIER_LIMIT, TextKind.IDENTIFIER)
+            except InvalidField as refusal:
+                raise InvalidArgument(field, refusal.message) from None
     if principal.role not in CASELOAD_ROLES:
         raise NotPermittedError(f"a {principal.role.value} may not read caseloads")
     if principal.role is Role.ADMINISTRATOR:

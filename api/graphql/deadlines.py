@@ -39,6 +39,10 @@ from projections.deadlines import StepClock as StepClockView
 #: How far from today an ``asOf`` may be: clocks run years, not centuries.
 AS_OF_RANGE = timedelta(days=100 * 365)
 
+# Strawberry registers the domain's enum in place: resolvers elsewhere import it
+# from here, so that the registration has happened before they are declared.
+__all__ = ["ClockKind", "resolve_deadlines"]
+
 strawberry.enum(
     ClockStatus,
     description="How a clock stands on the day judged: RUNNING, MET (stopped in "

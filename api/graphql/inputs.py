@@ -28,12 +28,57 @@ from domain.commands import (
     TransferCase,
     WithdrawConsent,
 )
+from domain.dates import EDTF_LIMIT, SET_LIMIT
 from domain.errors import InvalidField
+from domain.text import (
+    CODE_LIMIT,
+    IDENTIFIER_LIMIT,
+    KEY_LIMIT,
+    LABEL_LIMIT,
+    PLACE_LIMIT,
+    PROSE_LIMIT,
+    REFERENCE_LIMIT,
+    SOURCES_LIMIT,
+)
+
+#: What every text input refuses (``domain.text``), said once.
+TEXT_RULE = (
+    "Control characters, unpaired surrogates and invisible formatting "
+    "characters (such as bidirectional overrides) are refused"
+)
+
+
+def _line(limit: int) -> str:
+    return f"At most {limit} characters, on one line. {TEXT_RULE}."
+
+
+def _prose(limit: int) -> str:
+    return (
+        f"At most {limit} characters; newlines and tabs are kept (a CR LF line end "
+        f"is read as a newline). {TEXT_RULE}."
+    )
+
+
+def _identifier(limit: int) -> str:
+    return (
+        f"At most {limit} characters, on one line. {TEXT_RULE}, and so are "
+        "zero-width joiners."
+    )
+
+
+#: How every EDTF input is read.
+EDTF_RULE = (
+    f"At most {EDTF_LIMIT} characters. Years run from 1 to 9999; digits of any "
+    "script (Arabic-Indic, fullwidth) are read as 0-9; a date-time "
+    "(`2019-06-03T10:00`) is read as the day it is written on. A set lists at "
+    f"most {SET_LIMIT} dates: `[2019-06, 2019-08]` (one of them), "
+    "`{2019-06, 2019-08}` (all of them)."
+)
 
 IDEMPOTENCY_KEY = (
     "Makes a retry harmless: a command repeated with the same key returns the "
-    "first result (`replayed: true`) and records nothing new. At most 200 "
-    "characters; a key reused for a different command is refused."
+    "first result (`replayed: true`) and records nothing new. A key reused for a "
+    f"different command is refused. {_identifier(KEY_LIMIT)}"
 )
 EXPECTED_VERSION = (
     "The case version the client last read; if the case has moved on, nothing is "
@@ -41,17 +86,19 @@ EXPECTED_VERSION = (
 )
 CASE_ID = "The case."
 STEP_ID = "The step, as returned by `recordStep` or listed on the chronology."
-REASON = "Why, in neutral words; kept on the record."
+REASON = f"Why, in neutral words; kept on the record. {_prose(PROSE_LIMIT)}"
+NOTE_LIMITS = _prose(PROSE_LIMIT)
 
 
 @strawberry.input(description="A source for a fact: a document and a pin cite in it.")
 class SourceInput:
     document: str = strawberry.field(
         description="The document: an attached document's id (then the chronology "
-        "shows its title and bundle reference) or its name."
+        f"shows its title and bundle reference) or its name. {_line(LABEL_LIMIT)}"
     )
     pin: str | None = strawberry.field(
-        default=None, description="Where in the document: a page or paragraph."
+        default=None,
+        description="Where in the document: a page or paragraph. " + _line(LABEL_LIMIT),
     )
 
 
@@ -64,18 +111,20 @@ def source_records(sources: list[SourceInput] | None) -> list[dict[str, Any]] | 
 @strawberry.input(description="Open a case for a survivor.")
 class OpenCaseInput:
     reference: str = strawberry.field(
-        description="The organisation's pseudonymous reference for the survivor."
+        description="The organisation's pseudonymous reference for the survivor. "
+        + _identifier(REFERENCE_LIMIT)
     )
     jurisdiction: Jurisdiction = strawberry.field(
         description="Whose law governs the survivor's case."
     )
     local_authority: str | None = strawberry.field(
-        default=None, description="The local authority the survivor lives in."
+        default=None,
+        description="The local authority the survivor lives in. " + _line(PLACE_LIMIT),
     )
     organisation_id: str | None = strawberry.field(
         default=None,
         description="The organisation holding the case; defaults to the caller's. "
-        "Only an administrator may name another.",
+        "Only an administrator may name another. " + _identifier(IDENTIFIER_LIMIT),
     )
     idempotency_key: str | None = strawberry.field(
         default=None, description=IDEMPOTENCY_KEY
@@ -102,7 +151,7 @@ class CaseCommandInput:
 class RecordDateOfBirthInput(CaseCommandInput):
     born: str = strawberry.field(
         description="In EDTF, as exactly as it is known: `2003-04-17`, `2003`, "
-        "`2003~`; never in the future."
+        f"`2003~`; never in the future. {EDTF_RULE}"
     )
 
     def command(self) -> CaseCommand:
@@ -113,26 +162,28 @@ class RecordDateOfBirthInput(CaseCommandInput):
 class StepFieldsInput(CaseCommandInput):
     kind: str = strawberry.field(
         description="The step's kind from the vocabulary (`stepKinds`), e.g. "
-        "`nrm.reasonable_grounds_decision`."
+        "`nrm.reasonable_grounds_decision`. " + _identifier(IDENTIFIER_LIMIT)
     )
     occurred: str | None = strawberry.field(
         default=None,
         description="When it happened, in EDTF: `2019-06-14`, `2019-06`, `2019-06~` "
         "(approximately), `2019-06?` (uncertain), `2018-03/2018-05` (between), "
         "`../2016` (on or before). Null or empty for an undated step; never wholly "
-        "in the future.",
+        f"in the future. {EDTF_RULE}",
     )
     summary: str = strawberry.field(
-        description="What happened, in neutral words (at most 1000 characters)."
+        description=f"What happened, in neutral words. {_prose(PROSE_LIMIT)}"
     )
     details: JSON | None = strawberry.field(
         default=None,
         description="The kind's payload as a JSON object, with the fields "
         "`stepKinds` lists for the kind (snake_case names; amounts as strings or "
-        "numbers). Omit for kinds without details.",
+        "numbers). Omit for kinds without details. Each string in it: "
+        + _line(LABEL_LIMIT),
     )
     sources: list[SourceInput] | None = strawberry.field(
-        default=None, description="Where the fact comes from."
+        default=None,
+        description=f"Where the fact comes from: at most {SOURCES_LIMIT} sources.",
     )
     order: int | None = strawberry.field(
         default=None,
@@ -183,16 +234,21 @@ class RetractStepInput(CaseCommandInput):
 class DisputeStepInput(CaseCommandInput):
     step_id: UUID = strawberry.field(description=STEP_ID)
     disputed_by: str = strawberry.field(
-        description="Who gives the other version (a role or party, not a name)."
+        description="Who gives the other version (a role or party, not a name). "
+        + _line(LABEL_LIMIT)
     )
     other_version: str = strawberry.field(
-        description="The other version, stated shortly and neutrally."
+        description="The other version, stated shortly and neutrally. "
+        + _prose(PROSE_LIMIT)
     )
     other_occurred: str | None = strawberry.field(
-        default=None, description="When it happened in the other version, in EDTF."
+        default=None,
+        description=f"When it happened in the other version, in EDTF. {EDTF_RULE}",
     )
     sources: list[SourceInput] | None = strawberry.field(
-        default=None, description="Where the other version comes from."
+        default=None,
+        description="Where the other version comes from: at most "
+        f"{SOURCES_LIMIT} sources.",
     )
 
     def command(self) -> CaseCommand:
@@ -208,12 +264,16 @@ class DisputeStepInput(CaseCommandInput):
 
 @strawberry.input(description="Attach an evidence document to the case.")
 class AttachEvidenceInput(CaseCommandInput):
-    title: str = strawberry.field(description="The document's title.")
+    title: str = strawberry.field(
+        description=f"The document's title. {_line(LABEL_LIMIT)}"
+    )
     document_kind: str = strawberry.field(
-        description="What kind of document it is (e.g. `witness_statement`)."
+        description="What kind of document it is (e.g. `witness_statement`). "
+        + _identifier(CODE_LIMIT)
     )
     bundle_ref: str | None = strawberry.field(
-        default=None, description="Its place in the bundle, e.g. `B/345`."
+        default=None,
+        description=f"Its place in the bundle, e.g. `B/345`. {_line(CODE_LIMIT)}",
     )
     sha256: str | None = strawberry.field(
         default=None, description="The file's SHA-256 digest, 64 hex characters."
@@ -229,7 +289,8 @@ class AttachEvidenceInput(CaseCommandInput):
 class ConsentInput(CaseCommandInput):
     purpose: ConsentPurpose = strawberry.field(description="What the consent is for.")
     note: str | None = strawberry.field(
-        default=None, description="How and when the survivor said so."
+        default=None,
+        description=f"How and when the survivor said so. {NOTE_LIMITS}",
     )
 
 
@@ -249,8 +310,12 @@ class WithdrawConsentInput(ConsentInput):
 
 @strawberry.input(description="Assign an advocate to the case, or hand it over.")
 class AssignAdvocateInput(CaseCommandInput):
-    advocate_id: str = strawberry.field(description="The advocate taking the case.")
-    note: str | None = strawberry.field(default=None, description="A handover note.")
+    advocate_id: str = strawberry.field(
+        description=f"The advocate taking the case. {_identifier(IDENTIFIER_LIMIT)}"
+    )
+    note: str | None = strawberry.field(
+        default=None, description=f"A handover note. {NOTE_LIMITS}"
+    )
 
     def command(self) -> CaseCommand:
         return AssignAdvocate(self.case_id, self.advocate_id, self.note)
@@ -259,7 +324,8 @@ class AssignAdvocateInput(CaseCommandInput):
 @strawberry.input(description="Transfer the case to another organisation.")
 class TransferCaseInput(CaseCommandInput):
     to_organisation_id: str = strawberry.field(
-        description="The organisation taking the case over."
+        description="The organisation taking the case over. "
+        + _identifier(IDENTIFIER_LIMIT)
     )
     reason: str = strawberry.field(description=REASON)
 

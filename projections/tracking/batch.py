@@ -29,6 +29,8 @@ from typing import Any, Generic, TypeVar
 from eventsourcing.persistence import Tracking, TrackingRecorder
 from eventsourcing.projection import Projection
 
+from projections.tracking.storable import storable_changes
+
 
 class BatchView(TrackingRecorder, ABC):
     """A materialised view that writes changes and tracking atomically."""
@@ -66,7 +68,7 @@ class BatchProjection(Projection[TBatchView], ABC, Generic[TBatchView]):
         """What the event changes in the view; empty when nothing."""
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        self.view.apply(self.changes(domain_event), tracking)
+        self.view.apply(storable_changes(self.changes(domain_event)), tracking)
 
     def process_batch(
         self, domain_events: Iterable[Any], tracking: Tracking, *, after: int
@@ -76,4 +78,5 @@ class BatchProjection(Projection[TBatchView], ABC, Generic[TBatchView]):
         changes: list[Any] = []
         for domain_event in domain_events:
             changes.extend(self.changes(domain_event))
-        self.view.apply(changes, tracking, after=after)
+        # Whatever the log holds, the view can store (see ``storable``).
+        self.view.apply(storable_changes(changes), tracking, after=after)

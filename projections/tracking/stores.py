@@ -8,7 +8,8 @@
   ``waymark.caseload.db``). eventsourcing's SQLite tracking table has one fixed
   name, so views in one file would share it; apart, each view has its own
   position, and catching up never takes the events file's write lock from the
-  API. The file holds nothing the log cannot rebuild.
+  API. The file holds nothing the log cannot rebuild, but what it holds is
+  case records: like the events file it is readable by its owner only.
 - In-memory store: a SQLite view in memory, in the same process (the events
   live only there).
 """
@@ -22,6 +23,8 @@ from typing import TypeVar
 
 from eventsourcing.persistence import InfrastructureFactory, TrackingRecorder
 from eventsourcing.utils import Environment
+
+from storage.files import owner_only_sqlite
 
 POSTGRES = "eventsourcing.postgres"
 SQLITE = "eventsourcing.sqlite"
@@ -78,6 +81,7 @@ def construct_view(
 ) -> TView:
     """Builds (and, if the settings say so, creates the tables of) the view."""
     env = view_env(persistence, name)
+    owner_only_sqlite(env)
     view_class = postgres if store_kind(env) == "postgres" else sqlite
     factory = InfrastructureFactory[TView].construct(Environment(name, env))
     return factory.tracking_recorder(view_class)

@@ -16,6 +16,12 @@ How it learns of new events depends on the store:
   in-memory store: polling ``select_notifications`` (``run``, or ``start`` for a
   background thread in the serving process).
 
+``run`` (``waymark project``) outlives the database: a lost connection is
+waited out with a doubling pause and the view resumed from its own position. On
+PostgreSQL, ``run`` projects only while it holds the view's advisory lock
+(``projections.tracking.leadership``), so several workers started for one view
+stand in for each other.
+
 Read-your-writes: ``wait_for(position)`` returns once the view has processed that
 log position, or False after a bounded wait. A worker in this process catches up
 at once rather than waiting for its next poll; otherwise the view's tracking is
@@ -24,18 +30,27 @@ polled, while a worker elsewhere (``waymark project``) advances it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+import psycopg
 from eventsourcing.application import Application
-from eventsourcing.persistence import IntegrityError, Notification, Tracking
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    Notification,
+    OperationalError,
+    Tracking,
+)
 from eventsourcing.popo import POPOApplicationRecorder
 
 from projections.tracking.batch import BatchProjection
+from projections.tracking.leadership import ViewLock, view_lock
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +60,24 @@ BATCH_SIZE = 500
 POLL_SECONDS = 0.5
 #: Bounds on the pauses while polling a view's position for read-your-writes.
 _FIRST_PAUSE, _LONGEST_PAUSE = 0.01, 0.2
+
+#: The pauses before resuming after the database was lost: doubling from the
+#: first to the longest.
+RETRY_FIRST_SECONDS, RETRY_LONGEST_SECONDS = 0.5, 30.0
+
+
+class SubscriptionEnded(ConnectionError):
+    """The store's subscription stopped delivering without saying why."""
+
+
+#: What a lost database connection raises: the worker waits and resumes.
+CONNECTION_LOST: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    SubscriptionEnded,
+)
 
 Progress = Callable[[int], None]
 #: Rebuilds a view its own way (e.g. into a fresh one, then switched over);
@@ -62,11 +95,19 @@ class ProjectionWorker:
         poll_seconds: float = POLL_SECONDS,
         in_process: bool = False,
         rebuilder: Rebuilder | None = None,
+        lock: ViewLock | None = None,
+        retry_seconds: tuple[float, float] = (
+            RETRY_FIRST_SECONDS,
+            RETRY_LONGEST_SECONDS,
+        ),
     ) -> None:
         """``in_process``: this process keeps the view current (``start``), so a
         read-your-writes wait may catch up itself instead of polling.
         ``rebuilder``: how the view is rebuilt, if not by forgetting it and
-        replaying the log into it in place."""
+        replaying the log into it in place. ``lock``: who of several workers
+        keeps the view current (default: the view's store decides, see
+        ``projections.tracking.leadership``). ``retry_seconds``: the first and
+        the longest pause before resuming after the database was lost."""
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         self.application = application
@@ -75,6 +116,10 @@ class ProjectionWorker:
         self.poll_seconds = poll_seconds
         self.in_process = in_process
         self.rebuilder = rebuilder
+        self.lock = lock
+        self.retry_seconds = retry_seconds
+        #: Whether ``run`` holds the view's lock and keeps it current now.
+        self.leading = False
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -148,7 +193,61 @@ class ProjectionWorker:
 
     def run(self, stop: threading.Event) -> None:
         """Keeps the view current until ``stop`` is set: following the store's
-        subscription where it has one, else polling. Errors are raised."""
+        subscription where it has one, else polling.
+
+        It outlives the database: when a connection is lost (a server restart,
+        a terminated session) it waits, doubling the pause from
+        the first of ``retry_seconds`` up to the longest, and resumes
+        from the view's own position. On PostgreSQL it first takes the view's
+        advisory lock (``projections.tracking.leadership``), so of several
+        workers started for one view only one projects; the others stand by
+        and one takes over when it dies. Any other error is raised."""
+        if self.lock is None:
+            self.lock = view_lock(self.projection.view, self.name)
+        lock = self.lock
+        first_pause, longest_pause = self.retry_seconds
+        pause = first_pause
+        try:
+            while not stop.is_set():
+                try:
+                    if not lock.acquire(stop, self.poll_seconds):
+                        return
+                    self.leading = True
+                    with _while_held(lock, stop, self.poll_seconds) as halt:
+                        self._follow_log(halt)
+                    if not stop.is_set():
+                        logger.warning(
+                            "%s: lost the view's lock; standing by", self.name
+                        )
+                    pause = first_pause
+                except CONNECTION_LOST as error:
+                    self.leading = False
+                    logger.warning(
+                        "%s: lost the database (%s: %s); resuming in %.1f s",
+                        self.name,
+                        type(error).__name__,
+                        _last_line(error),
+                        pause,
+                    )
+                    self._discard_broken_connections()
+                    stop.wait(pause)
+                    pause = min(pause * 2, longest_pause)
+                finally:
+                    self.leading = False
+        finally:
+            lock.close()
+
+    def _discard_broken_connections(self) -> None:
+        # A restarted server leaves every pooled connection broken; have the
+        # pools check theirs now, rather than failing once on each in turn.
+        for recorder in (self.application.recorder, self.projection.view):
+            datastore = getattr(recorder, "datastore", None)
+            pool = getattr(datastore, "pool", None)
+            if pool is not None:
+                with contextlib.suppress(Exception):
+                    pool.check()
+
+    def _follow_log(self, stop: threading.Event) -> None:
         self.catch_up()
         if isinstance(self.application.recorder, POPOApplicationRecorder):
             # eventsourcing 9.5.6's in-memory subscription starts pulling before
@@ -206,7 +305,7 @@ class ProjectionWorker:
                     item = delivered.get(timeout=0.1)
                 except queue.Empty:
                     if not pumping.is_alive() and delivered.empty():
-                        raise RuntimeError("the subscription ended") from None
+                        raise SubscriptionEnded("the subscription ended") from None
                     if time.monotonic() - quiet_since >= self.poll_seconds:
                         # eventsourcing 9.5.6's subscriptions start pulling before
                         # they listen, so a write in that instant wakes nobody
@@ -301,3 +400,33 @@ class ProjectionWorker:
                 return False
             time.sleep(min(pause, remaining))
             pause = min(pause * 2, _LONGEST_PAUSE)
+
+
+@contextlib.contextmanager
+def _while_held(
+    lock: ViewLock, stop: threading.Event, every: float
+) -> Iterator[threading.Event]:
+    """An event set as soon as ``stop`` is, or once the lock is found lost
+    (checked every ``every`` seconds)."""
+    halt = threading.Event()
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            if stop.wait(every) or not lock.held():
+                halt.set()
+                return
+
+    watcher = threading.Thread(target=watch, name="view-lock-watch", daemon=True)
+    watcher.start()
+    try:
+        yield halt
+    finally:
+        done.set()
+        watcher.join()
+
+
+def _last_line(error: BaseException) -> str:
+    """The gist of a database error (psycopg's messages run to several lines)."""
+    lines = str(error).strip().splitlines()
+    return lines[-1] if lines else ""

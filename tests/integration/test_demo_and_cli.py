@@ -426,6 +426,26 @@ def test_the_token_command_refuses_an_advocate_without_an_organisation(
     assert "Traceback" not in output
 
 
+@pytest.mark.parametrize("hours", ["0.5", "169", "1e9", "nan"])
+def test_the_token_command_refuses_a_lifetime_beyond_a_week_in_one_line(
+    cli_env: dict[str, str], hours: str
+) -> None:
+    code, output = cli(cli_env, "token", "--role", "evaluator", "--hours", hours)
+
+    assert code == 2
+    assert output.strip() == "Error: --hours must be from 1 to 168 (a week)"
+
+
+def test_the_token_command_refuses_a_subject_with_control_characters(
+    cli_env: dict[str, str],
+) -> None:
+    code, output = cli(cli_env, "token", "--role", "evaluator", "--subject", "ev\x1b1")
+
+    assert code == 2
+    assert output.strip().startswith("Error: --subject: contains U+001B")
+    assert "\x1b" not in output
+
+
 def test_without_a_configured_secret_tokens_are_signed_with_one_kept_beside_the_db(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:

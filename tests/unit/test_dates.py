@@ -6,10 +6,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.dates import (
+    EDTF_LIMIT,
+    SET_LIMIT,
     InvalidDate,
     UncertainDate,
     _common_form_bounds,
     _edtf_bounds,
+    _set_bounds,
+    _set_members,
 )
 
 
@@ -137,3 +141,102 @@ def test_winter_runs_into_february_of_the_next_year() -> None:
     winter = UncertainDate.parse("2019-24")
     assert (winter.earliest, winter.latest) == (date(2019, 12, 1), date(2020, 2, 29))
     assert winter.display == "winter 2019"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["99999", "Y-12345678", "-0001", "Y170000002", "2019/10000", "..-0001", "+2019"],
+)
+def test_a_year_beyond_the_calendar_is_refused_by_name(text: str) -> None:
+    with pytest.raises(InvalidDate, match="only the years 1 to 9999"):
+        UncertainDate.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("edtf", "display", "earliest", "latest"),
+    [
+        (
+            "[2019-06, 2019-08]",
+            "one of June 2019 or August 2019",
+            date(2019, 6, 1),
+            date(2019, 8, 31),
+        ),
+        (
+            "{2019-06,2019-08,2019-09-02}",
+            "all of June 2019, August 2019 and 2 September 2019",
+            date(2019, 6, 1),
+            date(2019, 9, 2),
+        ),
+        ("[..2016]", "2016 or earlier", None, date(2016, 12, 31)),
+        (
+            "[2019-01..2019-03, 2020~]",
+            "one of January 2019 to March 2019 or c. 2020",
+            date(2019, 1, 1),
+            date(2020, 12, 31),
+        ),
+        (
+            "[201X, 2021-06]",
+            "one of some time between 2010 and 2019 or June 2021",
+            date(2010, 1, 1),
+            date(2021, 6, 30),
+        ),
+    ],
+)
+def test_a_set_of_dates_reads_in_words(
+    edtf: str, display: str, earliest: date | None, latest: date | None
+) -> None:
+    parsed = UncertainDate.parse(edtf)
+    assert (parsed.display, parsed.earliest, parsed.latest) == (
+        display,
+        earliest,
+        latest,
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(common_dates(), min_size=2, max_size=5), st.sampled_from("[{"))
+def test_the_fast_reading_of_a_set_agrees_with_the_edtf_parser(
+    members: list[str], opening: str
+) -> None:
+    text = opening + ", ".join(members) + ("]" if opening == "[" else "}")
+    found = _set_members(text)
+    assert found is not None
+    assert _set_bounds(text, found) == _edtf_bounds(text)
+
+
+def test_a_set_lists_a_bounded_number_of_dates() -> None:
+    days = [f"2019-01-{day:02d}" for day in range(1, SET_LIMIT + 2)]
+    with pytest.raises(InvalidDate, match=f"at most {SET_LIMIT} dates"):
+        UncertainDate.parse("[" + ",".join(days) + "]")
+    assert UncertainDate.parse("[" + ",".join(days[:-1]) + "]").latest == date(
+        2019, 1, SET_LIMIT
+    )
+
+
+def test_an_edtf_text_is_bounded_in_length() -> None:
+    with pytest.raises(InvalidDate, match=f"at most {EDTF_LIMIT} characters"):
+        UncertainDate.parse("2019" + " " * EDTF_LIMIT)
+
+
+@pytest.mark.parametrize(
+    "text", ["2019-06-03T10:00", "2019-06-03T23:30:00-05:00", "2019-06-03T00:15Z"]
+)
+def test_a_date_time_is_read_as_the_day_it_is_written_on(text: str) -> None:
+    parsed = UncertainDate.parse(text)
+    assert (parsed.edtf, parsed.display) == ("2019-06-03", "3 June 2019")
+    assert parsed.earliest == parsed.latest == date(2019, 6, 3)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u0662\u0660\u0661\u0669-\u0660\u0666",  # Arabic-Indic digits
+        "\u06f2\u06f0\u06f1\u06f9-\u06f0\u06f6",  # Persian digits
+        "\uff12\uff10\uff11\uff19\uff0d\uff10\uff16",  # fullwidth, with its hyphen
+    ],
+)
+def test_digits_of_any_script_are_read_as_the_ascii_digits_edtf_spells(
+    text: str,
+) -> None:
+    parsed = UncertainDate.parse(text)
+    assert (parsed.edtf, parsed.display) == ("2019-06", "June 2019")
