@@ -14,7 +14,7 @@ import strawberry
 
 from api.auth import Principal, Role
 from api.graphql.context import Information
-from api.graphql.enums import Jurisdiction
+from api.graphql.enums import ClockKind, Jurisdiction
 from api.graphql.results import (
     Failure,
     InvalidArgument,
@@ -23,7 +23,6 @@ from api.graphql.results import (
     ValidationFailed,
     failure_for,
 )
-from domain.clocks import ClockKind
 from projections.caseload import (
     MAX_DRIFT_DAYS,
     MAX_UPCOMING_DAYS,

@@ -25,7 +25,10 @@ query Deadlines($caseId: UUID!, $asOf: Date) {
       clocks {
         kind label startedBy startedOn startedWhen dueOn originalDueOn daysLeft
         status jurisdiction stoppedBy stoppedOn extendedBy needs explanation
-        rule { id description citation period tookEffect ended check jurisdictions }
+        rule {
+          id description citation period counting tookEffect ended check
+          jurisdictions
+        }
       }
     }
     ...failure
@@ -129,8 +132,11 @@ def test_a_late_review_request_shows_as_missed_with_its_rule_and_what_is_needed(
         "description": "A review of a decision must be asked for within 56 days of "
         "the decision.",
         "citation": "Criminal Injuries Compensation Scheme 2012, review of "
-        "decisions (check)",
+        "decisions (check; the paragraph and its counting words are from "
+        "secondary sources)",
         "period": "56 days",
+        "counting": "after the day it runs from: that day is not counted, so the "
+        "last day is the last of the period after it (for years, the anniversary)",
         "tookEffect": "2012-11-27",
         "ended": None,
         "check": True,
@@ -143,7 +149,7 @@ def test_a_late_review_request_shows_as_missed_with_its_rule_and_what_is_needed(
         4,
     )
     assert appeal["jurisdiction"] == "ENGLAND_AND_WALES"
-    assert appeal["rule"]["citation"].endswith("r.22")
+    assert "Rules 2008, r.22(2)(b)" in appeal["rule"]["citation"]
 
     # As at an earlier day, the review clock was still running.
     then = deadlines(api, case_id, asOf="2026-03-01")

@@ -25,7 +25,9 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from api.bootstrap import ProjectionSettings, Views, build_views
 from api.settings import Settings
 from domain.application import CaseJourneys, CommandResult, StepInput
-from domain.clocks import ClockStatus
+from domain.case import Jurisdiction
+from domain.clocks import ClockStatus, is_working_day
+from domain.clocks.calendar import next_working_day
 from domain.dates import UK
 from projections.caseload import (
     CaseloadEntry,
@@ -744,8 +746,14 @@ def test_a_decision_sets_the_next_deadline_which_moves_when_met_and_goes_on_retr
         {"outcome": "refused", "amount": None},
     )
     found = entry(caseload, journeys, case_id)
+    # 90 days after it; a time ending on a weekend or bank holiday runs to the
+    # next working day (Tribunal Procedure Rules r.12(2)).
+    appeal_ends = DAY - timedelta(days=2) + timedelta(days=90)
+    england = Jurisdiction.ENGLAND_AND_WALES
     assert (found.next_deadline_on, found.next_deadline_clock) == (
-        DAY - timedelta(days=2) + timedelta(days=90),
+        appeal_ends
+        if is_working_day(appeal_ends, england)
+        else next_working_day(appeal_ends, england),
         "tribunal_appeal",
     )
 

@@ -121,18 +121,23 @@ def test_a_survivor_16_at_the_incident_and_reported_at_17_has_until_the_20th_bir
 
     cica = clock(deadlines(journeys, case_id), ClockKind.CICA_APPLICATION)
 
-    # With no report before 18 on record, only the 2-year limit stood, and it passed.
+    # A child at the incident with no report on record: the window has not
+    # started (para 88(1)(b)); never "missed", and no plea of exceptional
+    # circumstances.
     assert (before_report.rule.id, before_report.status) == (
-        "cica-2012-para-87",
-        ClockStatus.MISSED,
+        "cica-2012-para-88-1-b",
+        ClockStatus.NOT_STARTED,
     )
-    assert "no report to the police before they turned 18" in before_report.explanation
+    assert (before_report.due_on, before_report.needs) == (None, ())
+    assert "no report to the police is on record" in before_report.explanation
+    assert "exceptional" not in before_report.explanation
     # Under 18 and reported before 18: until the day before his 20th birthday.
-    assert cica.rule.id == "cica-2012-para-88"
-    assert "(check)" in cica.rule.citation
+    assert cica.rule.id == "cica-2012-para-88-1-a"
+    assert "para 88(1)(a)" in cica.rule.citation
+    assert "check" not in cica.rule.citation
     assert cica.due_on == date(2027, 1, 14)
     assert (cica.status, cica.days_left) == (ClockStatus.RUNNING, 49)
-    assert "before the 20th birthday, 15 January 2027" in cica.explanation
+    assert "before their 20th birthday, 15 January 2027" in cica.explanation
 
 
 def test_a_working_day_clock_skips_the_weekend_and_the_nations_bank_holiday(
@@ -170,9 +175,10 @@ def test_a_working_day_clock_skips_the_weekend_and_the_nations_bank_holiday(
     assert in_scotland.status is ClockStatus.MISSED
     # The positive decision starts England and Wales' recovery period.
     recovery = clock(deadlines(journeys, english), ClockKind.RECOVERY_PERIOD)
+    # 30 days beginning with the day of the decision: 2 September to 1 October.
     assert (recovery.rule.id, recovery.due_on) == (
         "nrm-recovery-ew-30",
-        date(2024, 10, 2),
+        date(2024, 10, 1),
     )
 
 
@@ -200,7 +206,7 @@ def test_a_review_request_a_day_late_is_missed_and_a_tribunal_extension_reopens_
     assert (review.started_by, review.due_on) == (decision, date(2026, 3, 30))
     assert (review.status, review.stopped_by) == (ClockStatus.MISSED, (request,))
     assert "1 day after the deadline of 30 March 2026" in review.explanation
-    assert "(check)" in review.rule.citation
+    assert "(check;" in review.rule.citation
     assert review.needs
 
     # The late request was accepted; the review upheld the refusal on 1 June.
@@ -215,12 +221,20 @@ def test_a_review_request_a_day_late_is_missed_and_a_tribunal_extension_reopens_
     appeal = clock(
         deadlines(journeys, case_id, date(2026, 8, 1)), ClockKind.TRIBUNAL_APPEAL
     )
+    # 90 days after 1 June end on Sunday 30 August, and Monday 31 August is the
+    # late summer bank holiday: under r.12(2) the appeal is in time on Tuesday.
     assert (appeal.started_by, appeal.due_on, appeal.status) == (
         review_decision,
-        date(2026, 8, 30),
+        date(2026, 9, 1),
         ClockStatus.RUNNING,
     )
     assert appeal.rule.id == "ftt-sec-2008-r22"
+    assert (
+        "The 90 days end on 30 August 2026, which is not a working day in England "
+        "and Wales (Sunday 30 August 2026, Late Summer Bank Holiday (31 August 2026)): "
+        "under r.12(2) the time runs to the next working day, so the last day in "
+        "time is 1 September 2026." in appeal.explanation
+    )
 
     record(
         journeys,
@@ -244,7 +258,7 @@ def test_a_review_request_a_day_late_is_missed_and_a_tribunal_extension_reopens_
     # 90 days from the grant (the grant gives no date of its own).
     assert reopened.status is ClockStatus.EXTENDED
     assert (reopened.original_due_on, reopened.due_on) == (
-        date(2026, 8, 30),
+        date(2026, 9, 1),
         date(2027, 1, 18),
     )
     assert reopened.extended_by == (grant,)
@@ -320,7 +334,7 @@ def test_a_case_moving_from_scotland_to_england_follows_each_nations_rules_from_
     assert recovery.jurisdiction.value == "england_and_wales"
     assert (recovery.rule.id, recovery.due_on) == (
         "nrm-recovery-ew-30",
-        date(2025, 1, 5),
+        date(2025, 1, 4),
     )
     assert "it moved there (Leeds) on 4 December 2024" in recovery.explanation
     assert (recovery.status, recovery.stopped_by) == (ClockStatus.MET, (conclusive,))
@@ -348,7 +362,9 @@ def test_a_case_moving_from_scotland_to_england_follows_each_nations_rules_from_
         "nrm-recovery-scotland-90",
         date(2025, 3, 6),
     )
-    assert "up to 90 days" in stayed.explanation
+    assert "ends at the earlier of the end of 90 days and the conclusive grounds" in (
+        stayed.explanation
+    )
 
 
 def test_retracted_steps_start_no_clock_and_a_warm_fold_equals_one_from_scratch(
