@@ -13,6 +13,7 @@ conclusive grounds decision made inside it) is "missed".
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from domain.case import Jurisdiction
@@ -71,7 +72,15 @@ def _reasonable_grounds(judge: Judge) -> Iterable[Clock]:
                 text.append(f"A later referral ({later.when}) superseded it.")
                 yield judge.irrelevant(kind, referral, rule, where, due.day, text)
                 continue
-        yield judge.judged(kind, referral, rule, where, due, stop, text)
+        clock = judge.judged(kind, referral, rule, where, due, stop, text)
+        if stop is not None and clock.status is ClockStatus.MISSED:
+            # What happened is all there is to say: the target binds no one.
+            clock = replace(
+                clock,
+                explanation=f"{clock.explanation} It is a target, not a time "
+                "limit: the decision stands.",
+            )
+        yield clock
 
 
 def _recovery_periods(judge: Judge) -> Iterable[Clock]:
@@ -85,7 +94,11 @@ def _recovery_periods(judge: Judge) -> Iterable[Clock]:
         start, where, rule, due, text = started
         last = due.day
         text += start_words(decision, start, last, period=True)
-        text.append(f"The period: {rule.period_words}, to {say(last)}.")
+        ending = (rule.ending or Ending.AT_LEAST).describe(rule.period.describe())
+        text.append(
+            f"The recovery period {ending}; the {rule.period.describe()} run to "
+            f"{say(last)}."
+        )
         conclusive = judge.next((CG_DECISION,), decision)
         ended = judge.next((SUPPORT_ENDED,), decision)
         stops = [s for s in (conclusive, ended) if s is not None]

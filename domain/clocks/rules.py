@@ -85,18 +85,6 @@ class Counting(StrEnum):
     #: "before the 20th birthday": the last day is the day before the birthday.
     BEFORE_BIRTHDAY = "before_birthday"
 
-    def describe(self) -> str:
-        return _COUNTING_WORDS[self]
-
-
-_COUNTING_WORDS = {
-    Counting.AFTER: "after the day it runs from: that day is not counted, so the "
-    "last day is the last of the period after it (for years, the anniversary)",
-    Counting.BEGINNING_WITH: "beginning with the day it runs from: that day is "
-    "the first of the period",
-    Counting.BEFORE_BIRTHDAY: "before the birthday: the last day is the day before it",
-}
-
 
 class Ending(StrEnum):
     """How a period of protection ends, in its instrument's words."""
@@ -119,13 +107,13 @@ class Ending(StrEnum):
 
 
 _ENDING_WORDS = {
-    Ending.AT_LEAST: "at least {period}, with no conclusive grounds decision "
-    "before the period ends",
+    Ending.AT_LEAST: "lasts at least {period}, with no conclusive grounds decision "
+    "before they end",
     Ending.LATER_OF_PERIOD_AND_DECISION: "ends with the later of the conclusive "
     "grounds decision and the end of {period}",
-    Ending.UNTIL_DECISION_POSITIVE_TO_PERIOD_END: "until the conclusive grounds "
-    "decision; a positive one within {period} carries support to the end of "
-    "the {period}, a negative one ends it",
+    Ending.UNTIL_DECISION_POSITIVE_TO_PERIOD_END: "lasts until the conclusive "
+    "grounds decision; a positive one within {period} carries support to the end "
+    "of the {period}, and a negative one ends it",
     Ending.EARLIER_OF_PERIOD_AND_DECISION: "ends at the earlier of the end of "
     "{period} and the conclusive grounds decision",
 }
@@ -188,6 +176,8 @@ class Rule:
     took_effect: date
     #: The last day it was in force; None while it still is.
     ended: date | None = None
+    #: What the period runs from, inside a sentence ("the day of the <...>").
+    runs_from: str = "start"
     #: How the period counts from the day it runs from.
     counting: Counting = Counting.AFTER
     #: The provision under which a time ending on a day that is not a working
@@ -244,14 +234,40 @@ class Rule:
     def period_words(self) -> str:
         """The period, with how a period of protection ends."""
         period = self.period.describe()
-        return self.ending.describe(period) if self.ending is not None else period
+        if self.ending is None:
+            return period
+        return f"{period}: the period {self.ending.describe(period)}"
 
     @property
     def counting_words(self) -> str:
         """How it counts, and what a time ending on a non-working day does."""
-        words = self.counting.describe()
-        if self.period.unit is Unit.WORKING_DAYS:
-            words += "; only working days count"
+        amount = self.period.amount
+        if self.counting is Counting.BEFORE_BIRTHDAY:
+            words = (
+                f"before the {_ordinal(amount)} birthday: the last day in time is "
+                "the day before it"
+            )
+        elif self.counting is Counting.BEGINNING_WITH:
+            words = (
+                f"beginning with the day of the {self.runs_from}: that day is the "
+                f"first, so the last day is the {_ordinal(amount - 1)} day after it"
+            )
+        elif self.period.unit is Unit.YEARS:
+            words = (
+                f"after the day of the {self.runs_from}: the last day is the "
+                f"{_ordinal(amount)} anniversary of that day"
+            )
+        elif self.period.unit is Unit.WORKING_DAYS:
+            words = (
+                f"after the day of the {self.runs_from}, which is not counted: the "
+                f"last day is the {_ordinal(amount)} working day after it (weekends "
+                "and the nation's bank holidays are not working days)"
+            )
+        else:
+            words = (
+                f"after the day of the {self.runs_from}, which is not counted: the "
+                f"last day is the {_ordinal(amount)} day after it"
+            )
         if self.next_working_day is not None:
             words += (
                 "; a time that ends on a day that is not a working day runs to "
@@ -410,18 +426,33 @@ SCOTTISH_90_DAYS = date(2018, 4, 1)
 TRIBUNAL_RULES = (
     "Tribunal Procedure (First-tier Tribunal) (Social Entitlement Chamber) Rules 2008"
 )
+_PARA_89 = (
+    "(a) exceptional circumstances prevented an earlier application and (b) the "
+    "evidence lets a claims officer decide it without further extensive enquiries "
+    "(CICA 2012 Scheme para 89)"
+)
+_PARA_18 = (
+    "(a) it is practicable for the application to be considered and (b) in the "
+    "particular circumstances it would not have been reasonable to expect the "
+    "applicant to have applied within the two years (CICA 2008 Scheme para 18)"
+)
 _LATE_2012_APPLICATION = (
-    "CICA accepts a late application only if (a) exceptional circumstances "
-    "prevented it being made earlier and (b) the evidence lets a claims officer "
-    "decide it without further extensive enquiries (CICA 2012 Scheme para 89): "
-    "send that evidence, or send it now if the application has gone in",
+    f"CICA can accept the late application only if {_PARA_89}: send CICA the "
+    "evidence of both, if it did not go with the application",
+)
+_OVERDUE_2012_APPLICATION = (
+    "apply now, with evidence that (a) exceptional circumstances prevented an "
+    "earlier application and (b) lets a claims officer decide it without further "
+    "extensive enquiries: CICA can accept a late application only then (CICA 2012 "
+    "Scheme para 89)",
 )
 _LATE_2008_APPLICATION = (
-    "a claims officer may waive the time limit only if (a) it is practicable for "
-    "the application to be considered and (b) in the particular circumstances it "
-    "would not have been reasonable to expect the applicant to have applied "
-    "within the two years (CICA 2008 Scheme para 18): give CICA the reasons and "
-    "evidence for both",
+    f"a claims officer may waive the time limit only if {_PARA_18}: send CICA "
+    "the reasons and evidence for both, if they did not go with the application",
+)
+_OVERDUE_2008_APPLICATION = (
+    f"a claims officer may waive the time limit only if {_PARA_18}: apply with "
+    "the reasons and evidence for both",
 )
 _RECOVERY_CUT_SHORT = (
     "ask the support provider to restore support for the rest of the recovery "
@@ -450,11 +481,12 @@ RULES: tuple[Rule, ...] = (
         "years.",
         source="Criminal Injuries Compensation Scheme 2008, para 18 (applications "
         "received from 3 November 2008)",
+        runs_from="incident",
         period=Period(2, Unit.YEARS),
         took_effect=CICA_2008,
         ended=CICA_2012 - timedelta(days=1),
         if_late=_LATE_2008_APPLICATION,
-        if_overdue=_LATE_2008_APPLICATION,
+        if_overdue=_OVERDUE_2008_APPLICATION,
     ),
     Rule(
         id="cica-2012-para-87",
@@ -466,10 +498,11 @@ RULES: tuple[Rule, ...] = (
         "a decision without further extensive enquiries (para 89).",
         source="Criminal Injuries Compensation Scheme 2012, para 87 (applications "
         "received from 27 November 2012; extension: para 89)",
+        runs_from="incident",
         period=Period(2, Unit.YEARS),
         took_effect=CICA_2012,
         if_late=_LATE_2012_APPLICATION,
-        if_overdue=_LATE_2012_APPLICATION,
+        if_overdue=_OVERDUE_2012_APPLICATION,
     ),
     Rule(
         id="cica-2012-para-88-1-a",
@@ -480,12 +513,13 @@ RULES: tuple[Rule, ...] = (
         "birthday.",
         source="Criminal Injuries Compensation Scheme 2012, para 88(1)(a) "
         "(extension: para 89)",
+        runs_from="birth",
         period=Period(20, Unit.YEARS_OF_AGE),
         took_effect=CICA_2012,
         counting=Counting.BEFORE_BIRTHDAY,
         variant=Variant.REPORTED_BEFORE_18,
         if_late=_LATE_2012_APPLICATION,
-        if_overdue=_LATE_2012_APPLICATION,
+        if_overdue=_OVERDUE_2012_APPLICATION,
     ),
     Rule(
         id="cica-2012-para-88-1-b",
@@ -497,11 +531,12 @@ RULES: tuple[Rule, ...] = (
         "started.",
         source="Criminal Injuries Compensation Scheme 2012, para 88(1)(b) "
         "(extension: para 89)",
+        runs_from="first report to the police",
         period=Period(2, Unit.YEARS),
         took_effect=CICA_2012,
         variant=Variant.FIRST_REPORTED_FROM_18,
         if_late=_LATE_2012_APPLICATION,
-        if_overdue=_LATE_2012_APPLICATION,
+        if_overdue=_OVERDUE_2012_APPLICATION,
     ),
     # CICA reviews: the Scheme the application was made under.
     Rule(
@@ -511,6 +546,7 @@ RULES: tuple[Rule, ...] = (
         description="A review of a decision must be asked for in writing within "
         "90 days of the decision.",
         source="Criminal Injuries Compensation Scheme 2008, review of decisions",
+        runs_from="decision",
         period=Period(90, Unit.DAYS),
         took_effect=CICA_2008,
         ended=CICA_2012 - timedelta(days=1),
@@ -529,6 +565,7 @@ RULES: tuple[Rule, ...] = (
         description="A review of a decision must be asked for within 56 days of "
         "the decision.",
         source="Criminal Injuries Compensation Scheme 2012, review of decisions",
+        runs_from="decision",
         period=Period(56, Unit.DAYS),
         took_effect=CICA_2012,
         check=True,
@@ -554,6 +591,7 @@ RULES: tuple[Rule, ...] = (
         "review.",
         source=f"{TRIBUNAL_RULES}, r.22(2)(b) (late notice: r.22(6); extending "
         "time: r.5(3)(a); non-working days: r.12(2))",
+        runs_from="review decision",
         period=Period(90, Unit.DAYS),
         took_effect=CICA_2008,
         next_working_day="r.12(2)",
@@ -579,6 +617,7 @@ RULES: tuple[Rule, ...] = (
         source="Modern Slavery Statutory Guidance for England and Wales (s.49 "
         "Modern Slavery Act 2015) and Non-Statutory Guidance for Scotland and "
         "Northern Ireland: reasonable grounds decisions",
+        runs_from="referral",
         period=Period(5, Unit.WORKING_DAYS),
         took_effect=NRM_BEGAN,
         check=True,
@@ -594,6 +633,7 @@ RULES: tuple[Rule, ...] = (
         "period of at least 45 days, with support, before any conclusive grounds "
         "decision.",
         source=_NRM_GUIDANCE,
+        runs_from="positive reasonable grounds decision",
         period=Period(45, Unit.DAYS),
         took_effect=NRM_BEGAN,
         ended=GUIDANCE_30_DAYS - timedelta(days=1),
@@ -611,6 +651,7 @@ RULES: tuple[Rule, ...] = (
         "decision (guidance, ahead of the statute).",
         source="Modern Slavery Statutory Guidance for England and Wales (s.49 "
         "Modern Slavery Act 2015), as revised from 13 December 2022",
+        runs_from="positive reasonable grounds decision",
         period=Period(30, Unit.DAYS),
         took_effect=GUIDANCE_30_DAYS,
         ended=SECTION_50A - timedelta(days=1),
@@ -629,6 +670,7 @@ RULES: tuple[Rule, ...] = (
         "support in England and Wales.",
         source="Nationality and Borders Act 2022 s.61; Modern Slavery Act 2015 "
         "s.50A (inserted by the Nationality and Borders Act 2022 s.64)",
+        runs_from="positive reasonable grounds decision",
         period=Period(30, Unit.DAYS),
         took_effect=SECTION_50A,
         counting=Counting.BEGINNING_WITH,
@@ -649,6 +691,7 @@ RULES: tuple[Rule, ...] = (
         "the end of that period.",
         source="Human Trafficking and Exploitation (Criminal Justice and Support "
         "for Victims) Act (Northern Ireland) 2015 s.18(3) and (4)",
+        runs_from="positive reasonable grounds decision",
         period=Period(45, Unit.DAYS),
         took_effect=NRM_BEGAN,
         ending=Ending.UNTIL_DECISION_POSITIVE_TO_PERIOD_END,
@@ -666,6 +709,7 @@ RULES: tuple[Rule, ...] = (
         "grounds decision, a recovery period of at least 45 days, with support, "
         "before any conclusive grounds decision.",
         source="NRM guidance for Scotland before 1 April 2018",
+        runs_from="positive reasonable grounds decision",
         period=Period(45, Unit.DAYS),
         took_effect=NRM_BEGAN,
         ended=SCOTTISH_90_DAYS - timedelta(days=1),
@@ -686,6 +730,7 @@ RULES: tuple[Rule, ...] = (
         source="Human Trafficking and Exploitation (Scotland) Act 2015 s.9(2); "
         "Human Trafficking and Exploitation (Scotland) Act 2015 (Support for "
         "Victims) Regulations 2018 (SSI 2018/90) reg 2",
+        runs_from="positive reasonable grounds decision",
         period=Period(90, Unit.DAYS),
         took_effect=SCOTTISH_90_DAYS,
         ending=Ending.EARLIER_OF_PERIOD_AND_DECISION,

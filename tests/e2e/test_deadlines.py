@@ -135,8 +135,8 @@ def test_a_late_review_request_shows_as_missed_with_its_rule_and_what_is_needed(
         "decisions (check; the paragraph and its counting words are from "
         "secondary sources)",
         "period": "56 days",
-        "counting": "after the day it runs from: that day is not counted, so the "
-        "last day is the last of the period after it (for years, the anniversary)",
+        "counting": "after the day of the decision, which is not counted: the last "
+        "day is the 56th day after it",
         "tookEffect": "2012-11-27",
         "ended": None,
         "check": True,
