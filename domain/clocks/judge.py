@@ -209,8 +209,8 @@ class Judge:
 
     def rule_words(self, rule: Rule, where: Jurisdiction, decided: Decided) -> str:
         words = (
-            f"{rule.id} applies ({rule.citation}), {rule.in_force}: the rule in "
-            f"force on {say(decided.day)}, {decided.why}."
+            f"The rule {rule.id} applies ({rule.citation}), {rule.in_force}: the "
+            f"rule in force on {say(decided.day)}, {decided.why}."
         )
         successor = self.rules.successor(rule, where)
         if successor is not None:
