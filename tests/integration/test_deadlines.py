@@ -762,3 +762,42 @@ def test_a_clock_stopped_late_says_what_happened_and_only_what_can_be_done_now(
     )
     assert "restore assistance and support" in recovery.needs[0]
     assert "conclusive grounds" not in " ".join(recovery.needs)
+
+
+def test_a_late_application_under_the_2008_scheme_names_its_own_waiver_test(
+    journeys: CaseJourneys,
+) -> None:
+    # Harmed in March 2009; CICA received the application in June 2012, under
+    # the 2008 Scheme, some fifteen months late.
+    case_id = open_case(journeys, "CICA-2008-LATE", "england_and_wales")
+    record(
+        journeys,
+        case_id,
+        "harm.incident",
+        "2009-03-16",
+        "Assaulted by the gang master",
+        {"offences": ["assault"]},
+    )
+    record(
+        journeys,
+        case_id,
+        "compensation.cica_application_submitted",
+        "2012-06-18",
+        "Application received by CICA",
+    )
+
+    cica = clock(deadlines(journeys, case_id), ClockKind.CICA_APPLICATION)
+
+    assert (cica.rule.id, cica.status, cica.due_on) == (
+        "cica-2008-para-18",
+        ClockStatus.MISSED,
+        date(2011, 3, 16),
+    )
+    assert "check" not in cica.rule.citation
+    (need,) = cica.needs
+    # Para 18: practicable to consider, and not reasonable to have expected an
+    # application in time; not the 2012 Scheme's exceptional circumstances.
+    assert "practicable for the application to be considered" in need
+    assert "not have been reasonable to expect the applicant to have applied" in need
+    assert "exceptional" not in need
+    assert "interests of justice" not in cica.explanation
