@@ -123,20 +123,19 @@ def _recovery(
     def clock(status: ClockStatus, **rest: object) -> Clock:
         return make_clock(kind, decision, rule, where, last, status, text, **rest)
 
-    def to_the_end() -> Clock:
-        """Still within its period as at the day judged, or run to its end."""
+    def to_the_end(**stopped: object) -> Clock:
+        """Running as at the day judged, or run to its end."""
         if judge.as_of <= last:
             left = (last - judge.as_of).days
             text.append(f"Running: the {period} run to {say(last)}.")
             return clock(ClockStatus.RUNNING, days_left=left, **stopped)
+        text.append(f"Met: the {period} ran to {say(last)}.")
+        if not stopped:
+            text.append(_after_period(ending))
         return clock(ClockStatus.MET, **stopped)
 
     if stop is None:
-        stopped: dict[str, object] = {}
-        if judge.as_of <= last:
-            return to_the_end()
-        text.append(f"Met: the {period} ran to {say(last)}. {_after_period(ending)}")
-        return clock(ClockStatus.MET)
+        return to_the_end()
     day = day_of(stop.lower)
     stopped = {"stopped_by": (stop.step_id,), "stopped_on": day}
     into = f"{days((day - start).days)} into the period"
@@ -187,11 +186,11 @@ def _recovery(
     # period leaves it running to its end.
     if day < last:
         text += [
-            f"{what[:1].upper()}{what[1:]} came {into}: the period still runs to "
-            f"the end of the {period}, {say(last)}.",
+            f"{what[:1].upper()}{what[1:]} came {into}, which runs on to the end "
+            f"of the {period}, {say(last)}.",
             uncertain,
         ]
-        return to_the_end()
+        return to_the_end(**stopped)
     text.append(
         f"Met: the {period} ran to {say(last)}, and the period ended with {what}."
     )

@@ -625,7 +625,10 @@ def test_in_northern_ireland_a_positive_decision_inside_45_days_carries_support_
     )
     assert (carried.status, carried.days_left) == (ClockStatus.RUNNING, 14)
     assert carried.stopped_by == (positive,)
-    assert "the period still runs to the end of the 45 days" in carried.explanation
+    assert "which runs on to the end of the 45 days, 15 November 2026" in (
+        carried.explanation
+    )
+    assert "Met: the 45 days ran to 15 November 2026." in ran.explanation
     assert (ran.status, ran.needs) == (ClockStatus.MET, ())
     assert (ended.status, ended.stopped_by, ended.needs) == (
         ClockStatus.MET,
