@@ -385,7 +385,7 @@ def _appeals(judge: Judge) -> Iterable[Clock]:
         clock = judge.judged(kind, decision, rule, where, due, stop, text, running)
         if pending and clock.status is ClockStatus.MISSED and stop is None:
             # The request already made is what can be done: say so, not again.
-            needs = (_AWAIT_EXTENSION,)
+            needs = _AWAIT_EXTENSION
             explanation = clock.explanation.replace(
                 can_be_done(rule.if_overdue), can_be_done(needs)
             )
@@ -405,8 +405,8 @@ def _appeals(judge: Judge) -> Iterable[Clock]:
 
 
 _AWAIT_EXTENSION = (
-    "the request to extend time is with the Tribunal: send the notice of appeal "
-    "with it if it has not gone, and follow the Tribunal's decision on it"
+    "wait for the Tribunal's decision on the request to extend time, and send the "
+    "notice of appeal with the request if it has not gone",
 )
 
 

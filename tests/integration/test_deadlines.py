@@ -246,6 +246,9 @@ def test_a_review_request_a_day_late_is_missed_and_a_tribunal_extension_reopens_
     late = clock(deadlines(journeys, case_id), ClockKind.TRIBUNAL_APPEAL)
     assert late.status is ClockStatus.MISSED
     assert "requested (15 September 2026); no decision on it" in late.explanation
+    # The request is what could be done, and it has been: wait for the Tribunal.
+    (waiting,) = late.needs
+    assert waiting.startswith("wait for the Tribunal's decision on the request")
 
     grant = record(
         journeys,
