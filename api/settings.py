@@ -47,7 +47,7 @@ class Settings:
     #: PEM public key of an organisation's identity provider (RS256), optional.
     token_public_key: str | None
     #: Periods of *(check)* clock rules set by ``WAYMARK_CLOCK_<RULE_ID>``: rule id
-    #: to the period's amount in the rule's own unit. Empty: DOMAIN.md's periods.
+    #: to the period's amount in the rule's own unit. Empty: the rules' own periods.
     clock_periods: Mapping[str, int] = field(
         default_factory=lambda: MappingProxyType({})
     )

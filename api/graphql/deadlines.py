@@ -15,7 +15,7 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 from api.auth import Principal
 from api.graphql.access import readable_case
 from api.graphql.context import Information
-from api.graphql.enums import Jurisdiction
+from api.graphql.enums import ClockKind, ClockStatus, Jurisdiction
 from api.graphql.results import (
     InvalidArgument,
     NotFound,
@@ -26,7 +26,7 @@ from api.graphql.results import (
     failure_for,
 )
 from domain.application import CaseJourneys
-from domain.clocks import DEFAULT_RULES, ClockKind, ClockStatus, RuleBook
+from domain.clocks import DEFAULT_RULES, RuleBook
 from domain.clocks import Clock as ClockView
 from domain.clocks import JurisdictionSpell as SpellView
 from domain.clocks import Rule as RuleView
@@ -39,18 +39,6 @@ from projections.deadlines import StepClock as StepClockView
 #: How far from today an ``asOf`` may be: clocks run years, not centuries.
 AS_OF_RANGE = timedelta(days=100 * 365)
 
-# Strawberry registers the domain's enum in place: resolvers elsewhere import it
-# from here, so that the registration has happened before they are declared.
-__all__ = ["ClockKind", "resolve_deadlines"]
-
-strawberry.enum(
-    ClockStatus,
-    description="How a clock stands on the day judged: RUNNING, MET (stopped in "
-    "time), MISSED (stopped late, or not stopped by its due day), EXTENDED "
-    "(reopened by an extension and running again), or NO_LONGER_RELEVANT "
-    "(superseded, e.g. a reasonable grounds target once a conclusive grounds "
-    "decision exists).",
-)
 strawberry.enum(
     ClockRole,
     description="What a step did to a clock: STARTED it, STOPPED it, or EXTENDED it.",
@@ -65,11 +53,15 @@ class ClockRule:
     )
     citation: str = strawberry.field(
         description="Its source; rules found only in secondary sources say "
-        "`(check)`, and a period set by a setting says so."
+        "`(check; …)`, and a period set by a setting says so."
     )
     period: str = strawberry.field(
         description="Its period in words (`56 days`, `5 working days`, "
         "`until the 20th birthday`)."
+    )
+    counting: str = strawberry.field(
+        description="How the period counts from the day it runs from, in words, "
+        "and what a time ending on a day that is not a working day does."
     )
     took_effect: date = strawberry.field(description="The day it took effect.")
     ended: date | None = strawberry.field(
@@ -89,6 +81,7 @@ class ClockRule:
             description=rule.description,
             citation=rule.citation,
             period=rule.period.describe(),
+            counting=rule.counting_words,
             took_effect=rule.took_effect,
             ended=rule.ended,
             check=rule.check,
@@ -110,9 +103,11 @@ class LegalClock:
     started_when: str = strawberry.field(
         description="The start step's date in words (`2019`, `c. June 2019`)."
     )
-    due_on: date = strawberry.field(
-        description="The day it falls due (for an uncertain start, the earliest "
-        "possible deadline; for an extended clock, as extended)."
+    due_on: date | None = strawberry.field(
+        description="The last day the act is in time, or a period's last day (for "
+        "an uncertain start, the earliest possible one; moved to the next working "
+        "day where the rule says so; for an extended clock, as extended); null "
+        "while the window has not started."
     )
     original_due_on: date | None = strawberry.field(
         description="The due day before any extension; null if never extended."
@@ -140,8 +135,9 @@ class LegalClock:
         description="The steps that extended it (tribunal extensions granted)."
     )
     needs: list[str] = strawberry.field(
-        description="What is needed now that it is missed (e.g. the exceptional-"
-        "circumstances evidence of CICA 2012 para 89); empty otherwise."
+        description="What can be done now that it is missed (e.g. the exceptional-"
+        "circumstances evidence of CICA 2012 para 89), about what happened: a "
+        "late act, nothing by the due day, or a period cut short; empty otherwise."
     )
     explanation: str = strawberry.field(
         description="Why it stands so: which rule applied and why, how uncertain "
@@ -237,7 +233,10 @@ class RowClock:
     kind: ClockKind = strawberry.field(description="Which clock.")
     label: str = strawberry.field(description="The clock's name, in words.")
     role: ClockRole = strawberry.field(description="What this step did to it.")
-    due_on: date = strawberry.field(description="The day the clock falls due.")
+    due_on: date | None = strawberry.field(
+        description="The last day the act is in time, or a period's last day; "
+        "null while the window has not started."
+    )
     status: ClockStatus = strawberry.field(
         description="How the clock stands (as at `asAt`'s day, or today)."
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.case import ConsentPurpose, Jurisdiction
-from domain.clocks import ClockKind
+from domain.clocks import ClockKind, ClockStatus
 from projections.chronology import LeftOutReason, Purpose, RowStatus
 
 strawberry.enum(
@@ -45,10 +45,21 @@ strawberry.enum(
 # Strawberry registers an enum it meets unregistered as a second type.
 strawberry.enum(
     ClockKind,
-    description="Which legal clock: a CICA application (2 years from the "
-    "incident, or to the 20th birthday), a CICA review request, a First-tier "
+    description="Which legal clock: a CICA application (2 years after the "
+    "incident; for a survivor under 18 at it, before the 20th birthday or 2 years "
+    "from the first report to the police), a CICA review request, a First-tier "
     "Tribunal appeal, the NRM reasonable grounds decision target, or the NRM "
     "recovery period.",
+)
+strawberry.enum(
+    ClockStatus,
+    description="How a clock stands on the day judged: RUNNING, MET (stopped in "
+    "time, or a period of protection that has run), MISSED (stopped late, not "
+    "stopped by its due day, or a period cut short), EXTENDED (reopened by an "
+    "extension and running again), NO_LONGER_RELEVANT (superseded, e.g. a "
+    "reasonable grounds target once a conclusive grounds decision exists), or "
+    "NOT_STARTED (its window has not opened: a child's CICA window under para "
+    "88(1)(b) opens with the first report to the police; nothing is due yet).",
 )
 
 ChronologyPurpose = Purpose
@@ -56,6 +67,7 @@ ChronologyPurpose = Purpose
 __all__ = [
     "ChronologyPurpose",
     "ClockKind",
+    "ClockStatus",
     "ConsentPurpose",
     "Jurisdiction",
     "LeftOutReason",

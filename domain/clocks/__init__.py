@@ -6,21 +6,17 @@ from domain.clocks.calendar import (
     bank_holidays,
     is_working_day,
 )
-from domain.clocks.evaluate import (
-    CLOCK_STEP_KINDS,
-    CaseFacts,
-    Clock,
-    ClockReport,
-    ClockStatus,
-    JurisdictionSpell,
-    Step,
-    clocks_of,
-)
+from domain.clocks.clock import Clock, ClockReport, ClockStatus, JurisdictionSpell
+from domain.clocks.evaluate import clocks_of
+from domain.clocks.facts import CLOCK_STEP_KINDS, CaseFacts, Step
 from domain.clocks.rules import (
     DEFAULT_RULES,
     JURISDICTION_NAMES,
     RULES,
     ClockKind,
+    Counting,
+    Ending,
+    LastDay,
     OverlappingRules,
     Period,
     Rule,
@@ -41,7 +37,10 @@ __all__ = [
     "ClockKind",
     "ClockReport",
     "ClockStatus",
+    "Counting",
+    "Ending",
     "JurisdictionSpell",
+    "LastDay",
     "OverlappingRules",
     "Period",
     "Rule",

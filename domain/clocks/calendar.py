@@ -48,6 +48,26 @@ def add_working_days(start: date, count: int, jurisdiction: Jurisdiction) -> dat
     return day
 
 
+def next_working_day(day: date, jurisdiction: Jurisdiction) -> date:
+    """The first working day after ``day``."""
+    return add_working_days(day, 1, jurisdiction)
+
+
+def non_working_days(start: date, end: date, jurisdiction: Jurisdiction) -> list[str]:
+    """Each day from ``start`` to ``end`` in words, with why it is not a working
+    day: ``Saturday 29 August 2026``, ``Summer Bank Holiday (31 August 2026)``."""
+    days = []
+    day = start
+    while day <= end:
+        name = bank_holidays(jurisdiction, day.year).get(day)
+        if name is not None:
+            days.append(f"{name} ({say(day)})")
+        elif day.weekday() >= 5:
+            days.append(f"{day:%A} {say(day)}")
+        day += timedelta(days=1)
+    return days
+
+
 def skipped_days(start: date, end: date, jurisdiction: Jurisdiction) -> list[str]:
     """The bank holidays after ``start`` up to ``end`` that fell on weekdays."""
     skipped = []

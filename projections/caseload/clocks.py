@@ -106,8 +106,11 @@ def _uncertain(record: Mapping[str, Any]) -> UncertainDate:
 
 
 def is_open(clock: Clock) -> bool:
-    """Nothing on record stopped it, nor made it irrelevant."""
+    """Nothing on record stopped it, nor made it irrelevant, and it has a due
+    day (a window not yet started has none, so is nothing to chase)."""
     if clock.stopped_by or clock.status is ClockStatus.NO_LONGER_RELEVANT:
+        return False
+    if clock.due_on is None:
         return False
     if clock.kind in PERIODS:
         return True  # "met" as at the last day: it has run, unless stopped
@@ -146,7 +149,7 @@ def summarise(
             extended=bool(clock.extended_by),
         )
         for clock in report.clocks
-        if is_open(clock)
+        if is_open(clock) and clock.due_on is not None
     ]
     clocks.sort(key=lambda c: (c.due_on, c.clock, str(c.started_by)))
     nearest = next((c for c in clocks if c.deadline), None)

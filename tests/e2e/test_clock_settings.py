@@ -39,7 +39,7 @@ def test_a_configured_review_period_moves_the_due_day(api: Api) -> None:
     )
     assert review["rule"]["period"] == "42 days"
     assert review["rule"]["citation"].endswith(
-        "(check; set to 42 days by a setting; the default is 56 days)"
+        "sources; set to 42 days by a setting; the default is 56 days)"
     )
 
     rows = api.call(CHRONOLOGY_CLOCKS, {"caseId": case_id})["chronology"]["rows"]

@@ -10,7 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from tests.e2e.conftest import Api
-from tests.e2e.operations import CASE, FAILURE, OPEN_CASE, RECORD_STEP
+from tests.e2e.operations import (
+    CASE,
+    FAILURE,
+    OPEN_CASE,
+    RECORD_DATE_OF_BIRTH,
+    RECORD_STEP,
+)
 
 MISSING = "00000000-0000-4000-8000-000000000000"
 
@@ -25,7 +31,10 @@ query Deadlines($caseId: UUID!, $asOf: Date) {
       clocks {
         kind label startedBy startedOn startedWhen dueOn originalDueOn daysLeft
         status jurisdiction stoppedBy stoppedOn extendedBy needs explanation
-        rule { id description citation period tookEffect ended check jurisdictions }
+        rule {
+          id description citation period counting tookEffect ended check
+          jurisdictions
+        }
       }
     }
     ...failure
@@ -129,8 +138,11 @@ def test_a_late_review_request_shows_as_missed_with_its_rule_and_what_is_needed(
         "description": "A review of a decision must be asked for within 56 days of "
         "the decision.",
         "citation": "Criminal Injuries Compensation Scheme 2012, review of "
-        "decisions (check)",
+        "decisions (check; the paragraph and its counting words are from "
+        "secondary sources)",
         "period": "56 days",
+        "counting": "after the day of the decision, which is not counted: the last "
+        "day is the 56th day after it",
         "tookEffect": "2012-11-27",
         "ended": None,
         "check": True,
@@ -143,7 +155,7 @@ def test_a_late_review_request_shows_as_missed_with_its_rule_and_what_is_needed(
         4,
     )
     assert appeal["jurisdiction"] == "ENGLAND_AND_WALES"
-    assert appeal["rule"]["citation"].endswith("r.22")
+    assert "Rules 2008, r.22(2)(b)" in appeal["rule"]["citation"]
 
     # As at an earlier day, the review clock was still running.
     then = deadlines(api, case_id, asOf="2026-03-01")
@@ -233,3 +245,35 @@ def test_what_cannot_be_judged_is_noted_rather_than_guessed(
     assert len(read["notes"]) == 2
     assert any("own criminal injuries scheme" in note for note in read["notes"])
     assert any("undated" in note for note in read["notes"])
+
+
+def test_a_childs_window_not_yet_opened_shows_as_not_started_with_no_due_day(
+    api: Api,
+) -> None:
+    case_id = open_case(api, "CHILD-E2E")
+    born = api.call(
+        RECORD_DATE_OF_BIRTH, {"input": {"caseId": case_id, "born": "2008-09-30"}}
+    )
+    assert born["recordDateOfBirth"]["__typename"] == "DateOfBirthRecorded"
+    incident = record(
+        api,
+        case_id,
+        kind="harm.incident",
+        occurred="2023-02",
+        summary="Injured while exploited, aged 14.",
+        details={"offences": ["assault"]},
+    )
+
+    (cica,) = deadlines(api, case_id)["clocks"]
+    rows = api.call(CHRONOLOGY_CLOCKS, {"caseId": case_id})["chronology"]["rows"]
+
+    assert (cica["kind"], cica["status"], cica["dueOn"], cica["daysLeft"]) == (
+        "CICA_APPLICATION",
+        "NOT_STARTED",
+        None,
+        None,
+    )
+    assert cica["rule"]["id"] == "cica-2012-para-88-1-b"
+    assert cica["needs"] == []
+    (row,) = [row for row in rows if row["stepId"] == incident]
+    assert [(c["status"], c["dueOn"]) for c in row["clocks"]] == [("NOT_STARTED", None)]

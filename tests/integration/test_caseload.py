@@ -25,7 +25,9 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from api.bootstrap import ProjectionSettings, Views, build_views
 from api.settings import Settings
 from domain.application import CaseJourneys, CommandResult, StepInput
-from domain.clocks import ClockStatus
+from domain.case import Jurisdiction
+from domain.clocks import ClockStatus, is_working_day
+from domain.clocks.calendar import next_working_day
 from domain.dates import UK
 from projections.caseload import (
     CaseloadEntry,
@@ -772,8 +774,14 @@ def test_a_decision_sets_the_next_deadline_which_moves_when_met_and_goes_on_retr
         {"outcome": "refused", "amount": None},
     )
     found = entry(caseload, journeys, case_id)
+    # 90 days after it; a time ending on a weekend or bank holiday runs to the
+    # next working day (Tribunal Procedure Rules r.12(2)).
+    appeal_ends = DAY - timedelta(days=2) + timedelta(days=90)
+    england = Jurisdiction.ENGLAND_AND_WALES
     assert (found.next_deadline_on, found.next_deadline_clock) == (
-        DAY - timedelta(days=2) + timedelta(days=90),
+        appeal_ends
+        if is_working_day(appeal_ends, england)
+        else next_working_day(appeal_ends, england),
         "tribunal_appeal",
     )
 
@@ -945,4 +953,35 @@ def test_the_clocks_rebuilt_from_scratch_equal_the_live_ones(
     assert everything_with_clocks(caseload) == live
     one_by_one = ProjectionWorker(journeys, worker.projection, batch_size=1)
     assert one_by_one.rebuild() == journeys.log_position()
+    assert everything_with_clocks(caseload) == live
+
+
+def test_a_childs_window_not_yet_opened_is_nothing_overdue_and_opens_with_the_report(
+    journeys: CaseJourneys, caseload: CaseloadReader, worker: ProjectionWorker
+) -> None:
+    # Harmed at 14; no report to the police yet (CICA 2012 Scheme para 88(1)(b)).
+    case_id = open_case(journeys, "CHILD-WINDOW")
+    journeys.record_date_of_birth(case_id, "2008-09-30", recorded_by=BY)
+    step(journeys, case_id, "harm.incident", "2023-02", {"offences": ["assault"]})
+
+    assert clocks_on(caseload, journeys, case_id) == []
+    assert entry(caseload, journeys, case_id).next_deadline_on is None
+    assert caseload.overdue(organisation_id="org-north") == []
+
+    # First reported at 18: two years from the report.
+    step(
+        journeys,
+        case_id,
+        "criminal_justice.crime_reported",
+        "2026-10-05",
+        {"crime_reference": "CR/2026/1005"},
+    )
+    (opened,) = clocks_on(caseload, journeys, case_id)
+    assert (opened.clock, opened.rule_id, opened.due_on) == (
+        "cica_application",
+        "cica-2012-para-88-1-b",
+        date(2028, 10, 5),
+    )
+    live = everything_with_clocks(caseload)
+    assert worker.rebuild() == journeys.log_position()
     assert everything_with_clocks(caseload) == live

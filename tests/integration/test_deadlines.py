@@ -121,18 +121,23 @@ def test_a_survivor_16_at_the_incident_and_reported_at_17_has_until_the_20th_bir
 
     cica = clock(deadlines(journeys, case_id), ClockKind.CICA_APPLICATION)
 
-    # With no report before 18 on record, only the 2-year limit stood, and it passed.
+    # A child at the incident with no report on record: the window has not
+    # started (para 88(1)(b)); never "missed", and no plea of exceptional
+    # circumstances.
     assert (before_report.rule.id, before_report.status) == (
-        "cica-2012-para-87",
-        ClockStatus.MISSED,
+        "cica-2012-para-88-1-b",
+        ClockStatus.NOT_STARTED,
     )
-    assert "no report to the police before they turned 18" in before_report.explanation
+    assert (before_report.due_on, before_report.needs) == (None, ())
+    assert "no report to the police is on record" in before_report.explanation
+    assert "exceptional" not in before_report.explanation
     # Under 18 and reported before 18: until the day before his 20th birthday.
-    assert cica.rule.id == "cica-2012-para-88"
-    assert "(check)" in cica.rule.citation
+    assert cica.rule.id == "cica-2012-para-88-1-a"
+    assert "para 88(1)(a)" in cica.rule.citation
+    assert "check" not in cica.rule.citation
     assert cica.due_on == date(2027, 1, 14)
     assert (cica.status, cica.days_left) == (ClockStatus.RUNNING, 49)
-    assert "before the 20th birthday, 15 January 2027" in cica.explanation
+    assert "before their 20th birthday, 15 January 2027" in cica.explanation
 
 
 def test_a_working_day_clock_skips_the_weekend_and_the_nations_bank_holiday(
@@ -170,9 +175,10 @@ def test_a_working_day_clock_skips_the_weekend_and_the_nations_bank_holiday(
     assert in_scotland.status is ClockStatus.MISSED
     # The positive decision starts England and Wales' recovery period.
     recovery = clock(deadlines(journeys, english), ClockKind.RECOVERY_PERIOD)
+    # 30 days beginning with the day of the decision: 2 September to 1 October.
     assert (recovery.rule.id, recovery.due_on) == (
         "nrm-recovery-ew-30",
-        date(2024, 10, 2),
+        date(2024, 10, 1),
     )
 
 
@@ -200,7 +206,7 @@ def test_a_review_request_a_day_late_is_missed_and_a_tribunal_extension_reopens_
     assert (review.started_by, review.due_on) == (decision, date(2026, 3, 30))
     assert (review.status, review.stopped_by) == (ClockStatus.MISSED, (request,))
     assert "1 day after the deadline of 30 March 2026" in review.explanation
-    assert "(check)" in review.rule.citation
+    assert "(check;" in review.rule.citation
     assert review.needs
 
     # The late request was accepted; the review upheld the refusal on 1 June.
@@ -215,12 +221,20 @@ def test_a_review_request_a_day_late_is_missed_and_a_tribunal_extension_reopens_
     appeal = clock(
         deadlines(journeys, case_id, date(2026, 8, 1)), ClockKind.TRIBUNAL_APPEAL
     )
+    # 90 days after 1 June end on Sunday 30 August, and Monday 31 August is the
+    # late summer bank holiday: under r.12(2) the appeal is in time on Tuesday.
     assert (appeal.started_by, appeal.due_on, appeal.status) == (
         review_decision,
-        date(2026, 8, 30),
+        date(2026, 9, 1),
         ClockStatus.RUNNING,
     )
     assert appeal.rule.id == "ftt-sec-2008-r22"
+    assert (
+        "The 90 days end on 30 August 2026, which is not a working day in England "
+        "and Wales (Sunday 30 August 2026, Late Summer Bank Holiday (31 August 2026)): "
+        "under r.12(2) the time runs to the next working day, so the last day in "
+        "time is 1 September 2026." in appeal.explanation
+    )
 
     record(
         journeys,
@@ -232,6 +246,9 @@ def test_a_review_request_a_day_late_is_missed_and_a_tribunal_extension_reopens_
     late = clock(deadlines(journeys, case_id), ClockKind.TRIBUNAL_APPEAL)
     assert late.status is ClockStatus.MISSED
     assert "requested (15 September 2026); no decision on it" in late.explanation
+    # The request is what could be done, and it has been: wait for the Tribunal.
+    (waiting,) = late.needs
+    assert waiting.startswith("wait for the Tribunal's decision on the request")
 
     grant = record(
         journeys,
@@ -244,7 +261,7 @@ def test_a_review_request_a_day_late_is_missed_and_a_tribunal_extension_reopens_
     # 90 days from the grant (the grant gives no date of its own).
     assert reopened.status is ClockStatus.EXTENDED
     assert (reopened.original_due_on, reopened.due_on) == (
-        date(2026, 8, 30),
+        date(2026, 9, 1),
         date(2027, 1, 18),
     )
     assert reopened.extended_by == (grant,)
@@ -320,7 +337,7 @@ def test_a_case_moving_from_scotland_to_england_follows_each_nations_rules_from_
     assert recovery.jurisdiction.value == "england_and_wales"
     assert (recovery.rule.id, recovery.due_on) == (
         "nrm-recovery-ew-30",
-        date(2025, 1, 5),
+        date(2025, 1, 4),
     )
     assert "it moved there (Leeds) on 4 December 2024" in recovery.explanation
     assert (recovery.status, recovery.stopped_by) == (ClockStatus.MET, (conclusive,))
@@ -348,7 +365,9 @@ def test_a_case_moving_from_scotland_to_england_follows_each_nations_rules_from_
         "nrm-recovery-scotland-90",
         date(2025, 3, 6),
     )
-    assert "up to 90 days" in stayed.explanation
+    assert "ends at the earlier of the end of 90 days and the conclusive grounds" in (
+        stayed.explanation
+    )
 
 
 def test_retracted_steps_start_no_clock_and_a_warm_fold_equals_one_from_scratch(
@@ -430,3 +449,361 @@ def test_an_extension_that_names_its_own_date_runs_to_that_date(
         date(2026, 7, 31),
         (grant,),
     )
+
+
+def test_a_child_first_reported_at_19_has_two_years_from_the_report_and_nothing_is_missed_before_it(
+    journeys: CaseJourneys,
+) -> None:
+    # Harmed at 15 by the people who exploited her; she told the police only at
+    # 19, in 2025. Until then her window had not opened.
+    case_id = open_case(journeys, "CHILD-LATE-REPORT", "england_and_wales")
+    journeys.record_date_of_birth(case_id, "2006-04-02", recorded_by=ADVOCATE)
+    incident = record(
+        journeys,
+        case_id,
+        "harm.incident",
+        "2021-07",
+        "Injured while forced to sell drugs",
+        {"offences": ["assault"]},
+    )
+    before = clock(deadlines(journeys, case_id), ClockKind.CICA_APPLICATION)
+    record(
+        journeys,
+        case_id,
+        "criminal_justice.crime_reported",
+        "2025-05-12",
+        "Reported to the police with her advocate",
+        {"crime_reference": "CR/2025/0512"},
+    )
+
+    after = clock(deadlines(journeys, case_id), ClockKind.CICA_APPLICATION)
+
+    # No report: not started, never missed, no plea of exceptional circumstances
+    # (the 2-year limit from the incident would have passed in July 2023).
+    assert (before.rule.id, before.status, before.due_on) == (
+        "cica-2012-para-88-1-b",
+        ClockStatus.NOT_STARTED,
+        None,
+    )
+    assert before.needs == ()
+    assert "exceptional" not in before.explanation
+    assert "Not started" in before.explanation
+    # Reported at 19: two years from that first report.
+    assert (after.started_by, after.rule.id) == (incident, "cica-2012-para-88-1-b")
+    assert (after.status, after.due_on) == (ClockStatus.RUNNING, date(2027, 5, 12))
+    assert "first reported to the police (12 May 2025) on or after their 18th" in (
+        after.explanation
+    )
+
+
+def test_an_incident_of_2011_applied_for_in_2014_follows_the_2012_scheme_and_so_does_its_review(
+    journeys: CaseJourneys,
+) -> None:
+    case_id = open_case(journeys, "SCHEME-BY-RECEIPT", "scotland")
+    record(
+        journeys,
+        case_id,
+        "harm.incident",
+        "2011-09-02",
+        "Assaulted at the car wash where he was forced to work",
+        {"offences": ["assault"]},
+    )
+    # While no application is on record, the Scheme in force today governs.
+    unapplied = clock(deadlines(journeys, case_id), ClockKind.CICA_APPLICATION)
+    record(
+        journeys,
+        case_id,
+        "compensation.cica_application_submitted",
+        "2014-03-10",
+        "Application received by CICA",
+    )
+    record(
+        journeys,
+        case_id,
+        "compensation.cica_decision",
+        "2014-09-01",
+        "CICA refused the application as out of time",
+        {"outcome": "refused", "amount": None},
+    )
+
+    view = deadlines(journeys, case_id)
+    application = clock(view, ClockKind.CICA_APPLICATION)
+    review = clock(view, ClockKind.CICA_REVIEW_REQUEST)
+
+    assert unapplied.rule.id == "cica-2012-para-87"
+    assert "no application is on record" in unapplied.explanation
+    # Received in 2014: the 2012 Scheme, not the 2008 Scheme of the incident's day.
+    assert application.rule.id == "cica-2012-para-87"
+    assert application.status is ClockStatus.MISSED
+    assert "the rule in force on 10 March 2014, the day CICA received the " in (
+        application.explanation
+    )
+    assert review.rule.id == "cica-2012-review"
+    assert "the day CICA received the application (10 March 2014)" in (
+        review.explanation
+    )
+
+
+def test_a_review_of_an_application_received_under_the_2008_scheme_keeps_its_90_days(
+    journeys: CaseJourneys,
+) -> None:
+    case_id = open_case(journeys, "REVIEW-2008", "england_and_wales")
+    record(
+        journeys,
+        case_id,
+        "compensation.cica_application_submitted",
+        "2012-06-04",
+        "Application received by CICA",
+    )
+    decision = record(
+        journeys,
+        case_id,
+        "compensation.cica_decision",
+        "2013-01-14",
+        "CICA refused the application",
+        {"outcome": "refused", "amount": None},
+    )
+    request = record(
+        journeys,
+        case_id,
+        "compensation.cica_review_requested",
+        "2013-04-01",
+        "Review requested",
+    )
+
+    review = clock(deadlines(journeys, case_id), ClockKind.CICA_REVIEW_REQUEST)
+
+    # 76 days after the decision: late under the 2012 Scheme's 56 days, in time
+    # under the 2008 Scheme the application was made under.
+    assert (review.started_by, review.rule.id) == (decision, "cica-2008-review")
+    assert (review.status, review.stopped_by, review.due_on) == (
+        ClockStatus.MET,
+        (request,),
+        date(2013, 4, 14),
+    )
+
+
+def test_in_northern_ireland_a_positive_decision_inside_45_days_carries_support_to_day_45_and_a_negative_one_ends_it(
+    journeys: CaseJourneys,
+) -> None:
+    positive_case = open_case(journeys, "NI-POSITIVE", "northern_ireland")
+    negative_case = open_case(journeys, "NI-NEGATIVE", "northern_ireland")
+    for case_id in (positive_case, negative_case):
+        record(
+            journeys,
+            case_id,
+            "nrm.reasonable_grounds_decision",
+            "2026-10-01",
+            "Positive reasonable grounds decision",
+            {"outcome": "positive"},
+        )
+    positive = record(
+        journeys,
+        positive_case,
+        "nrm.conclusive_grounds_decision",
+        "2026-10-20",
+        "Positive conclusive grounds decision",
+        {"outcome": "positive"},
+    )
+    negative = record(
+        journeys,
+        negative_case,
+        "nrm.conclusive_grounds_decision",
+        "2026-10-20",
+        "Negative conclusive grounds decision",
+        {"outcome": "negative"},
+    )
+
+    carried = clock(
+        deadlines(journeys, positive_case, date(2026, 11, 1)), ClockKind.RECOVERY_PERIOD
+    )
+    ran = clock(deadlines(journeys, positive_case), ClockKind.RECOVERY_PERIOD)
+    ended = clock(deadlines(journeys, negative_case), ClockKind.RECOVERY_PERIOD)
+
+    # 45 days from 1 October: support to 15 November, the decision
+    # notwithstanding. Neither case is a missed period.
+    assert (carried.rule.id, carried.due_on) == (
+        "nrm-recovery-ni-45",
+        date(2026, 11, 15),
+    )
+    assert (carried.status, carried.days_left) == (ClockStatus.RUNNING, 14)
+    assert carried.stopped_by == (positive,)
+    assert "which runs on to the end of the 45 days, 15 November 2026" in (
+        carried.explanation
+    )
+    assert "Met: the 45 days ran to 15 November 2026." in ran.explanation
+    assert (ran.status, ran.needs) == (ClockStatus.MET, ())
+    assert (ended.status, ended.stopped_by, ended.needs) == (
+        ClockStatus.MET,
+        (negative,),
+        (),
+    )
+    assert "which ends it" in ended.explanation
+
+
+def test_a_conclusive_decision_inside_the_statutory_30_days_leaves_the_recovery_period_running(
+    journeys: CaseJourneys,
+) -> None:
+    case_id = open_case(journeys, "EW-S50A", "england_and_wales")
+    record(
+        journeys,
+        case_id,
+        "nrm.reasonable_grounds_decision",
+        "2026-11-10",
+        "Positive reasonable grounds decision",
+        {"outcome": "positive"},
+    )
+    record(
+        journeys,
+        case_id,
+        "nrm.conclusive_grounds_decision",
+        "2026-11-20",
+        "Positive conclusive grounds decision",
+        {"outcome": "positive"},
+    )
+
+    recovery = clock(deadlines(journeys, case_id), ClockKind.RECOVERY_PERIOD)
+
+    # The period ends with the later of the decision and the end of 30 days
+    # beginning with 10 November: 9 December.
+    assert (recovery.rule.id, recovery.status) == (
+        "nrm-recovery-ew-30",
+        ClockStatus.RUNNING,
+    )
+    assert (recovery.due_on, recovery.days_left, recovery.needs) == (
+        date(2026, 12, 9),
+        13,
+        (),
+    )
+
+
+def test_england_and_wales_recovery_periods_follow_the_guidance_then_the_statute(
+    journeys: CaseJourneys,
+) -> None:
+    # Three survivors, positive reasonable grounds decisions either side of
+    # 13 December 2022 (the guidance's 30 days) and 30 January 2023 (s.61).
+    days = {"2022-12-12": None, "2022-12-13": None, "2023-01-30": None}
+    for day in days:
+        case_id = open_case(journeys, f"EW-RECOVERY-{day}", "england_and_wales")
+        record(
+            journeys,
+            case_id,
+            "nrm.reasonable_grounds_decision",
+            day,
+            "Positive reasonable grounds decision",
+            {"outcome": "positive"},
+        )
+        days[day] = clock(deadlines(journeys, case_id), ClockKind.RECOVERY_PERIOD)
+
+    assert {day: (c.rule.id, c.due_on) for day, c in days.items() if c} == {
+        "2022-12-12": ("nrm-recovery-ew-45", date(2023, 1, 26)),
+        "2022-12-13": ("nrm-recovery-ew-30-guidance", date(2023, 1, 12)),
+        "2023-01-30": ("nrm-recovery-ew-30", date(2023, 2, 28)),
+    }
+
+
+def test_a_scottish_decision_before_april_2018_gets_the_45_days_marked_check(
+    journeys: CaseJourneys,
+) -> None:
+    case_id = open_case(journeys, "SCT-2017", "scotland")
+    record(
+        journeys,
+        case_id,
+        "nrm.reasonable_grounds_decision",
+        "2017-05-02",
+        "Positive reasonable grounds decision",
+        {"outcome": "positive"},
+    )
+    record(
+        journeys,
+        case_id,
+        "nrm.conclusive_grounds_decision",
+        "2017-07-20",
+        "Positive conclusive grounds decision",
+        {"outcome": "positive"},
+    )
+
+    view = deadlines(journeys, case_id)
+    recovery = clock(view, ClockKind.RECOVERY_PERIOD)
+
+    assert (recovery.rule.id, recovery.due_on, recovery.status) == (
+        "nrm-recovery-scotland-45",
+        date(2017, 6, 16),
+        ClockStatus.MET,
+    )
+    assert "(check; from secondary sources only)" in recovery.rule.citation
+    assert view.notes == ()
+
+
+def test_a_clock_stopped_late_says_what_happened_and_only_what_can_be_done_now(
+    journeys: CaseJourneys,
+) -> None:
+    case_id = open_case(journeys, "LATE-WORDS", "england_and_wales")
+    record(journeys, case_id, "nrm.referred", "2026-03-02", "Referred into the NRM")
+    record(
+        journeys,
+        case_id,
+        "nrm.reasonable_grounds_decision",
+        "2026-04-20",
+        "Positive reasonable grounds decision",
+        {"outcome": "positive"},
+    )
+    record(journeys, case_id, "nrm.support_ended", "2026-05-01", "Support ended")
+
+    view = deadlines(journeys, case_id)
+    target = clock(view, ClockKind.REASONABLE_GROUNDS_DECISION)
+    recovery = clock(view, ClockKind.RECOVERY_PERIOD)
+
+    # The late decision: what happened, and that nothing is to be chased.
+    assert target.status is ClockStatus.MISSED
+    assert target.needs == ()
+    assert "when the decision will be made" not in target.explanation
+    assert "It is a target, not a time limit: the decision stands." in (
+        target.explanation
+    )
+    # Support ended 11 days in: ask for it back; no word of a decision not made.
+    assert recovery.status is ClockStatus.MISSED
+    assert "Missed: support ended (1 May 2026), 11 days into the period" in (
+        recovery.explanation
+    )
+    assert "restore assistance and support" in recovery.needs[0]
+    assert "conclusive grounds" not in " ".join(recovery.needs)
+
+
+def test_a_late_application_under_the_2008_scheme_names_its_own_waiver_test(
+    journeys: CaseJourneys,
+) -> None:
+    # Harmed in March 2009; CICA received the application in June 2012, under
+    # the 2008 Scheme, some fifteen months late.
+    case_id = open_case(journeys, "CICA-2008-LATE", "england_and_wales")
+    record(
+        journeys,
+        case_id,
+        "harm.incident",
+        "2009-03-16",
+        "Assaulted by the gang master",
+        {"offences": ["assault"]},
+    )
+    record(
+        journeys,
+        case_id,
+        "compensation.cica_application_submitted",
+        "2012-06-18",
+        "Application received by CICA",
+    )
+
+    cica = clock(deadlines(journeys, case_id), ClockKind.CICA_APPLICATION)
+
+    assert (cica.rule.id, cica.status, cica.due_on) == (
+        "cica-2008-para-18",
+        ClockStatus.MISSED,
+        date(2011, 3, 16),
+    )
+    assert "check" not in cica.rule.citation
+    (need,) = cica.needs
+    # Para 18: practicable to consider, and not reasonable to have expected an
+    # application in time; not the 2012 Scheme's exceptional circumstances.
+    assert "practicable for the application to be considered" in need
+    assert "not have been reasonable to expect the applicant to have applied" in need
+    assert "exceptional" not in need
+    assert "interests of justice" not in cica.explanation

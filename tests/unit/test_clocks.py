@@ -12,6 +12,7 @@ from domain.clocks import (
     DEFAULT_RULES,
     RULES,
     ClockKind,
+    Ending,
     OverlappingRules,
     Period,
     RuleBook,
@@ -38,27 +39,59 @@ def test_every_rule_is_cited_effective_dated_and_described() -> None:
         assert ("(check" in rule.citation) is rule.check
 
 
-def test_the_rules_marked_check_in_domain_md_say_so_in_their_citations() -> None:
+def test_only_rules_resting_on_secondary_sources_are_marked_check() -> None:
+    # The CICA review periods (paragraph and counting words), the NRM reasonable
+    # grounds target (guidance) and Scotland's recovery period before 2018 rest
+    # on secondary sources; every other rule was checked against its primary
+    # source, and is law, not a setting.
     marked = {rule.id for rule in RULES if rule.check}
-    assert {
-        "cica-2012-para-88",
+    assert marked == {
+        "cica-2008-review",
         "cica-2012-review",
-        "nrm-recovery-ew-30",
-        "nrm-recovery-ew-45",
-    } <= marked
-    assert not {"cica-2012-para-87", "ftt-sec-2008-r22", "nrm-rg-5-working-days"} & (
-        marked
+        "nrm-rg-5-working-days",
+        "nrm-recovery-scotland-45",
+    }
+    assert DEFAULT_RULES["nrm-rg-5-working-days"].citation.endswith(
+        "(check; guidance, from secondary sources only)"
     )
-    assert DEFAULT_RULES["nrm-recovery-ew-30"].citation.endswith(
-        "(check; policy has said 45)"
+    for rule_id in ("cica-2008-para-18", "cica-2012-para-88-1-a", "nrm-recovery-ew-30"):
+        assert "check" not in DEFAULT_RULES[rule_id].citation
+
+
+def test_the_statutory_recovery_period_cites_section_61_and_section_50a_as_inserted_by_section_64() -> (
+    None
+):
+    citation = DEFAULT_RULES["nrm-recovery-ew-30"].citation
+    assert citation == (
+        "Nationality and Borders Act 2022 s.61; Modern Slavery Act 2015 s.50A "
+        "(inserted by the Nationality and Borders Act 2022 s.64)"
     )
+    assert "s.60" not in citation
+
+
+def test_the_2008_schemes_waiver_test_is_practicability_and_reasonableness() -> None:
+    rule = DEFAULT_RULES["cica-2008-para-18"]
+    for words in (rule.description, *rule.if_late, *rule.if_overdue):
+        assert "practicable for the application to be considered" in words
+        assert "not have been reasonable to expect the applicant" in words
+        assert "interests of justice" not in words
 
 
 def test_a_clock_is_judged_by_the_rule_in_force_on_the_day_it_started() -> None:
     recovery = ClockKind.RECOVERY_PERIOD
+    # England and Wales: 45 days in guidance to 12 December 2022, a 30-day
+    # minimum in guidance from 13 December, the statute from 30 January 2023.
+    assert (
+        DEFAULT_RULES.in_force(recovery, EW, date(2022, 12, 12))
+        == (DEFAULT_RULES["nrm-recovery-ew-45"])
+    )
+    assert (
+        DEFAULT_RULES.in_force(recovery, EW, date(2022, 12, 13))
+        == (DEFAULT_RULES["nrm-recovery-ew-30-guidance"])
+    )
     assert (
         DEFAULT_RULES.in_force(recovery, EW, date(2023, 1, 29))
-        == (DEFAULT_RULES["nrm-recovery-ew-45"])
+        == (DEFAULT_RULES["nrm-recovery-ew-30-guidance"])
     )
     assert (
         DEFAULT_RULES.in_force(recovery, EW, date(2023, 1, 30))
@@ -74,19 +107,22 @@ def test_a_clock_is_judged_by_the_rule_in_force_on_the_day_it_started() -> None:
         == (DEFAULT_RULES["cica-2012-para-87"])
     )
     assert DEFAULT_RULES.in_force(application, EW, date(2008, 11, 2)) is None
+    for child in (Variant.REPORTED_BEFORE_18, Variant.FIRST_REPORTED_FROM_18):
+        assert (
+            DEFAULT_RULES.in_force(application, EW, date(2012, 11, 26), child) is None
+        )
+    # Scotland: 45 days (check) before the 2018 Regulations, 90 days from them.
     assert (
-        DEFAULT_RULES.in_force(application, EW, date(2012, 11, 26), Variant.UNDER_18)
-        is None
+        DEFAULT_RULES.in_force(recovery, SCT, date(2018, 3, 31))
+        == (DEFAULT_RULES["nrm-recovery-scotland-45"])
     )
-    # Scotland's 90 days are on record from April 2018 only.
-    assert DEFAULT_RULES.in_force(recovery, SCT, date(2018, 3, 31)) is None
     assert (
         DEFAULT_RULES.in_force(recovery, SCT, date(2018, 4, 1))
         == (DEFAULT_RULES["nrm-recovery-scotland-90"])
     )
     assert (
         DEFAULT_RULES.successor(DEFAULT_RULES["nrm-recovery-ew-45"], EW)
-        == (DEFAULT_RULES["nrm-recovery-ew-30"])
+        == (DEFAULT_RULES["nrm-recovery-ew-30-guidance"])
     )
 
 
@@ -96,10 +132,10 @@ def test_each_nation_has_its_own_recovery_period() -> None:
         DEFAULT_RULES.in_force(ClockKind.RECOVERY_PERIOD, where, day)
         for where in (EW, SCT, NI)
     ]
-    assert [(rule.period.amount, rule.minimum) for rule in rules if rule] == [
-        (30, True),  # at least 30 days
-        (90, False),  # up to 90 days
-        (45, True),
+    assert [(rule.period.amount, rule.ending) for rule in rules if rule] == [
+        (30, Ending.LATER_OF_PERIOD_AND_DECISION),
+        (90, Ending.EARLIER_OF_PERIOD_AND_DECISION),
+        (45, Ending.UNTIL_DECISION_POSITIVE_TO_PERIOD_END),
     ]
 
 
@@ -114,23 +150,24 @@ def test_compensation_clocks_serve_great_britain_only() -> None:
 
 
 def test_check_rules_take_their_period_from_settings_and_say_so() -> None:
-    configured = rule_book({"cica-2012-review": 42, "nrm-recovery-ew-30": 45})
+    configured = rule_book({"cica-2012-review": 42, "nrm-rg-5-working-days": 10})
 
     review = configured["cica-2012-review"]
     assert review.period == Period(42, Unit.DAYS)
     assert review.citation.endswith(
-        "(check; set to 42 days by a setting; the default is 56 days)"
+        "sources; set to 42 days by a setting; the default is 56 days)"
     )
-    assert configured["nrm-recovery-ew-30"].period.amount == 45
-    assert "the default is 30 days" in configured["nrm-recovery-ew-30"].citation
-    # The defaults are DOMAIN.md's, untouched by another book's settings.
+    assert configured["nrm-rg-5-working-days"].period.amount == 10
+    assert "the default is 5 working days" in (
+        configured["nrm-rg-5-working-days"].citation
+    )
+    # The defaults are the rules' own, untouched by another book's settings.
     assert DEFAULT_RULES["cica-2012-review"].period.amount == 56
     assert rule_book() is DEFAULT_RULES
     # A setting equal to the default changes nothing, and the citation says so.
-    unchanged = rule_book({"cica-2012-para-88": 20})
-    assert unchanged is not None
-    assert unchanged["cica-2012-para-88"] == DEFAULT_RULES["cica-2012-para-88"]
-    assert "set to" not in unchanged["cica-2012-para-88"].citation
+    unchanged = rule_book({"cica-2012-review": 56})
+    assert unchanged["cica-2012-review"] == DEFAULT_RULES["cica-2012-review"]
+    assert "set to" not in unchanged["cica-2012-review"].citation
 
 
 @pytest.mark.parametrize(
@@ -138,6 +175,8 @@ def test_check_rules_take_their_period_from_settings_and_say_so() -> None:
     [
         {"ftt-sec-2008-r22": 120},  # primary source: law, not a setting
         {"ftt-sec-2008-r22": 90},
+        {"cica-2012-para-88-1-a": 21},  # checked against the Scheme: law now
+        {"nrm-recovery-ew-30": 45},
         {"no-such-rule": 3},
         {"cica-2012-review": 0},
         {"cica-2012-review": True},

@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 
 from domain.case import Jurisdiction
 from domain.clocks import (
+    DEFAULT_RULES,
     CaseFacts,
     Clock,
     ClockKind,
@@ -97,7 +98,7 @@ def test_undated_steps_start_no_clock_and_ask_to_be_dated() -> None:
     assert any(str(incident) in note for note in report.notes)
     (review,) = report.clocks
     assert review.status is ClockStatus.RUNNING
-    assert f"({undated_request}): date it" in review.explanation
+    assert f"(step {undated_request}): date it" in review.explanation
 
 
 def test_steps_after_the_day_judged_are_not_yet_on_record() -> None:
@@ -145,7 +146,9 @@ def test_a_negative_decision_starts_no_recovery_period() -> None:
     ]
 
 
-def test_support_ended_within_the_minimum_recovery_period_is_missed() -> None:
+def test_support_ended_within_the_statutory_recovery_period_is_missed_and_says_what_now() -> (
+    None
+):
     journey = Journey()
     journey.step("nrm.reasonable_grounds_decision", "2024-05-01", POSITIVE)
     ended = journey.step("nrm.support_ended", "2024-05-20")
@@ -153,37 +156,98 @@ def test_support_ended_within_the_minimum_recovery_period_is_missed() -> None:
     recovery = journey.clock(ClockKind.RECOVERY_PERIOD)
 
     assert (recovery.status, recovery.stopped_by) == (ClockStatus.MISSED, (ended,))
-    assert recovery.due_on == date(2024, 5, 31)
-    assert "19 days into a recovery period of at least 30 days" in (
+    # 30 days beginning with 1 May: 1 May is the first, 30 May the last.
+    assert recovery.due_on == date(2024, 5, 30)
+    assert "Missed: support ended (20 May 2024), 19 days into the period" in (
         recovery.explanation
     )
-    assert recovery.needs
+    # What can be done now, about what happened: no word of a decision not made.
+    assert recovery.needs == DEFAULT_RULES["nrm-recovery-ew-30"].if_cut_short
+    assert "conclusive grounds decision" not in " ".join(recovery.needs)
+    assert "What can be done now: ask the support provider to restore" in (
+        recovery.explanation
+    )
 
 
 def test_a_configured_check_period_moves_the_due_day_and_the_citation_says_so() -> None:
     journey = Journey()
-    journey.step("nrm.reasonable_grounds_decision", "2024-05-01", POSITIVE)
+    journey.step("nrm.referred", "2024-05-01")
 
-    recovery = journey.clock(ClockKind.RECOVERY_PERIOD, **{"nrm-recovery-ew-30": 45})
+    rg = journey.clock(
+        ClockKind.REASONABLE_GROUNDS_DECISION, **{"nrm-rg-5-working-days": 10}
+    )
 
-    assert recovery.due_on == date(2024, 6, 15)
-    assert "set to 45 days by a setting" in recovery.rule.citation
+    # Ten working days after Wednesday 1 May 2024, skipping the 6 May bank holiday.
+    assert rg.due_on == date(2024, 5, 16)
+    assert "set to 10 working days by a setting" in rg.rule.citation
 
 
-def test_a_clock_started_under_an_old_rule_keeps_it_and_names_its_successor() -> None:
+def test_an_application_follows_the_scheme_in_force_on_the_day_cica_received_it() -> (
+    None
+):
+    # Harmed in Scotland in September 2011, under the 2008 Scheme; applied in
+    # March 2014, so the 2012 Scheme governs the application.
     journey = Journey(jurisdiction=Jurisdiction.SCOTLAND)
     journey.step("harm.incident", "2011-09-02", INCIDENT)
+    journey.step("compensation.cica_application_submitted", "2014-03-10")
+
+    cica = journey.clock(ClockKind.CICA_APPLICATION)
+
+    assert cica.rule.id == "cica-2012-para-87"
+    assert "the rule in force on 10 March 2014, the day CICA received the " in (
+        cica.explanation
+    )
+    assert cica.status is ClockStatus.MISSED
+
+
+def test_an_application_received_before_27_november_2012_keeps_the_2008_scheme() -> (
+    None
+):
+    journey = Journey(jurisdiction=Jurisdiction.SCOTLAND)
+    journey.step("harm.incident", "2011-09-02", INCIDENT)
+    journey.step("compensation.cica_application_submitted", "2012-11-26")
     journey.step("harm.incident", "2007", INCIDENT)
+    journey.step("compensation.cica_application_submitted", "2008-06-01")
 
     report = journey.judged()
 
     (cica,) = report.clocks
     assert cica.rule.id == "cica-2008-para-18"
-    assert "follow cica-2012-para-87" in cica.explanation
+    assert cica.status is ClockStatus.MET
+    assert "Applications received from 27 November 2012 follow cica-2012-para-87" in (
+        cica.explanation
+    )
+    # Received in June 2008, before the 2008 Scheme: no rule on record.
     assert any(
         "earliest, cica-2008-para-18, took effect on 3 November 2008" in note
         for note in report.notes
     )
+
+
+def test_with_no_application_on_record_the_scheme_in_force_on_the_day_judged_governs() -> (
+    None
+):
+    journey = Journey()
+    journey.step("harm.incident", "2011-09-02", INCIDENT)
+
+    cica = journey.clock(ClockKind.CICA_APPLICATION)
+
+    assert cica.rule.id == "cica-2012-para-87"
+    assert "no application is on record" in cica.explanation
+
+
+def test_a_review_follows_its_applications_scheme_not_the_decisions_day() -> None:
+    # Applied in 2011 (2008 Scheme); CICA decided in 2013: the 2008 Scheme's
+    # review period still applies.
+    journey = Journey()
+    journey.step("compensation.cica_application_submitted", "2011-05-03")
+    journey.step("compensation.cica_decision", "2013-02-01", {"outcome": "refused"})
+
+    review = journey.clock(ClockKind.CICA_REVIEW_REQUEST)
+
+    assert review.rule.id == "cica-2008-review"
+    assert review.due_on == date(2013, 5, 2)
+    assert "the day CICA received the application (3 May 2011)" in (review.explanation)
 
 
 def test_an_extension_granted_with_a_date_runs_to_that_date() -> None:
@@ -197,10 +261,12 @@ def test_an_extension_granted_with_a_date_runs_to_that_date() -> None:
 
     appeal = journey.clock(ClockKind.TRIBUNAL_APPEAL)
 
+    # The 90 days ended on Sunday 5 April 2026, the day before Easter Monday:
+    # under r.12(2) the appeal was in time on Tuesday 7 April.
     assert (appeal.status, appeal.due_on, appeal.original_due_on) == (
         ClockStatus.EXTENDED,
         date(2027, 2, 1),
-        date(2026, 4, 5),
+        date(2026, 4, 7),
     )
     assert appeal.extended_by == (grant,)
     assert "the day the grant gives" in appeal.explanation
@@ -215,7 +281,8 @@ def test_an_extension_that_has_run_out_is_missed_again() -> None:
 
     appeal = journey.clock(ClockKind.TRIBUNAL_APPEAL)
 
-    assert (appeal.status, appeal.due_on) == (ClockStatus.MISSED, date(2025, 8, 31))
+    # 90 days after the grant end on Sunday 31 August 2025: Monday 1 September.
+    assert (appeal.status, appeal.due_on) == (ClockStatus.MISSED, date(2025, 9, 1))
     assert appeal.needs
 
 
