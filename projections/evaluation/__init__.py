@@ -1,4 +1,4 @@
-"""Evaluation statistics for independent evaluators: the metrics of DOMAIN.md
+"""Evaluation statistics for independent evaluators: the metrics of docs/metrics.md
 over consenting cases, sliced by period, organisation, jurisdiction, area and
 age band, with disclosure control built into every answer."""
 

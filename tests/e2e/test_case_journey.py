@@ -1,6 +1,6 @@
 """An advocate records a survivor's journey over GraphQL and reads it back.
 
-The stories follow Maureen's journey in DOMAIN.md: arrested on a false passport
+The stories follow Maureen's journey (a pseudonym from the policy paper): arrested on a false passport
 while in domestic servitude, referred into the NRM, a negative reasonable grounds
 decision after an account dictated by her exploiter, then her own account.
 """

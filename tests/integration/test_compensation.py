@@ -1,6 +1,6 @@
 """Compensation evidence, narrated, on the in-memory, SQLite and PostgreSQL stores.
 
-The stories follow survivors in DOMAIN.md: one of the Operation Fort survivors,
+The stories follow survivors of the policy paper's journeys: one of the Operation Fort survivors,
 whose claim is still running years after the trials, and Jin, criminally
 exploited as a child, whose claim has barely begun. All facts are synthetic.
 """
