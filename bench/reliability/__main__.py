@@ -283,7 +283,11 @@ def run_all(
     for service in services:
         if service.exited_by_itself() is not None:
             say(f"{service.name} exited by itself after the load:\n{service.tail(8)}")
-    exits = {s.name: s.unexpected_exits for s in services if s.unexpected_exits}
+    exits = {
+        s.name: list(zip(s.unexpected_exits, s.exit_reasons, strict=True))
+        for s in services
+        if s.unexpected_exits
+    }
     all_checks.append(
         Check(
             "no worker exited unless killed",
@@ -311,7 +315,9 @@ def run_all(
                 f"the rebuild failed: {error}",
             )
         )
-    # Fuzzing
+    # Fuzzing, on the first API worker alone: the others' connections go back
+    for api in apis[1:]:
+        api.stop()
     acknowledged = [c for c in tally.commands if c.outcome == "acknowledged"]
     known = sorted({c.result_id for c in acknowledged if c.result_id})[:300]
     cases = [
@@ -348,6 +354,7 @@ def run_all(
         "mutations": fuzzed.mutations,
         "seconds": round(fuzzed.seconds, 1),
         "statuses": dict(fuzzed.statuses),
+        "answers": dict(fuzzed.answers.most_common()),
         "failures": dict(fuzzed.failures),
         "examples": fuzzed.examples,
     }
@@ -576,7 +583,7 @@ def summary(results: dict[str, Any], all_checks: list[Check]) -> str:
     lines.append(
         f"  fuzz: {fuzzed.get('cases')} cases ({fuzzed.get('queries')} queries, "
         f"{fuzzed.get('mutations')} mutations) in {fuzzed.get('seconds')} s; statuses "
-        f"{fuzzed.get('statuses')}"
+        f"{fuzzed.get('statuses')}; answers {fuzzed.get('answers')}"
     )
     lines.append("")
     width = max(len(c.name) for c in all_checks)

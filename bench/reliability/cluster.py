@@ -57,6 +57,9 @@ class Service:
     unexpected_exits: list[int] = field(default_factory=list)
     #: Starts that exited before the process was ready (and were retried).
     failed_starts: int = 0
+    #: The last line each unexpected exit left in the log.
+    exit_reasons: list[str] = field(default_factory=list)
+    _log_offset: int = 0
 
     @property
     def url(self) -> str:
@@ -71,6 +74,7 @@ class Service:
         with self.log.open("ab") as log:
             log.write(f"\n--- start {self.starts} at {time.time():.3f}\n".encode())
             log.flush()
+            self._log_offset = log.tell()
             self.process = subprocess.Popen(
                 _guarded(self.argv),
                 cwd=self.workdir,
@@ -89,6 +93,8 @@ class Service:
             return None
         code = self.process.returncode
         self.unexpected_exits.append(code)
+        last = [line for line in self.output_since_start().splitlines() if line]
+        self.exit_reasons.append(last[-1][:300] if last else "no output")
         self.process = None
         return code
 
@@ -126,7 +132,7 @@ class Service:
             if not self.alive():
                 raise BenchError(f"{self.name} exited while starting:\n{self.tail()}")
             if self.port is None:
-                if "Following the log" in self.tail(5):
+                if "Following the log" in self.output_since_start():
                     return time.monotonic() - started
             else:
                 with contextlib.suppress(httpx.HTTPError):
@@ -153,6 +159,15 @@ class Service:
                 time.sleep(2.0)
         raise AssertionError("unreachable")
 
+    def output_since_start(self) -> str:
+        """What the process has written since it was last started."""
+        try:
+            with self.log.open("rb") as log:
+                log.seek(self._log_offset)
+                return log.read().decode(errors="replace")
+        except OSError:
+            return ""
+
     def tail(self, lines: int = 20) -> str:
         try:
             text = self.log.read_text(errors="replace")
@@ -161,8 +176,16 @@ class Service:
         return "\n".join(text.splitlines()[-lines:])
 
 
+#: Each worker process holds a pool for the events and one for each view, so
+#: the default of 5 would have five processes hold some 75 connections idle, a
+#: PostgreSQL's default max_connections (100) being shared with other test
+#: runs. Under load each pool still grows by its overflow (10).
+POOL_SIZE = "2"
+
+
 def service_env(database_url: str, token_secret: str) -> dict[str, str]:
     return {
+        "WAYMARK_POOL_SIZE": POOL_SIZE,
         **os.environ,
         "WAYMARK_DATABASE_URL": database_url,
         "WAYMARK_TOKEN_SECRET": token_secret,

@@ -50,6 +50,8 @@ class FuzzResult:
     mutations: int = 0
     statuses: Counter[int] = field(default_factory=Counter)
     failures: Counter[str] = field(default_factory=Counter)
+    #: What the root fields answered, by type (or "errors" for none).
+    answers: Counter[str] = field(default_factory=Counter)
     examples: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -207,6 +209,7 @@ def fuzz(
             )
         if MASKED in response.text:
             result.fail("masked unexpected error", document, role, response.text)
+        _count_answers(result, response)
         if kind == "mutation":
             _check_refusal(result, response, document, role, before, log_position())
         if time.monotonic() - last_report >= 10:
@@ -248,3 +251,18 @@ def _check_refusal(
             role,
             f"log {before} -> {after} after {response.text}",
         )
+
+
+def _count_answers(result: FuzzResult, response: httpx.Response) -> None:
+    try:
+        body = response.json()
+    except ValueError:
+        result.answers["not JSON"] += 1
+        return
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, dict):
+        result.answers["errors"] += 1
+        return
+    for answer in data.values():
+        name = answer.get(TYPENAME_ALIAS) if isinstance(answer, dict) else None
+        result.answers[str(name or "a list or scalar")] += 1
