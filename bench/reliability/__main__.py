@@ -62,12 +62,15 @@ def options(argv: list[str]) -> argparse.Namespace:
         default=None,
         help="time bound on fuzzing (default 900; 150 with --short)",
     )
-    parser.add_argument("--seed", type=int, default=10)
+    parser.add_argument(
+        "--seed", type=int, default=10, help="the fuzz cases' seed (default 10)"
+    )
     parser.add_argument(
         "--restart-postgres",
         action="store_true",
-        help="also restart the local PostgreSQL cluster mid-load "
-        "(only where this run owns it: others using it are cut off)",
+        help="also restart, mid-load, the local cluster serving the database's "
+        "port (pg_ctlcluster); only where this run owns it: others using it are "
+        "cut off",
     )
     parser.add_argument(
         "--postgres-url",
@@ -116,11 +119,16 @@ def main(argv: list[str]) -> int:
         "WAYMARK_BENCH_POSTGRES_URL",
         os.environ.get("WAYMARK_TEST_POSTGRES_URL", harness.DEFAULT_POSTGRES_URL),
     )
+    args.database_url = base_url
     run = f"rel{uuid.uuid4().hex[:8]}"
     results: dict[str, Any] = {
         "form": "short" if args.short else "full",
         "run": run,
-        "options": {k: v for k, v in vars(args).items() if k != "postgres_url"},
+        "options": {
+            k: v
+            for k, v in vars(args).items()
+            if k not in {"postgres_url", "database_url"}
+        },
         "machine": harness.machine(),
     }
     with (
@@ -473,7 +481,8 @@ def inject(
         say(f"fault: PostgreSQL restart skipped: {fault.skipped}")
     else:
         say("fault: restarting PostgreSQL (pg_ctlcluster ... restart)")
-        fault.seconds_to_recover = cluster.restart_postgres()
+        port = urlsplit(args.database_url).port or 5432
+        fault.seconds_to_recover = cluster.restart_postgres(port)
         fault.recovered = time.monotonic()
         for service in services:
             code = service.exited_by_itself()

@@ -205,17 +205,26 @@ def projection_worker(env: dict[str, str], workdir: Path) -> Service:
     return Service("projector", [WAYMARK, "project"], env, workdir)
 
 
-def restart_postgres() -> float:
-    """Restarts the local cluster (the run owns it); returns the seconds taken."""
-    versions = sorted(
-        (p.name for p in Path("/etc/postgresql").iterdir()),
-        key=lambda v: [int(x) for x in v.split(".") if x.isdigit()],
-    )
-    if not versions or not shutil.which("pg_ctlcluster"):
-        raise BenchError("--restart-postgres needs a local cluster and pg_ctlcluster")
+def restart_postgres(port: int) -> float:
+    """Restarts the local cluster serving ``port`` (the run owns it, so says
+    ``--restart-postgres``); returns the seconds the restart took."""
+    if not shutil.which("pg_lsclusters") or not shutil.which("pg_ctlcluster"):
+        raise BenchError("--restart-postgres needs pg_lsclusters and pg_ctlcluster")
+    listed = subprocess.run(
+        ["pg_lsclusters", "--no-header"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    ).stdout
+    clusters = [line.split()[:3] for line in listed.splitlines() if line.strip()]
+    matching = [(v, name) for v, name, p in clusters if p == str(port)]
+    if not matching:
+        raise BenchError(f"--restart-postgres: no local cluster serves port {port}")
+    version, name = matching[0]
     started = time.monotonic()
     subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "restart"],
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, name, "restart"],
         check=True,
         timeout=120,
         stdout=subprocess.DEVNULL,
