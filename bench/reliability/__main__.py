@@ -35,6 +35,7 @@ PROGRESS_SECONDS = 10.0
 RETRY_GRACE = 30.0
 CONVERGE_SECONDS = 60.0
 PROJECTOR_PAUSE = 2.0
+REBUILD_ATTEMPTS = 3
 
 
 def options(argv: list[str]) -> argparse.Namespace:
@@ -313,16 +314,7 @@ def run_all(
     say("checks: every chain")
     all_checks.append(checks.check_chains(journeys))
     say("checks: every view against a rebuild from the log")
-    try:
-        all_checks += checks.check_views_rebuild(base_url, schema, env, workdir)
-    except Exception as error:  # the rebuild itself failed: that is the finding
-        all_checks.append(
-            Check(
-                "the views equal a rebuild from the log",
-                False,
-                f"the rebuild failed: {error}",
-            )
-        )
+    all_checks += rebuild_checks(base_url, schema, env, workdir)
     # Fuzzing, on the first API worker alone: the others' connections go back
     for api in apis[1:]:
         api.stop()
@@ -445,6 +437,30 @@ def run_all(
         )
     )
     return all_checks
+
+
+def rebuild_checks(
+    base_url: str, schema: str, env: dict[str, str], workdir: str
+) -> list[Check]:
+    """The views against a rebuild, tried again (three times in all) when the
+    database refuses a connection: a PostgreSQL shared with other test runs can
+    run out of them, which says nothing of the views."""
+    for attempt in range(1, REBUILD_ATTEMPTS + 1):
+        try:
+            return checks.check_views_rebuild(base_url, schema, env, workdir)
+        except Exception as error:  # the rebuild itself failed: say why
+            refused = "too many clients" in str(error) or "connection" in str(error)
+            if not refused or attempt == REBUILD_ATTEMPTS:
+                return [
+                    Check(
+                        "the views equal a rebuild from the log",
+                        False,
+                        f"the rebuild failed: {' '.join(str(error).split())[:300]}",
+                    )
+                ]
+            say(f"checks: the rebuild could not connect ({attempt}); again in 5 s")
+            time.sleep(5)
+    raise AssertionError("unreachable")
 
 
 def inject(

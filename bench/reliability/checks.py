@@ -227,6 +227,9 @@ def check_views_rebuild(
     fresh = f"{live}_rebuilt"
     fresh_env = {**env, "WAYMARK_DATABASE_URL": f"{base_url}?schema={fresh}"}
     with psycopg.connect(base_url, autocommit=True, connect_timeout=5) as connection:
+        connection.execute(
+            sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(fresh))
+        )
         connection.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(fresh)))
         try:
             _project_once(fresh_env, workdir)  # the tables, empty
