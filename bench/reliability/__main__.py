@@ -35,7 +35,7 @@ PROGRESS_SECONDS = 10.0
 RETRY_GRACE = 30.0
 CONVERGE_SECONDS = 60.0
 PROJECTOR_PAUSE = 2.0
-REBUILD_ATTEMPTS = 3
+REBUILD_ATTEMPTS = 4
 
 
 def options(argv: list[str]) -> argparse.Namespace:
@@ -304,7 +304,10 @@ def run_all(
             f"unexpected exits: {exits}" if exits else "none",
         )
     )
-    # The log, the chains, the views
+    # The log, the chains, the views; the load's other API workers are done,
+    # and their connections go back for the rebuild
+    for api in apis[1:]:
+        api.stop()
     say("checks: the log against every command sent")
     command_checks, figures = checks.check_commands(
         tally.commands, checks.logged_keys(journeys, run + "-")
@@ -315,9 +318,7 @@ def run_all(
     all_checks.append(checks.check_chains(journeys))
     say("checks: every view against a rebuild from the log")
     all_checks += rebuild_checks(base_url, schema, env, workdir)
-    # Fuzzing, on the first API worker alone: the others' connections go back
-    for api in apis[1:]:
-        api.stop()
+    # Fuzzing, on the first API worker alone
     acknowledged = [c for c in tally.commands if c.outcome == "acknowledged"]
     known = sorted({c.result_id for c in acknowledged if c.result_id})[:300]
     cases = [
@@ -442,7 +443,7 @@ def run_all(
 def rebuild_checks(
     base_url: str, schema: str, env: dict[str, str], workdir: str
 ) -> list[Check]:
-    """The views against a rebuild, tried again (three times in all) when the
+    """The views against a rebuild, tried again (four times in all) when the
     database refuses a connection: a PostgreSQL shared with other test runs can
     run out of them, which says nothing of the views."""
     for attempt in range(1, REBUILD_ATTEMPTS + 1):
@@ -458,8 +459,8 @@ def rebuild_checks(
                         f"the rebuild failed: {' '.join(str(error).split())[:300]}",
                     )
                 ]
-            say(f"checks: the rebuild could not connect ({attempt}); again in 5 s")
-            time.sleep(5)
+            say(f"checks: the rebuild could not connect ({attempt}); again in 10 s")
+            time.sleep(10)
     raise AssertionError("unreachable")
 
 
