@@ -451,7 +451,7 @@ def _maureen(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
         "immigration.decision",
         "2019-06~",
         "Granted refugee status.",
-        {"outcome": "refugee_status"},
+        {"outcome": "refugee_status", "asylum_claim": True},
     )
     case.dispute(
         "rg-disputed",
@@ -602,7 +602,7 @@ def _jin(journeys: CaseJourneys, tally: _Tally) -> _DemoCase:
         "immigration.decision",
         "2021-03-15",
         "Granted refugee status, almost five years after the asylum claim.",
-        {"outcome": "refugee_status"},
+        {"outcome": "refugee_status", "asylum_claim": True},
         [case.cite("asylum-letter", "p. 1")],
     )
     case.step(
