@@ -35,6 +35,13 @@ advocacy began (`openedOn`), a step is dated by the earliest day its date can
 mean (so it falls in exactly one of a run of consecutive periods), and an
 undated step counts in no period.
 
+A client is placed in a breakdown by where the case stood on the period's last
+day; its region is its local authority's, from the Office for National
+Statistics' lookup of local authority districts to regions (kept, with its
+source and edition, in `domain/data/places`), a former district's being its
+successor's; where the authority is not known, Scotland and Northern Ireland
+are regions of their own and any other case's region is `Unknown`.
+
 Counts below the disclosure threshold (by default {DEFAULT_THRESHOLD}) are
 suppressed, with any count from which a suppressed one could be recovered; a
 share, amount or duration is published only beside its published counts.
