@@ -194,6 +194,18 @@ class Counter:
         found[rows.case[part]] = True
         return found
 
+    def calls(self) -> tuple[npt.NDArray[Any], Flags, Flags]:
+        """Calls to give evidence dated in the period in clients' cases: each
+        one's case, whether its trial had taken place by the period's last day,
+        and whether its attendance had (so the second implies the first)."""
+        snapshot = self.snapshot
+        calls = snapshot.facts[Fact.WITNESS_CALLED]
+        part = calls.between(self.first, self.last)
+        inside = self.population[calls.case[part]]
+        held = snapshot.call_trial[part][inside] <= self.last
+        attended = snapshot.call_attended[part][inside] <= self.last
+        return calls.case[part][inside], held, attended
+
     def parties(
         self,
         facts: Sequence[Fact],
@@ -354,18 +366,13 @@ def _measure(
         )
         return _Measured(numerator, denominator)
     if metric is Metric.ATTENDED_WHEN_CALLED:
-        calls = snapshot.facts[Fact.WITNESS_CALLED]
-        part = calls.between(counter.first, counter.last)
-        inside = population[calls.case[part]]
-        held = snapshot.call_trial[part] <= counter.last
-        attended = snapshot.call_attended[part] <= counter.last
-        cases = calls.case[part]
+        cases, held, attended = counter.calls()
         denominator = measure(
-            f"{metric}:denominator", counter.per_cell_of_rows(cases[inside & held])
+            f"{metric}:denominator", counter.per_cell_of_rows(cases[held])
         )
         numerator = measure(
             f"{metric}:numerator",
-            counter.per_cell_of_rows(cases[inside & attended]),
+            counter.per_cell_of_rows(cases[attended]),
             denominator,
         )
         return _Measured(numerator, denominator)

@@ -783,6 +783,13 @@ def test_each_call_to_give_evidence_is_paired_with_an_attendance_once_its_trial_
     year = figure(total(cohorts.table(Request(FY))), Metric.ATTENDED_WHEN_CALLED)
     assert year.denominator is not None and year.denominator.value == 8
     assert year.numerator.value == 4
+    # In the cohort, a client attended when called if every call of the
+    # period whose trial has taken place was attended.
+    export = cohorts.reader().cohort(Request(FY), "evaluator-a")
+    flags = sorted(
+        (str(r["attended_when_called"]), r["witness_called"]) for r in export.rows
+    )
+    assert flags == [("False", True)] * 4 + [("None", True)] * 3
     # Counted over the two years, the pending calls' trial has been held.
     both = Period(date(2023, 4, 1), date(2025, 3, 31))
     later = figure(total(cohorts.table(Request(both))), Metric.ATTENDED_WHEN_CALLED)
