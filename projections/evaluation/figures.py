@@ -229,7 +229,12 @@ class Counter:
         marked = np.concatenate(marks).astype(np.bool_)
         if not len(key_of):
             return case, marked
-        order = np.lexsort((self.snapshot.case_rank[case], day, key_of))
+        # Ties broken by case id, not number: alike however the snapshot
+        # numbered its cases.
+        ids = [self.snapshot.case_ids[n] for n in case.tolist()]
+        rank = np.empty(len(ids), dtype=np.int64)
+        rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+        order = np.lexsort((rank, day, key_of))
         key_of, case, marked = key_of[order], case[order], marked[order]
         starts = np.flatnonzero(np.append(True, key_of[1:] != key_of[:-1]))
         return case[starts], np.logical_or.reduceat(marked, starts)

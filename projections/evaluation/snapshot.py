@@ -214,9 +214,6 @@ class Snapshot:
     #: Each local authority code's region, and each jurisdiction's.
     authority_region: list[str] = field(init=False)
     jurisdiction_region: list[str] = field(init=False)
-    #: Each case's place in the order of case ids: ties between cases broken
-    #: alike however the snapshot numbered them.
-    case_rank: Ints = field(init=False)
     #: Each witness call (a row of ``facts[WITNESS_CALLED]``): the day of the
     #: attendance paired with it, and the day its trial took place (NEVER if
     #: none is recorded yet).
@@ -258,10 +255,6 @@ class Snapshot:
         self.jurisdiction_region = [
             region_of(None, name) for name in self.strings["jurisdiction"].values
         ]
-        self.case_rank = np.empty(self.cases, dtype=np.int64)
-        self.case_rank[np.argsort(np.array(self.case_ids, dtype=object))] = np.arange(
-            self.cases
-        )
         self.call_attended, self.call_trial = self._pair_calls()
 
     def _pair_calls(self) -> tuple[Ints, Ints]:
