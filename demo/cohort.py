@@ -17,6 +17,10 @@ mapped with the application's mapper and inserted in large batches with
 cohort is generated, events are stamped by a synthetic clock: a case opened on
 2023-05-10 has a ``CaseOpened`` timestamp of 10:00 that day, UK time, and each step
 is recorded on (or a few days after) the day it happened, never after 2026-10-31.
+A fifth of the cases were entered up to three weeks after advocacy began: their
+opening and consent are dated to that earlier day. Verdicts name pseudonymous
+prosecutions and defendants, and many survivors are witnesses in a few large
+prosecutions, as in Operation Fort; a tenth name none, as older records do.
 Ids come from a seeded generator too, so a seed always writes the same events.
 Where processes can fork, a child process builds the cases while this one writes
 them: the two take about a core each.
