@@ -189,6 +189,7 @@ def build_case(
         organisation_id=organisation_id,
         jurisdiction="scotland" if number % 7 == 0 else "england_and_wales",
         local_authority=AUTHORITIES[number % len(AUTHORITIES)],
+        opened_on=TODAY,
         by=by,
     )
     case.assign_advocate(f"{organisation_id}-adv-{number % ADVOCATES:02}", None, by)

@@ -563,7 +563,7 @@ def _maureen(journeys: CaseJourneys, tally: _Tally, days: _RecordingDays) -> _De
         "immigration.decision",
         "2019-06~",
         "Granted refugee status.",
-        {"outcome": "refugee_status"},
+        {"outcome": "refugee_status", "asylum_claim": True},
     )
     return case
 
@@ -712,7 +712,7 @@ def _jin(journeys: CaseJourneys, tally: _Tally, days: _RecordingDays) -> _DemoCa
         "immigration.decision",
         "2021-03-15",
         "Granted refugee status, almost five years after the asylum claim.",
-        {"outcome": "refugee_status"},
+        {"outcome": "refugee_status", "asylum_claim": True},
         [case.cite("asylum-letter", "p. 1")],
     )
     case.on("2021-10-04")

@@ -17,6 +17,10 @@ mapped with the application's mapper and inserted in large batches with
 cohort is generated, events are stamped by a synthetic clock: a case opened on
 2023-05-10 has a ``CaseOpened`` timestamp of 10:00 that day, UK time, and each step
 is recorded on (or a few days after) the day it happened, never after 2026-10-31.
+A fifth of the cases were entered up to three weeks after advocacy began: their
+opening and consent are dated to that earlier day. Verdicts name pseudonymous
+prosecutions and defendants, and many survivors are witnesses in a few large
+prosecutions, as in Operation Fort; a tenth name none, as older records do.
 Ids come from a seeded generator too, so a seed always writes the same events.
 Where processes can fork, a child process builds the cases while this one writes
 them: the two take about a core each.
@@ -153,6 +157,20 @@ SUMMARIES = {code: f"{kind.label} (synthetic)." for code, kind in STEP_KINDS.ite
 #: A case's active life is drawn in months: from three to forty.
 SHORTEST_LIFE_MONTHS, LONGEST_LIFE_MONTHS = 3, 40
 DAYS_IN_MONTH = 30.44
+#: The share of cases entered a few days after advocacy began (the opening and
+#: the consent are dated to that earlier day), and the most days late.
+ENTERED_LATE_SHARE = 0.2
+MOST_DAYS_ENTERED_LATE = 21
+#: Large prosecutions, each with several defendants, in which many survivors
+#: of the cohort are witnesses (their verdicts name the same references); the
+#: share of verdicts in one of them, and of verdicts naming no references (as
+#: verdicts recorded before references could be given do).
+SHARED_PROSECUTIONS = 8
+DEFENDANTS_PER_SHARED_PROSECUTION = 4
+SHARED_VERDICT_SHARE = 0.4
+UNREFERENCED_VERDICT_SHARE = 0.1
+VERDICT_OUTCOMES = ("convicted", "acquitted", "hung_jury", "discontinued")
+VERDICT_OUTCOME_WEIGHTS = (70, 15, 5, 10)
 
 
 @dataclass(frozen=True)
@@ -246,6 +264,9 @@ class CasePlan:
     jurisdiction: Jurisdiction
     local_authority: str
     opened: int
+    #: The day advocacy began: ``opened`` (when the case was entered) or a few
+    #: days before it.
+    began: int
     born: str
     advocate_id: str
     evaluation_consent: bool
@@ -273,6 +294,9 @@ class CasePlanner:
     def plan(self, number: int) -> CasePlan:
         rng = self.rng
         opened = self._first_opening + rng.randint(0, self._opening_span)
+        began = opened
+        if rng.random() < ENTERED_LATE_SHARE:
+            began -= rng.randint(1, MOST_DAYS_ENTERED_LATE)
         jurisdiction = rng.choices(
             JURISDICTIONS, cum_weights=JURISDICTION_CUMULATIVE_WEIGHTS
         )[0]
@@ -283,6 +307,7 @@ class CasePlanner:
             jurisdiction=jurisdiction,
             local_authority=rng.choice(LOCAL_AUTHORITIES[jurisdiction]),
             opened=opened,
+            began=began,
             born=self._born(opened),
             advocate_id=self._advocate(organisation_id),
             evaluation_consent=rng.random() < 0.90,
@@ -461,10 +486,12 @@ class CasePlanner:
                     ),
                     (50, 5, 10, 5, 30),
                 )[0]
+                # Leave of another kind decides another application, not
+                # the asylum claim.
                 self._step(
                     self._after(lodged, 90, 720),
                     "immigration.decision",
-                    {"outcome": outcome},
+                    {"outcome": outcome, "asylum_claim": outcome != "other_leave"},
                 )
 
     def _health_and_legal(self) -> None:
@@ -533,14 +560,34 @@ class CasePlanner:
         attended = self._step(
             self._after(called, 60, 365), "criminal_justice.trial_attended"
         )
-        outcome = rng.choices(
-            ("convicted", "acquitted", "hung_jury", "discontinued"), (70, 15, 5, 10)
-        )[0]
         self._step(
-            self._after(attended, 0, 21),
-            "criminal_justice.verdict",
-            {"outcome": outcome, "trafficking_offence": rng.random() < 0.8},
+            self._after(attended, 0, 21), "criminal_justice.verdict", self._verdict()
         )
+
+    def _verdict(self) -> dict[str, Any]:
+        """A verdict's payload: in a shared prosecution, one of its defendants'
+        (the same outcome in every survivor's case); otherwise this case's own
+        prosecution's, with references or, now and then, without."""
+        rng = self.rng
+        draw = rng.random()
+        if draw < SHARED_VERDICT_SHARE:
+            prosecution = rng.randint(1, SHARED_PROSECUTIONS)
+            defendant = rng.randint(1, DEFENDANTS_PER_SHARED_PROSECUTION)
+            fixed = random.Random(f"verdict-{prosecution}-{defendant}")
+            return {
+                "outcome": fixed.choices(VERDICT_OUTCOMES, VERDICT_OUTCOME_WEIGHTS)[0],
+                "trafficking_offence": fixed.random() < 0.8,
+                "prosecution_ref": f"OP-{prosecution:02}",
+                "defendant_ref": f"D-{defendant:02}",
+            }
+        verdict: dict[str, Any] = {
+            "outcome": rng.choices(VERDICT_OUTCOMES, VERDICT_OUTCOME_WEIGHTS)[0],
+            "trafficking_offence": rng.random() < 0.8,
+        }
+        if draw >= SHARED_VERDICT_SHARE + UNREFERENCED_VERDICT_SHARE:
+            verdict["prosecution_ref"] = f"P-{self._plan.number:06}"
+            verdict["defendant_ref"] = "D-01"
+        return verdict
 
     def _own_conviction(self) -> None:
         rng, opened = self.rng, self._plan.opened
@@ -723,6 +770,7 @@ class CaseRecorder:
             organisation_id=plan.organisation_id,
             jurisdiction=plan.jurisdiction.value,
             local_authority=plan.local_authority,
+            opened_on=date.fromordinal(plan.began),
             by=by,
         )
         clock.move_to(plan.opened)
@@ -731,7 +779,7 @@ class CaseRecorder:
         case.record_date_of_birth(born, by)
         if plan.evaluation_consent:
             clock.move_to(plan.opened)
-            case.give_consent(EVALUATION, None, by)
+            case.give_consent(EVALUATION, None, date.fromordinal(plan.began), by)
         clock.move_to(plan.opened)
         case.assign_advocate(plan.advocate_id, None, by)
         step_ids: dict[str, UUID] = {}
@@ -754,7 +802,7 @@ class CaseRecorder:
                 _, key, reason = arguments
                 case.retract_step(step_ids[key], reason, by)
             elif what == "withdraw":
-                case.withdraw_consent(EVALUATION, None, by)
+                case.withdraw_consent(EVALUATION, None, date.fromordinal(day), by)
             elif what == "advocate":
                 _, advocate_id, note = arguments
                 case.assign_advocate(advocate_id, note, by)

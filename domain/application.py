@@ -54,6 +54,7 @@ from domain.errors import (
     VersionConflict,
 )
 from domain.hashchain import GENESIS
+from domain.steps import past_day
 from domain.text import (
     KEY_LIMIT,
     LABEL_LIMIT,
@@ -115,6 +116,8 @@ class CaseSummary:
     organisation_id: str
     jurisdiction: str
     local_authority: str | None
+    #: The day advocacy began (``opened_at`` is when the opening was recorded).
+    opened_on: date
     #: The survivor's date of birth in EDTF, if recorded.
     born: str | None
     advocate_id: str | None
@@ -180,16 +183,23 @@ class CaseJourneys(Application[UUID]):
         organisation_id: str,
         jurisdiction: str,
         local_authority: str | None = None,
+        opened_on: date | None = None,
         recorded_by: str,
         idempotency_key: str | None = None,
     ) -> CommandResult:
+        """``opened_on``: the day advocacy began (today when not given)."""
         inputs = {
             "reference": reference,
             "organisation_id": organisation_id,
             "jurisdiction": jurisdiction,
             "local_authority": local_authority,
         }
+        if opened_on is not None:
+            # Only when given, so a retry's fingerprint is as it was before
+            # the day could be given.
+            inputs["opened_on"] = opened_on.isoformat()
         by = self._provenance(recorded_by, idempotency_key, "open_case", inputs)
+        opened = past_day(opened_on, self.today(), "openedOn")
         for _ in range(self.max_attempts):
             if by.idempotency_key:
                 existing = self._find(
@@ -202,6 +212,7 @@ class CaseJourneys(Application[UUID]):
                 organisation_id=organisation_id,
                 jurisdiction=jurisdiction,
                 local_authority=local_authority,
+                opened_on=opened,
                 by=by,
             )
             try:
@@ -223,6 +234,7 @@ class CaseJourneys(Application[UUID]):
         commands: Sequence[Callable[[UUID], CaseCommand]],
         recorded_by: str,
         idempotency_key: str | None = None,
+        opened_on: date | None = None,
     ) -> CommandResult:
         """Opens a case and applies ``commands`` (each made for the new case's id)
         in one save: a case brought from another system is recorded whole or not
@@ -239,16 +251,17 @@ class CaseJourneys(Application[UUID]):
             )
             if existing is not None:
                 return self._replay(existing, by)
+        today = self.today()
         case = SurvivorCase.open(
             reference=reference,
             organisation_id=organisation_id,
             jurisdiction=jurisdiction,
             local_authority=local_authority,
+            opened_on=past_day(opened_on, today, "openedOn"),
             by=by,
         )
         # Only the opening carries the key, so a retry is answered with the case.
         then = Provenance(recorded_by=recorded_by)
-        today = self.today()
         for index, make in enumerate(commands):
             try:
                 make(case.id).apply(case, then, today)
@@ -381,9 +394,10 @@ class CaseJourneys(Application[UUID]):
         purpose: str,
         *,
         note: str | None = None,
+        given_on: date | None = None,
         **options: Unpack[CaseOptions],
     ) -> CommandResult:
-        return self.handle(GiveConsent(case_id, purpose, note), **options)
+        return self.handle(GiveConsent(case_id, purpose, note, given_on), **options)
 
     def withdraw_consent(
         self,
@@ -391,9 +405,11 @@ class CaseJourneys(Application[UUID]):
         purpose: str,
         *,
         note: str | None = None,
+        withdrawn_on: date | None = None,
         **options: Unpack[CaseOptions],
     ) -> CommandResult:
-        return self.handle(WithdrawConsent(case_id, purpose, note), **options)
+        command = WithdrawConsent(case_id, purpose, note, withdrawn_on)
+        return self.handle(command, **options)
 
     def assign_advocate(
         self,
@@ -587,6 +603,7 @@ def _summary(case: SurvivorCase) -> CaseSummary:
         organisation_id=case.organisation_id,
         jurisdiction=case.jurisdiction.value,
         local_authority=case.local_authority,
+        opened_on=case.opened_on,
         born=case.born.edtf if case.born else None,
         advocate_id=case.advocate_id,
         consents=tuple(sorted(p.value for p in case.consents)),

@@ -22,7 +22,7 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.utils import register_topic
 
 from domain.bundles import NAME_LIMIT, Bundle, BundlePurpose, parse_sections
-from domain.dates import UncertainDate
+from domain.dates import UncertainDate, uk_day
 from domain.errors import (
     CaseIsClosed,
     CaseIsOpen,
@@ -127,19 +127,29 @@ class CaseEvent(Aggregate.Event):
 
 class CaseOpened(CaseEvent, Aggregate.Created):
     TOPIC = "waymark.case:CaseOpened"
-    class_version = 2
+    class_version = 3
 
     reference: str
     organisation_id: str
     jurisdiction: str
     local_authority: str | None
+    #: The day advocacy began, as the advocate gives it; the event's timestamp
+    #: is when the opening was recorded.
+    opened_on: date
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         # v1 cases were opened before the local authority was asked for.
         state["local_authority"] = None
 
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        # v2 cases were taken to open on the UK day they were recorded.
+        state["opened_on"] = uk_day(state["timestamp"])
+
     def apply(self, case: SurvivorCase) -> None:
+        case.opened_on = self.opened_on
+        case.consent_days = {}
         case.reference = self.reference
         case.organisation_id = self.organisation_id
         case.jurisdiction = Jurisdiction(self.jurisdiction)
@@ -179,22 +189,42 @@ class AdvocateAssigned(CaseEvent):
 
 class ConsentGiven(CaseEvent):
     TOPIC = "waymark.case:ConsentGiven"
+    class_version = 2
 
     purpose: str
     note: str | None
+    #: The day the survivor gave it; the timestamp is when it was recorded.
+    given_on: date
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        # v1 consents were taken to be given on the UK day they were recorded.
+        state["given_on"] = uk_day(state["timestamp"])
 
     def apply(self, case: SurvivorCase) -> None:
-        case.consents.add(ConsentPurpose(self.purpose))
+        purpose = ConsentPurpose(self.purpose)
+        case.consents.add(purpose)
+        case.consent_days[purpose] = self.given_on
 
 
 class ConsentWithdrawn(CaseEvent):
     TOPIC = "waymark.case:ConsentWithdrawn"
+    class_version = 2
 
     purpose: str
     note: str | None
+    #: The day the survivor withdrew it; the timestamp is when it was recorded.
+    withdrawn_on: date
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        # v1 withdrawals were taken to be made on the UK day they were recorded.
+        state["withdrawn_on"] = uk_day(state["timestamp"])
 
     def apply(self, case: SurvivorCase) -> None:
-        case.consents.discard(ConsentPurpose(self.purpose))
+        purpose = ConsentPurpose(self.purpose)
+        case.consents.discard(purpose)
+        case.consent_days.pop(purpose, None)
 
 
 class StepRecorded(CaseEvent):
@@ -373,9 +403,12 @@ class SurvivorCase(Aggregate):
         organisation_id: str
         jurisdiction: Jurisdiction
         local_authority: str | None
+        opened_on: date
         advocate_id: str | None
         born: UncertainDate | None
         consents: set[ConsentPurpose]
+        #: The day each standing consent was given.
+        consent_days: dict[ConsentPurpose, date]
         closed: bool
         steps: dict[UUID, StepState]
         documents: set[UUID]
@@ -393,8 +426,10 @@ class SurvivorCase(Aggregate):
         organisation_id: str,
         jurisdiction: str,
         local_authority: str | None,
+        opened_on: date,
         by: Provenance,
     ) -> SurvivorCase:
+        """``opened_on``: the day advocacy began, already checked (``past_day``)."""
         reference = _identifier(reference, "reference", REFERENCE_LIMIT)
         organisation_id = _identifier(organisation_id, "organisationId")
         try:
@@ -417,6 +452,7 @@ class SurvivorCase(Aggregate):
             organisation_id=organisation_id,
             jurisdiction=jurisdiction,
             local_authority=local_authority,
+            opened_on=opened_on,
             recorded_by=by.recorded_by,
             previous_hash=GENESIS,
             idempotency_key=by.idempotency_key,
@@ -479,23 +515,52 @@ class SurvivorCase(Aggregate):
             note=_note(note),
         )
 
-    def give_consent(self, purpose: str, note: str | None, by: Provenance) -> None:
+    def give_consent(
+        self, purpose: str, note: str | None, given_on: date, by: Provenance
+    ) -> None:
+        """``given_on``: a day already checked not to be in the future."""
         self.check_open()
         consent = self._purpose(purpose)
         if consent in self.consents:
             raise NothingToChange(
                 f"consent to {consent.value} is already given", "purpose"
             )
-        self._trigger(ConsentGiven, by, purpose=consent.value, note=_note(note))
+        if given_on < self.opened_on:
+            raise InvalidField(
+                "givenOn",
+                f"a day on or after the case opened ({self.opened_on.isoformat()})",
+            )
+        self._trigger(
+            ConsentGiven,
+            by,
+            purpose=consent.value,
+            note=_note(note),
+            given_on=given_on,
+        )
 
-    def withdraw_consent(self, purpose: str, note: str | None, by: Provenance) -> None:
+    def withdraw_consent(
+        self, purpose: str, note: str | None, withdrawn_on: date, by: Provenance
+    ) -> None:
+        """``withdrawn_on``: a day already checked not to be in the future."""
         # Unlike everything else, a withdrawal is taken on a closed case too: a
         # survivor may withdraw consent at any time, and evaluation must stop
         # counting a case whose support has ended.
         consent = self._purpose(purpose)
         if consent not in self.consents:
             raise NothingToChange(f"consent to {consent.value} is not given", "purpose")
-        self._trigger(ConsentWithdrawn, by, purpose=consent.value, note=_note(note))
+        given_on = self.consent_days.get(consent)
+        if given_on is not None and withdrawn_on < given_on:
+            raise InvalidField(
+                "withdrawnOn",
+                f"a day on or after the consent was given ({given_on.isoformat()})",
+            )
+        self._trigger(
+            ConsentWithdrawn,
+            by,
+            purpose=consent.value,
+            note=_note(note),
+            withdrawn_on=withdrawn_on,
+        )
 
     def record_step(self, reading: StepReading, by: Provenance) -> UUID:
         self.check_open()

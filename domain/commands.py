@@ -15,7 +15,7 @@ from uuid import UUID
 
 from domain.case import Provenance, SurvivorCase
 from domain.errors import InvalidField
-from domain.steps import StepReading, parse_occurred, parse_sources
+from domain.steps import StepReading, parse_occurred, parse_sources, past_day
 
 
 @dataclass(frozen=True)
@@ -134,9 +134,12 @@ class AttachEvidence(CaseCommand):
 class GiveConsent(CaseCommand):
     purpose: str
     note: str | None = None
+    #: The day the survivor gave it (today when not given).
+    given_on: date | None = None
 
     def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
-        case.give_consent(self.purpose, self.note, by)
+        given_on = past_day(self.given_on, today, "givenOn")
+        case.give_consent(self.purpose, self.note, given_on, by)
         return case.id
 
 
@@ -144,9 +147,12 @@ class GiveConsent(CaseCommand):
 class WithdrawConsent(CaseCommand):
     purpose: str
     note: str | None = None
+    #: The day the survivor withdrew it (today when not given).
+    withdrawn_on: date | None = None
 
     def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
-        case.withdraw_consent(self.purpose, self.note, by)
+        withdrawn_on = past_day(self.withdrawn_on, today, "withdrawnOn")
+        case.withdraw_consent(self.purpose, self.note, withdrawn_on, by)
         return case.id
 
 

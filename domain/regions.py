@@ -5,16 +5,17 @@ Evaluation figures are reported by region so that differences between places
 free text; this module maps that name to one of the nine English regions or to
 Wales, Scotland or Northern Ireland, each counted as a region of its own.
 
-Source: the Office for National Statistics' local authority district to region
-lookup, as known for the structure in force from April 2023 (after Cumbria,
-North Yorkshire and Somerset were reorganised), written out here from memory
-of that lookup rather than downloaded. English two-tier areas appear both as
-the county council (e.g. "Kent") and as its district councils; Wales, Scotland
-and Northern Ireland list their principal areas, council areas and districts.
-Abolished and renamed councils, and counties whose councils all lie in one
-region, are kept as other names so that older records still place. Refresh the
-table from ONS's published lookup (the "Local Authority District to Region"
-file on the Open Geography Portal) whenever boundaries change.
+The places come from the Office for National Statistics' published lookups,
+kept as data files in ``domain/data/places`` with their source, edition and
+licence (its README): every local authority district of December 2019 with its
+region and country, the English districts of December 2018 (for those
+abolished in April 2019), the shire and metropolitan counties of December 2019,
+and every reorganisation since 2009 naming each former district's successor,
+so an old record (Chester, Salisbury, Harrogate) still places. A successor's
+region is its predecessors' (every reorganisation stayed within one region),
+and the loader refuses files in which they disagree. Other names people write
+(Welsh and Gaelic names, "Hull", former counties) are in ``aliases.csv``, each
+pointing at an ONS code.
 
 Names are compared normalised: case, accents, punctuation, "&" and extra spaces
 are ignored, and council styles such as "City of ", ", City of", " Council",
@@ -26,9 +27,14 @@ falls back on the case's jurisdiction where that settles the region.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 from types import MappingProxyType
 
 NORTH_EAST = "North East"
@@ -69,583 +75,123 @@ _JURISDICTION_REGIONS: Mapping[str, str] = MappingProxyType(
     {"scotland": SCOTLAND, "northern_ireland": NORTHERN_IRELAND}
 )
 
-#: Each region's local authorities, by their ONS names.
-_AUTHORITIES_BY_REGION: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        NORTH_EAST: (
-            # Unitary authorities.
-            "County Durham",
-            "Darlington",
-            "Hartlepool",
-            "Middlesbrough",
-            "Northumberland",
-            "Redcar and Cleveland",
-            "Stockton-on-Tees",
-            # Tyne and Wear metropolitan districts.
-            "Gateshead",
-            "Newcastle upon Tyne",
-            "North Tyneside",
-            "South Tyneside",
-            "Sunderland",
-        ),
-        NORTH_WEST: (
-            # Unitary authorities.
-            "Blackburn with Darwen",
-            "Blackpool",
-            "Cheshire East",
-            "Cheshire West and Chester",
-            "Cumberland",
-            "Halton",
-            "Warrington",
-            "Westmorland and Furness",
-            # Greater Manchester metropolitan districts.
-            "Bolton",
-            "Bury",
-            "Manchester",
-            "Oldham",
-            "Rochdale",
-            "Salford",
-            "Stockport",
-            "Tameside",
-            "Trafford",
-            "Wigan",
-            # Merseyside metropolitan districts.
-            "Knowsley",
-            "Liverpool",
-            "St. Helens",
-            "Sefton",
-            "Wirral",
-            # Lancashire and its districts.
-            "Lancashire",
-            "Burnley",
-            "Chorley",
-            "Fylde",
-            "Hyndburn",
-            "Lancaster",
-            "Pendle",
-            "Preston",
-            "Ribble Valley",
-            "Rossendale",
-            "South Ribble",
-            "West Lancashire",
-            "Wyre",
-        ),
-        YORKSHIRE_AND_THE_HUMBER: (
-            # Unitary authorities.
-            "East Riding of Yorkshire",
-            "Kingston upon Hull, City of",
-            "North East Lincolnshire",
-            "North Lincolnshire",
-            "North Yorkshire",
-            "York",
-            # South Yorkshire metropolitan districts.
-            "Barnsley",
-            "Doncaster",
-            "Rotherham",
-            "Sheffield",
-            # West Yorkshire metropolitan districts.
-            "Bradford",
-            "Calderdale",
-            "Kirklees",
-            "Leeds",
-            "Wakefield",
-        ),
-        EAST_MIDLANDS: (
-            # Unitary authorities.
-            "Derby",
-            "Leicester",
-            "North Northamptonshire",
-            "Nottingham",
-            "Rutland",
-            "West Northamptonshire",
-            # Derbyshire and its districts.
-            "Derbyshire",
-            "Amber Valley",
-            "Bolsover",
-            "Chesterfield",
-            "Derbyshire Dales",
-            "Erewash",
-            "High Peak",
-            "North East Derbyshire",
-            "South Derbyshire",
-            # Leicestershire and its districts.
-            "Leicestershire",
-            "Blaby",
-            "Charnwood",
-            "Harborough",
-            "Hinckley and Bosworth",
-            "Melton",
-            "North West Leicestershire",
-            "Oadby and Wigston",
-            # Lincolnshire and its districts.
-            "Lincolnshire",
-            "Boston",
-            "East Lindsey",
-            "Lincoln",
-            "North Kesteven",
-            "South Holland",
-            "South Kesteven",
-            "West Lindsey",
-            # Nottinghamshire and its districts.
-            "Nottinghamshire",
-            "Ashfield",
-            "Bassetlaw",
-            "Broxtowe",
-            "Gedling",
-            "Mansfield",
-            "Newark and Sherwood",
-            "Rushcliffe",
-        ),
-        WEST_MIDLANDS: (
-            # Unitary authorities.
-            "Herefordshire, County of",
-            "Shropshire",
-            "Stoke-on-Trent",
-            "Telford and Wrekin",
-            # West Midlands metropolitan districts.
-            "Birmingham",
-            "Coventry",
-            "Dudley",
-            "Sandwell",
-            "Solihull",
-            "Walsall",
-            "Wolverhampton",
-            # Staffordshire and its districts.
-            "Staffordshire",
-            "Cannock Chase",
-            "East Staffordshire",
-            "Lichfield",
-            "Newcastle-under-Lyme",
-            "South Staffordshire",
-            "Stafford",
-            "Staffordshire Moorlands",
-            "Tamworth",
-            # Warwickshire and its districts.
-            "Warwickshire",
-            "North Warwickshire",
-            "Nuneaton and Bedworth",
-            "Rugby",
-            "Stratford-on-Avon",
-            "Warwick",
-            # Worcestershire and its districts.
-            "Worcestershire",
-            "Bromsgrove",
-            "Malvern Hills",
-            "Redditch",
-            "Worcester",
-            "Wychavon",
-            "Wyre Forest",
-        ),
-        EAST_OF_ENGLAND: (
-            # Unitary authorities.
-            "Bedford",
-            "Central Bedfordshire",
-            "Luton",
-            "Peterborough",
-            "Southend-on-Sea",
-            "Thurrock",
-            # Cambridgeshire and its districts.
-            "Cambridgeshire",
-            "Cambridge",
-            "East Cambridgeshire",
-            "Fenland",
-            "Huntingdonshire",
-            "South Cambridgeshire",
-            # Essex and its districts.
-            "Essex",
-            "Basildon",
-            "Braintree",
-            "Brentwood",
-            "Castle Point",
-            "Chelmsford",
-            "Colchester",
-            "Epping Forest",
-            "Harlow",
-            "Maldon",
-            "Rochford",
-            "Tendring",
-            "Uttlesford",
-            # Hertfordshire and its districts.
-            "Hertfordshire",
-            "Broxbourne",
-            "Dacorum",
-            "East Hertfordshire",
-            "Hertsmere",
-            "North Hertfordshire",
-            "St Albans",
-            "Stevenage",
-            "Three Rivers",
-            "Watford",
-            "Welwyn Hatfield",
-            # Norfolk and its districts.
-            "Norfolk",
-            "Breckland",
-            "Broadland",
-            "Great Yarmouth",
-            "King's Lynn and West Norfolk",
-            "North Norfolk",
-            "Norwich",
-            "South Norfolk",
-            # Suffolk and its districts.
-            "Suffolk",
-            "Babergh",
-            "East Suffolk",
-            "Ipswich",
-            "Mid Suffolk",
-            "West Suffolk",
-        ),
-        LONDON: (
-            "City of London",
-            "Barking and Dagenham",
-            "Barnet",
-            "Bexley",
-            "Brent",
-            "Bromley",
-            "Camden",
-            "Croydon",
-            "Ealing",
-            "Enfield",
-            "Greenwich",
-            "Hackney",
-            "Hammersmith and Fulham",
-            "Haringey",
-            "Harrow",
-            "Havering",
-            "Hillingdon",
-            "Hounslow",
-            "Islington",
-            "Kensington and Chelsea",
-            "Kingston upon Thames",
-            "Lambeth",
-            "Lewisham",
-            "Merton",
-            "Newham",
-            "Redbridge",
-            "Richmond upon Thames",
-            "Southwark",
-            "Sutton",
-            "Tower Hamlets",
-            "Waltham Forest",
-            "Wandsworth",
-            "Westminster",
-        ),
-        SOUTH_EAST: (
-            # Unitary authorities.
-            "Bracknell Forest",
-            "Brighton and Hove",
-            "Buckinghamshire",
-            "Isle of Wight",
-            "Medway",
-            "Milton Keynes",
-            "Portsmouth",
-            "Reading",
-            "Slough",
-            "Southampton",
-            "West Berkshire",
-            "Windsor and Maidenhead",
-            "Wokingham",
-            # East Sussex and its districts.
-            "East Sussex",
-            "Eastbourne",
-            "Hastings",
-            "Lewes",
-            "Rother",
-            "Wealden",
-            # Hampshire and its districts.
-            "Hampshire",
-            "Basingstoke and Deane",
-            "East Hampshire",
-            "Eastleigh",
-            "Fareham",
-            "Gosport",
-            "Hart",
-            "Havant",
-            "New Forest",
-            "Rushmoor",
-            "Test Valley",
-            "Winchester",
-            # Kent and its districts.
-            "Kent",
-            "Ashford",
-            "Canterbury",
-            "Dartford",
-            "Dover",
-            "Folkestone and Hythe",
-            "Gravesham",
-            "Maidstone",
-            "Sevenoaks",
-            "Swale",
-            "Thanet",
-            "Tonbridge and Malling",
-            "Tunbridge Wells",
-            # Oxfordshire and its districts.
-            "Oxfordshire",
-            "Cherwell",
-            "Oxford",
-            "South Oxfordshire",
-            "Vale of White Horse",
-            "West Oxfordshire",
-            # Surrey and its districts.
-            "Surrey",
-            "Elmbridge",
-            "Epsom and Ewell",
-            "Guildford",
-            "Mole Valley",
-            "Reigate and Banstead",
-            "Runnymede",
-            "Spelthorne",
-            "Surrey Heath",
-            "Tandridge",
-            "Waverley",
-            "Woking",
-            # West Sussex and its districts.
-            "West Sussex",
-            "Adur",
-            "Arun",
-            "Chichester",
-            "Crawley",
-            "Horsham",
-            "Mid Sussex",
-            "Worthing",
-        ),
-        SOUTH_WEST: (
-            # Unitary authorities.
-            "Bath and North East Somerset",
-            "Bournemouth, Christchurch and Poole",
-            "Bristol, City of",
-            "Cornwall",
-            "Dorset",
-            "Isles of Scilly",
-            "North Somerset",
-            "Plymouth",
-            "Somerset",
-            "South Gloucestershire",
-            "Swindon",
-            "Torbay",
-            "Wiltshire",
-            # Devon and its districts.
-            "Devon",
-            "East Devon",
-            "Exeter",
-            "Mid Devon",
-            "North Devon",
-            "South Hams",
-            "Teignbridge",
-            "Torridge",
-            "West Devon",
-            # Gloucestershire and its districts.
-            "Gloucestershire",
-            "Cheltenham",
-            "Cotswold",
-            "Forest of Dean",
-            "Gloucester",
-            "Stroud",
-            "Tewkesbury",
-        ),
-        WALES: (
-            "Blaenau Gwent",
-            "Bridgend",
-            "Caerphilly",
-            "Cardiff",
-            "Carmarthenshire",
-            "Ceredigion",
-            "Conwy",
-            "Denbighshire",
-            "Flintshire",
-            "Gwynedd",
-            "Isle of Anglesey",
-            "Merthyr Tydfil",
-            "Monmouthshire",
-            "Neath Port Talbot",
-            "Newport",
-            "Pembrokeshire",
-            "Powys",
-            "Rhondda Cynon Taf",
-            "Swansea",
-            "Torfaen",
-            "Vale of Glamorgan",
-            "Wrexham",
-        ),
-        SCOTLAND: (
-            "Aberdeen City",
-            "Aberdeenshire",
-            "Angus",
-            "Argyll and Bute",
-            "City of Edinburgh",
-            "Clackmannanshire",
-            "Dumfries and Galloway",
-            "Dundee City",
-            "East Ayrshire",
-            "East Dunbartonshire",
-            "East Lothian",
-            "East Renfrewshire",
-            "Falkirk",
-            "Fife",
-            "Glasgow City",
-            "Highland",
-            "Inverclyde",
-            "Midlothian",
-            "Moray",
-            "Na h-Eileanan Siar",
-            "North Ayrshire",
-            "North Lanarkshire",
-            "Orkney Islands",
-            "Perth and Kinross",
-            "Renfrewshire",
-            "Scottish Borders",
-            "Shetland Islands",
-            "South Ayrshire",
-            "South Lanarkshire",
-            "Stirling",
-            "West Dunbartonshire",
-            "West Lothian",
-        ),
-        NORTHERN_IRELAND: (
-            "Antrim and Newtownabbey",
-            "Ards and North Down",
-            "Armagh City, Banbridge and Craigavon",
-            "Belfast",
-            "Causeway Coast and Glens",
-            "Derry City and Strabane",
-            "Fermanagh and Omagh",
-            "Lisburn and Castlereagh",
-            "Mid and East Antrim",
-            "Mid Ulster",
-            "Newry, Mourne and Down",
-        ),
-    }
-)
+#: The data files, in ``domain/data/places``.
+DISTRICTS_2019 = "lad_2019_uk.csv"
+DISTRICTS_2018 = "lad_2018_region_en.csv"
+COUNTIES_2019 = "county_2019_en.csv"
+CHANGES = "changes.csv"
+ALIASES = "aliases.csv"
 
-#: The reference table: each local authority's canonical (ONS) name and region.
-LOCAL_AUTHORITY_REGIONS: Mapping[str, str] = MappingProxyType(
-    {
-        authority: region
-        for region, authorities in _AUTHORITIES_BY_REGION.items()
-        for authority in authorities
-    }
-)
 
-#: Other names for an authority in the table: short and everyday forms, Welsh
-#: and Gaelic names, and councils abolished or renamed into it since 2018.
-_OTHER_NAMES: Mapping[str, str] = MappingProxyType(
-    {
-        # Everyday forms.
-        "Durham": "County Durham",
-        "Stockton": "Stockton-on-Tees",
-        "Redcar": "Redcar and Cleveland",
-        "Blackburn": "Blackburn with Darwen",
-        "Hull": "Kingston upon Hull, City of",
-        "East Riding": "East Riding of Yorkshire",
-        "Stoke": "Stoke-on-Trent",
-        "Telford": "Telford and Wrekin",
-        "Stratford-upon-Avon": "Stratford-on-Avon",
-        "Southend": "Southend-on-Sea",
-        "Brighton": "Brighton and Hove",
-        "BCP": "Bournemouth, Christchurch and Poole",
-        "Bath and NE Somerset": "Bath and North East Somerset",
-        "BANES": "Bath and North East Somerset",
-        "Scilly": "Isles of Scilly",
-        # Wales: short and Welsh-language names.
-        "Anglesey": "Isle of Anglesey",
-        "Ynys Môn": "Isle of Anglesey",
-        "Rhondda Cynon Taff": "Rhondda Cynon Taf",
-        "Caerdydd": "Cardiff",
-        "Abertawe": "Swansea",
-        "Casnewydd": "Newport",
-        "Wrecsam": "Wrexham",
-        "Sir Ddinbych": "Denbighshire",
-        "Sir y Fflint": "Flintshire",
-        "Sir Benfro": "Pembrokeshire",
-        "Sir Gaerfyrddin": "Carmarthenshire",
-        "Sir Fynwy": "Monmouthshire",
-        "Bro Morgannwg": "Vale of Glamorgan",
-        "Pen-y-bont ar Ogwr": "Bridgend",
-        "Castell-nedd Port Talbot": "Neath Port Talbot",
-        "Caerffili": "Caerphilly",
-        "Merthyr Tudful": "Merthyr Tydfil",
-        # Scotland.
-        "Western Isles": "Na h-Eileanan Siar",
-        "Eilean Siar": "Na h-Eileanan Siar",
-        "Comhairle nan Eilean Siar": "Na h-Eileanan Siar",
-        "Orkney": "Orkney Islands",
-        "Shetland": "Shetland Islands",
-        "Borders": "Scottish Borders",
-        # Northern Ireland.
-        "Derry": "Derry City and Strabane",
-        "Londonderry": "Derry City and Strabane",
-        "Derry and Strabane": "Derry City and Strabane",
-        "Armagh, Banbridge and Craigavon": "Armagh City, Banbridge and Craigavon",
-        # Renamed in 2018.
-        "Shepway": "Folkestone and Hythe",
-        # Abolished in 2019 (Dorset, Suffolk, Somerset West and Taunton).
-        "Bournemouth": "Bournemouth, Christchurch and Poole",
-        "Christchurch": "Bournemouth, Christchurch and Poole",
-        "Poole": "Bournemouth, Christchurch and Poole",
-        "East Dorset": "Dorset",
-        "North Dorset": "Dorset",
-        "Purbeck": "Dorset",
-        "West Dorset": "Dorset",
-        "Weymouth and Portland": "Dorset",
-        "Forest Heath": "West Suffolk",
-        "St Edmundsbury": "West Suffolk",
-        "Suffolk Coastal": "East Suffolk",
-        "Waveney": "East Suffolk",
-        "Taunton Deane": "Somerset",
-        "West Somerset": "Somerset",
-        # Abolished in 2020 (Buckinghamshire).
-        "Aylesbury Vale": "Buckinghamshire",
-        "Chiltern": "Buckinghamshire",
-        "South Bucks": "Buckinghamshire",
-        "Wycombe": "Buckinghamshire",
-        # Abolished in 2021 (Northamptonshire).
-        "Corby": "North Northamptonshire",
-        "East Northamptonshire": "North Northamptonshire",
-        "Kettering": "North Northamptonshire",
-        "Wellingborough": "North Northamptonshire",
-        "Daventry": "West Northamptonshire",
-        "Northampton": "West Northamptonshire",
-        "South Northamptonshire": "West Northamptonshire",
-        # Abolished in 2023 (Cumbria, North Yorkshire, Somerset).
-        "Allerdale": "Cumberland",
-        "Carlisle": "Cumberland",
-        "Copeland": "Cumberland",
-        "Barrow-in-Furness": "Westmorland and Furness",
-        "Eden": "Westmorland and Furness",
-        "South Lakeland": "Westmorland and Furness",
-        "Craven": "North Yorkshire",
-        "Hambleton": "North Yorkshire",
-        "Harrogate": "North Yorkshire",
-        "Richmondshire": "North Yorkshire",
-        "Ryedale": "North Yorkshire",
-        "Scarborough": "North Yorkshire",
-        "Selby": "North Yorkshire",
-        "Mendip": "Somerset",
-        "Sedgemoor": "Somerset",
-        "Somerset West and Taunton": "Somerset",
-        "South Somerset": "Somerset",
-    }
-)
+class PlacesFileError(ValueError):
+    """The places files contradict themselves (a code in two regions, a name
+    read two ways, a successor whose predecessors lie in different regions)."""
 
-#: Areas that are not (or no longer) one council but whose councils all lie in
-#: one region: metropolitan counties, Greater London and split former counties.
-_WHOLE_REGION_AREAS: Mapping[str, str] = MappingProxyType(
-    {
-        "Tyne and Wear": NORTH_EAST,
-        "Cleveland": NORTH_EAST,
-        "Greater Manchester": NORTH_WEST,
-        "Merseyside": NORTH_WEST,
-        "Cheshire": NORTH_WEST,
-        "Cumbria": NORTH_WEST,
-        "South Yorkshire": YORKSHIRE_AND_THE_HUMBER,
-        "West Yorkshire": YORKSHIRE_AND_THE_HUMBER,
-        "Humberside": YORKSHIRE_AND_THE_HUMBER,
-        "Northamptonshire": EAST_MIDLANDS,
-        "West Midlands": WEST_MIDLANDS,
-        "Bedfordshire": EAST_OF_ENGLAND,
-        "Greater London": LONDON,
-        "Berkshire": SOUTH_EAST,
-        "Avon": SOUTH_WEST,
+
+@dataclass(frozen=True)
+class Place:
+    """An area with an ONS code, and whether it is a council in force now."""
+
+    code: str
+    name: str
+    region: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Places:
+    #: Every coded area (districts, counties, successors) by its code.
+    by_code: Mapping[str, Place]
+    #: Every name, normalised, with its region.
+    region_by_name: Mapping[str, str]
+
+
+def read_rows(name: str) -> Iterator[dict[str, str]]:
+    """A data file's rows (the ONS files begin with a byte-order mark)."""
+    text = files("domain").joinpath("data", "places", name).read_text("utf-8-sig")
+    yield from csv.DictReader(io.StringIO(text))
+
+
+def _region(row: dict[str, str], region: str, country: str) -> str:
+    """ONS gives no region outside England: the nation is the region."""
+    return row[region] or row[country]
+
+
+@cache
+def places() -> Places:
+    """The places files, read and checked once."""
+    by_code: dict[str, Place] = {}
+
+    def add(code: str, name: str, region: str, current: bool) -> None:
+        if region not in REGIONS:
+            raise PlacesFileError(f"{code} {name}: {region!r} is not a region")
+        known = by_code.get(code)
+        if known is not None and known.region != region:
+            raise PlacesFileError(f"{code} is in {known.region} and {region}")
+        if known is None or current:
+            by_code[code] = Place(code, name, region, current)
+
+    changes = list(read_rows(CHANGES))
+    # A rename keeps its code; a district merged into another is gone, even
+    # one that was itself a successor (Somerset West and Taunton, 2019-2023).
+    abolished = {
+        c["former_code"]
+        for c in changes
+        if c["former_code"] and c["former_code"] != c["successor_code"]
     }
+    for row in read_rows(DISTRICTS_2019):
+        code = row["LAD19CD"]
+        add(
+            code,
+            row["LAD19NM"],
+            _region(row, "RGN19NM", "CTRY19NM"),
+            code not in abolished,
+        )
+    for row in read_rows(DISTRICTS_2018):
+        add(row["LAD18CD"], row["LAD18NM"], row["RGN18NM"], False)
+    for row in read_rows(COUNTIES_2019):
+        # Shire counties (E10) are councils; metropolitan counties (E11) and
+        # Inner and Outer London (E13) are areas only.
+        code = row["CTY19CD"]
+        add(
+            code,
+            row["CTY19NM"],
+            row["RGN19NM"],
+            code.startswith("E10") and row["CTY19NM"] not in _REORGANISED_COUNTIES,
+        )
+    names: list[tuple[str, str]] = [(p.name, p.region) for p in by_code.values()]
+    for change in changes:
+        successor = change["successor_code"]
+        predecessor = by_code.get(change["former_code"])
+        if predecessor is not None:
+            region = predecessor.region
+        elif successor in by_code:
+            region = by_code[successor].region
+        else:
+            raise PlacesFileError(
+                f"{change['former_name']}: neither it nor its successor "
+                f"{successor} is in the lookups"
+            )
+        add(successor, change["successor_name"], region, successor not in abolished)
+        names += [(change["former_name"], region), (change["successor_name"], region)]
+    for alias in read_rows(ALIASES):
+        place = by_code.get(alias["code"])
+        if place is None:
+            raise PlacesFileError(f"{alias['name']}: no area {alias['code']}")
+        names.append((alias["name"], place.region))
+    region_by_name: dict[str, str] = {}
+    for name, region in names:
+        key = normalised(name)
+        if region_by_name.setdefault(key, region) != region:
+            raise PlacesFileError(
+                f"{name!r} reads as {key!r}, already in {region_by_name[key]}"
+            )
+    return Places(MappingProxyType(by_code), MappingProxyType(region_by_name))
+
+
+#: Counties of December 2019 since replaced by unitary councils of their own.
+_REORGANISED_COUNTIES = frozenset(
+    {"Buckinghamshire", "Cumbria", "Northamptonshire", "North Yorkshire", "Somerset"}
 )
 
 #: Council styles stripped from the front and back of a normalised name, longest
@@ -701,22 +247,6 @@ def normalised(name: str) -> str:
     return text
 
 
-def _lookup() -> dict[str, str]:
-    """Every known name, normalised, with its region; a clash is a table error."""
-    names: list[tuple[str, str]] = list(LOCAL_AUTHORITY_REGIONS.items())
-    names += [(n, LOCAL_AUTHORITY_REGIONS[a]) for n, a in _OTHER_NAMES.items()]
-    names += list(_WHOLE_REGION_AREAS.items())
-    table: dict[str, str] = {}
-    for name, region in names:
-        key = normalised(name)
-        if table.setdefault(key, region) != region:
-            raise ValueError(f"{name!r} reads as {key!r}, already in {table[key]}")
-    return table
-
-
-_REGION_BY_NAME: Mapping[str, str] = MappingProxyType(_lookup())
-
-
 def region_of(local_authority: str | None, jurisdiction: str | None = None) -> str:
     """The region a local authority lies in.
 
@@ -726,7 +256,7 @@ def region_of(local_authority: str | None, jurisdiction: str | None = None) -> s
     UNKNOWN_REGION.
     """
     if local_authority:
-        region = _REGION_BY_NAME.get(normalised(local_authority))
+        region = places().region_by_name.get(normalised(local_authority))
         if region is not None:
             return region
     if jurisdiction:
@@ -734,6 +264,14 @@ def region_of(local_authority: str | None, jurisdiction: str | None = None) -> s
     return UNKNOWN_REGION
 
 
+def current_authorities() -> Mapping[str, str]:
+    """The councils in force (districts, unitaries, shire counties) by their
+    ONS names, with their regions."""
+    return MappingProxyType(
+        {p.name: p.region for p in places().by_code.values() if p.current}
+    )
+
+
 def known_local_authorities() -> tuple[str, ...]:
-    """The canonical names of every authority in the table, alphabetically."""
-    return tuple(sorted(LOCAL_AUTHORITY_REGIONS, key=str.casefold))
+    """The ONS names of every council in force, alphabetically."""
+    return tuple(sorted(current_authorities(), key=str.casefold))

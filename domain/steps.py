@@ -84,6 +84,23 @@ def parse_occurred(text: str | None, today: date, where: str) -> UncertainDate |
     return occurred
 
 
+#: No day Waymark is told of is earlier: a guard against a mistyped year (0202
+#: for 2022), not a rule of the domain.
+EARLIEST_DAY = date(2000, 1, 1)
+
+
+def past_day(day: date | None, today: date, where: str) -> date:
+    """An exact day something happened (a case opened, consent was given): today
+    when not given, never in the future, never before ``EARLIEST_DAY``."""
+    if day is None:
+        return today
+    if day > today:
+        raise InvalidField(where, f"{day.isoformat()} is in the future")
+    if day < EARLIEST_DAY:
+        raise InvalidField(where, f"a day from {EARLIEST_DAY.isoformat()} on")
+    return day
+
+
 def parse_summary(text: str | None, where: str = "summary") -> str:
     return required_text(
         text,

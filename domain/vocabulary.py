@@ -72,6 +72,10 @@ class ImmigrationDecision(Payload):
         "other_leave",
         "refused",
     ]
+    #: True when the decision decides an asylum (protection) claim, False when
+    #: it decides another application; None where not recorded (version 1 of
+    #: this payload had no such field).
+    asylum_claim: bool | None = None
 
 
 class AppealDecided(Payload):
@@ -90,9 +94,23 @@ class EvidenceGiven(Payload):
     special_measures: bool
 
 
+#: A pseudonymous reference: letters, digits and ``-_./:``, never a name.
+Reference = Field(
+    default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_./:-]*$"
+)
+
+
 class Verdict(Payload):
     outcome: Literal["convicted", "acquitted", "hung_jury", "discontinued"]
     trafficking_offence: bool
+    #: The prosecution (trial) the verdict ends, as everyone recording it calls
+    #: it (the police operation's pseudonym, say): the same reference in many
+    #: survivors' cases is one prosecution. Version 1 had no references.
+    prosecution_ref: str | None = Reference
+    #: The defendant the verdict is about, pseudonymously (``D-07``); with the
+    #: prosecution's reference, one offender convicted with fifty survivors as
+    #: witnesses is one conviction.
+    defendant_ref: str | None = Reference
 
 
 class Convicted(Payload):
@@ -231,6 +249,8 @@ STEP_KINDS: Mapping[str, StepKind] = _kinds(
         "immigration.decision",
         "Immigration decision",
         ImmigrationDecision,
+        version=2,
+        upgrades={1: lambda payload: {**payload, "asylum_claim": None}},
         expects=("immigration.asylum_claim_lodged",),
     ),
     StepKind(
@@ -290,6 +310,14 @@ STEP_KINDS: Mapping[str, StepKind] = _kinds(
         "criminal_justice.verdict",
         "Verdict",
         Verdict,
+        version=2,
+        upgrades={
+            1: lambda payload: {
+                **payload,
+                "prosecution_ref": None,
+                "defendant_ref": None,
+            }
+        },
         expects=("criminal_justice.trial_listed", "criminal_justice.trial_attended"),
     ),
     # The survivor's own convictions

@@ -4,7 +4,9 @@ definition of ``projections.evaluation.metrics`` is applied the plain way, a
 case at a time, with none of the projection's code.
 
 Each metric is answered as sets of case ids (numerator, denominator), or for
-convictions as lists of verdicts, so a test can compare any cell exactly.
+counts of calls, defendants and prosecutions as lists of case ids (one per call,
+and per defendant or prosecution the case of its earliest verdict, then the
+first case id), so a test can compare any cell exactly.
 """
 
 from __future__ import annotations
@@ -63,12 +65,13 @@ class CaseTruth:
     areas: list[tuple[date, int, str | None, str | None]] = field(default_factory=list)
     born: tuple[date | None, date | None] | None = None
     steps: dict[UUID, Step] = field(default_factory=dict)
+    #: The day advocacy began, as the opening gave it.
+    began: date | None = None
 
     @property
     def opened(self) -> date:
-        first = self.spells[0][0]
-        assert first is not None
-        return first
+        assert self.began is not None
+        return self.began
 
     def open_between(self, first: date, last: date) -> bool:
         return any(
@@ -117,6 +120,40 @@ class CaseTruth:
         return found if found != "Unknown" else region_of(None, jurisdiction)
 
 
+def disengaged_on(case: CaseTruth, day: date) -> bool:
+    """A disengagement dated before ``day`` that no re-engagement dated from it
+    to ``day`` ended."""
+    re_engaged = case.dated(lambda s: s.kind == "engagement.re_engaged")
+    return any(
+        not any(left <= back <= day for back in re_engaged)
+        for left in case.dated(lambda s: s.kind == "engagement.disengaged")
+        if left < day
+    )
+
+
+def calls_of(case: CaseTruth) -> list[tuple[date, date | None, date | None]]:
+    """Each call to give evidence: its day, the attendance it is paired with
+    (the first on or after it that no earlier call took) and the day its trial
+    took place (that attendance, or an earlier trial held on or after the
+    call)."""
+    attendances = case.dated(lambda s: s.kind == "criminal_justice.trial_attended")
+    trials = case.dated(
+        lambda s: (
+            s.kind == "criminal_justice.verdict"
+            and s.details.get("outcome") in ("convicted", "acquitted", "hung_jury")
+        )
+    )
+    found: list[tuple[date, date | None, date | None]] = []
+    for call in case.dated(lambda s: s.kind == "criminal_justice.witness_called"):
+        attended = next((a for a in attendances if a >= call), None)
+        if attended is not None:
+            attendances.remove(attended)
+        held = [t for t in trials if t >= call]
+        candidates = [d for d in (attended, held[0] if held else None) if d]
+        found.append((call, attended, min(candidates) if candidates else None))
+    return found
+
+
 def six_months_after(day: date) -> date:
     month = day.month + 6
     year, month = day.year + (month - 1) // 12, (month - 1) % 12 + 1
@@ -130,12 +167,13 @@ def truths(journeys: CaseJourneys) -> dict[UUID, CaseTruth]:
         for e in journeys.case_events(case_id):
             day = uk(e.timestamp)
             if isinstance(e, CaseOpened):
-                truth.spells.append([day, None])
+                began = truth.began = e.opened_on
+                truth.spells.append([began, None])
                 truth.organisations.append(
-                    (day, e.originator_version, e.organisation_id)
+                    (began, e.originator_version, e.organisation_id)
                 )
                 truth.areas.append(
-                    (day, e.originator_version, e.jurisdiction, e.local_authority)
+                    (began, e.originator_version, e.jurisdiction, e.local_authority)
                 )
             elif isinstance(e, CaseClosed):
                 truth.spells[-1][1] = day
@@ -205,19 +243,23 @@ def answer(
             c
             for c in due
             if any(
-                six_months_after(c.opened) <= d <= last
+                six_months_after(c.opened) <= d <= last and not disengaged_on(c, d)
                 for d in c.dated(lambda s: s.kind == "engagement.contact")
-            )
-            and not any(
-                d < six_months_after(c.opened)
-                for d in c.dated(lambda s: s.kind == "engagement.disengaged")
             )
         ]
         return Answer(
             frozenset(c.case_id for c in engaged), frozenset(c.case_id for c in due)
         )
     simple = {
-        "advocacy_housing": lambda c: c.area_has("housing", first, last),
+        "advocacy_housing": lambda c: any(
+            first <= d <= last
+            for d in c.dated(
+                lambda s: (
+                    s.kind.startswith("housing.")
+                    and s.kind != "housing.accommodation_lost"
+                )
+            )
+        ),
         "advocacy_benefits": lambda c: c.area_has("benefits", first, last),
         "advocacy_immigration_advice": lambda c: c.has(
             "immigration.advice_accessed", first, last
@@ -228,8 +270,9 @@ def answer(
         "employment_gained": lambda c: c.has(
             "employment.employment_gained", first, last
         ),
-        "status_granted": lambda c: any(
-            c.has("immigration.decision", first, last, outcome=o) for o in GRANTS
+        "status_granted": lambda c: (
+            any(c.has("immigration.decision", first, last, outcome=o) for o in GRANTS)
+            or c.has("immigration.appeal_decided", first, last, outcome="allowed")
         ),
         "compensation_awarded": lambda c: c.has(
             "compensation.award_received", first, last
@@ -253,27 +296,49 @@ def answer(
                         amount += round(float(s.details["amount"]) * 100)
         return Answer(numerator, clients, amount)
     if metric == "attended_when_called":
-        called = who(lambda c: c.has("criminal_justice.witness_called", first, last))
-        attended = frozenset(
-            i
-            for i in called
-            if cases[i].has("criminal_justice.trial_attended", date.min, last)
-        )
-        return Answer(attended, called)
-    if metric == "convictions":
+        attended_calls: list[UUID] = []
+        held_calls: list[UUID] = []
+        for c in of:
+            for call_day, attended_day, trial_day in calls_of(c):
+                if first <= call_day <= last and trial_day is not None:
+                    if trial_day <= last:
+                        held_calls.append(c.case_id)
+                    if attended_day is not None and attended_day <= last:
+                        attended_calls.append(c.case_id)
+        return Answer(attended_calls, held_calls)
+    if metric in ("convictions", "conviction_rate"):
         verdicts = [
-            (c.case_id, s)
+            (s.day, str(c.case_id), c.case_id, s.details)
             for c in of
             for s in c.steps.values()
             if s.kind == "criminal_justice.verdict"
-            and s.details.get("outcome") == "convicted"
+            and s.details.get("outcome") in ("convicted", "acquitted")
             and s.day is not None
             and first <= s.day <= last
         ]
-        return Answer(
-            [i for i, s in verdicts if s.details.get("trafficking_offence")],
-            [i for i, _ in verdicts],
-        )
+        groups: dict[tuple[str, ...], list[tuple[date, str, UUID, dict[str, Any]]]]
+        groups = {}
+        for verdict in verdicts:
+            _, _, case_id, details = verdict
+            own = f"case:{case_id}"
+            prosecution = details.get("prosecution_ref") or own
+            if metric == "conviction_rate":
+                groups.setdefault((prosecution,), []).append(verdict)
+            elif details["outcome"] == "convicted":
+                defendant = details.get("defendant_ref") or own
+                groups.setdefault((prosecution, defendant), []).append(verdict)
+        counted: list[UUID] = []
+        marked: list[UUID] = []
+        for group in groups.values():
+            earliest = min(group, key=lambda v: (v[0], v[1]))[2]
+            counted.append(earliest)
+            if any(
+                v[3]["outcome"] == "convicted"
+                and (metric == "conviction_rate" or v[3].get("trafficking_offence"))
+                for v in group
+            ):
+                marked.append(earliest)
+        return Answer(marked, counted)
     pairs = {
         "nrm_referral_to_conclusive_grounds": (
             lambda s: s.kind == "nrm.referred",
@@ -281,23 +346,37 @@ def answer(
         ),
         "asylum_claim_to_decision": (
             lambda s: s.kind == "immigration.asylum_claim_lodged",
-            lambda s: s.kind == "immigration.decision",
+            lambda s: (
+                s.kind == "immigration.decision"
+                and (
+                    s.details.get("asylum_claim") is True
+                    or (
+                        s.details.get("asylum_claim") is None
+                        and s.details["outcome"]
+                        in ("refugee_status", "humanitarian_protection")
+                    )
+                )
+            ),
         ),
         "cica_application_to_award": (
             lambda s: s.kind == "compensation.cica_application_submitted",
             lambda s: (
                 (
-                    s.kind
-                    in (
-                        "compensation.cica_decision",
-                        "compensation.cica_review_decision",
+                    (
+                        s.kind
+                        in (
+                            "compensation.cica_decision",
+                            "compensation.cica_review_decision",
+                        )
+                        and s.details.get("outcome") == "award"
                     )
-                    and s.details.get("outcome") == "award"
+                    or (
+                        s.kind == "compensation.tribunal_decision"
+                        and s.details.get("outcome") == "allowed"
+                    )
                 )
-                or (
-                    s.kind == "compensation.tribunal_decision"
-                    and s.details.get("outcome") == "allowed"
-                )
+                and s.details.get("amount") is not None
+                and float(s.details["amount"]) > 0
             ),
         ),
     }

@@ -1,7 +1,8 @@
 """Recording a synthetic journey on the days it happened.
 
-A case's opening and closing are dated by when they were recorded (the event's
-timestamp), and no step may be dated after "today". To record a cohort whose
+A case's closing is dated by when it was recorded (the event's timestamp), its
+opening by the day advocacy began (when not given, the day it was recorded),
+and no step may be dated after "today". To record a cohort whose
 cases opened years apart, tests move the clock: ``TimeMachine.on(day)`` makes
 both the events' timestamps and the application's today that day (noon, UK).
 """

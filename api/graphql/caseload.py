@@ -12,6 +12,9 @@ from uuid import UUID
 
 import strawberry
 
+# Registers ClockKind with strawberry, with its description, before a type here
+# names it; otherwise strawberry derives a second ClockKind and the schema fails.
+import api.graphql.deadlines  # noqa: F401
 from api.auth import Principal, Role
 from api.graphql.context import Information
 from api.graphql.enums import ClockKind, Jurisdiction

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -67,7 +67,12 @@ class Case:
     step_count: int = strawberry.field(
         description="Steps on record, not counting retracted ones."
     )
-    opened_at: datetime = strawberry.field(description="When the case was opened.")
+    opened_at: datetime = strawberry.field(
+        description="When the case's opening was recorded."
+    )
+    opened_on: date = strawberry.field(
+        description="The day advocacy began, as the advocate gave it."
+    )
     modified_at: datetime = strawberry.field(description="When it last changed.")
 
     @classmethod
@@ -85,6 +90,7 @@ class Case:
             version=summary.version,
             step_count=summary.step_count,
             opened_at=summary.opened_at,
+            opened_on=summary.opened_on,
             modified_at=summary.modified_at,
         )
 

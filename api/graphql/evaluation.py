@@ -288,6 +288,9 @@ class MetricDefinition:
     notes: str | None = strawberry.field(
         description="How it is dated or counted, where that needs saying."
     )
+    source: str | None = strawberry.field(
+        description="The published figure the measure follows, where there is one."
+    )
 
     @classmethod
     def of(cls, definition: Definition) -> MetricDefinition:
@@ -296,6 +299,7 @@ class MetricDefinition:
             numerator=definition.numerator,
             denominator=definition.denominator,
             notes=definition.notes or None,
+            source=definition.source or None,
         )
 
 

@@ -5,6 +5,7 @@ for an existing case, an ``expectedVersion`` (a stale one is a ``VersionConflict
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -125,6 +126,14 @@ class OpenCaseInput:
         default=None,
         description="The organisation holding the case; defaults to the caller's. "
         "Only an administrator may name another. " + _identifier(IDENTIFIER_LIMIT),
+    )
+    opened_on: date | None = strawberry.field(
+        default=None,
+        description="The day advocacy began (when the advocate first met the "
+        "survivor, or the case's opening in a caseload moved onto Waymark): an "
+        "exact day, not in the future; today when not given. Evaluation periods "
+        "and durations count from it; the log's timestamp still shows when the "
+        "case was entered.",
     )
     idempotency_key: str | None = strawberry.field(
         default=None, description=IDEMPOTENCY_KEY
@@ -296,16 +305,30 @@ class ConsentInput(CaseCommandInput):
 
 @strawberry.input(description="Record the survivor's consent for a purpose.")
 class GiveConsentInput(ConsentInput):
+    given_on: date | None = strawberry.field(
+        default=None,
+        description="The day the survivor gave it: an exact day, not in the "
+        "future nor before the case opened; today when not given.",
+    )
+
     def command(self) -> CaseCommand:
-        return GiveConsent(self.case_id, self.purpose.value, self.note)
+        return GiveConsent(self.case_id, self.purpose.value, self.note, self.given_on)
 
 
 @strawberry.input(
     description="Record that the survivor withdrew consent for a purpose."
 )
 class WithdrawConsentInput(ConsentInput):
+    withdrawn_on: date | None = strawberry.field(
+        default=None,
+        description="The day the survivor withdrew it: an exact day, not in the "
+        "future nor before the consent was given; today when not given.",
+    )
+
     def command(self) -> CaseCommand:
-        return WithdrawConsent(self.case_id, self.purpose.value, self.note)
+        return WithdrawConsent(
+            self.case_id, self.purpose.value, self.note, self.withdrawn_on
+        )
 
 
 @strawberry.input(description="Assign an advocate to the case, or hand it over.")

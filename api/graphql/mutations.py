@@ -166,6 +166,7 @@ def _open(
         organisation_id=organisation_id,
         jurisdiction=data.jurisdiction.value,
         local_authority=data.local_authority,
+        opened_on=data.opened_on,
         recorded_by=principal.subject,
         idempotency_key=data.idempotency_key,
     )

@@ -95,6 +95,7 @@ def htcds_record(events: Iterable[CaseEvent]) -> HtcdsRecord:
             "cas_ReasonForCaseClosure": fold.closed_because,
             "cas_CaseOwner": fold.advocate,
             "wmk_Reference": opened.reference,
+            "wmk_OpenedOn": opened.opened_on,
             "wmk_Jurisdiction": opened.jurisdiction,
             "wmk_LocalAuthority": opened.local_authority,
         },

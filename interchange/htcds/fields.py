@@ -50,6 +50,12 @@ FIELDS: tuple[FieldMapping, ...] = (
     ),
     FieldMapping(
         "Case",
+        "wmk_OpenedOn",
+        "the day advocacy began (openedOn)",
+        "HTCDS's referral dates are about referrals between organisations.",
+    ),
+    FieldMapping(
+        "Case",
         "wmk_Jurisdiction",
         "england_and_wales, scotland or northern_ireland",
         "HTCDS has no jurisdiction; the legal clocks depend on it.",
@@ -94,6 +100,8 @@ FIELDS: tuple[FieldMapping, ...] = (
         "Consent",
         "wmk_Consents",
         "every consent that stands, by purpose, separated by spaces",
+        "The days consents were given are not carried: imported, they are dated "
+        "the day of the import.",
     ),
     FieldMapping(
         "HistoricTraffickingEvent",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -80,6 +81,7 @@ def import_htcds(
             organisation_id=organisation_id,
             jurisdiction=plan.jurisdiction,
             local_authority=plan.local_authority,
+            opened_on=plan.opened_on,
             commands=[command for command, _ in plan.commands],
             recorded_by=recorded_by,
             idempotency_key=idempotency_key,
@@ -110,6 +112,7 @@ class _Plan:
             case, "Case", "wmk_Jurisdiction", [j.value for j in Jurisdiction]
         )
         self.local_authority = _text(case.get("wmk_LocalAuthority"))
+        self.opened_on = self._day(case, "Case", "wmk_OpenedOn")
         self._person(_object(record.get("Person")))
         self._consents(_object(record.get("Consent")))
         self._owner(case)
@@ -248,6 +251,16 @@ class _Plan:
         if value and value not in choices:
             self._problem(name, field, f"one of {', '.join(choices)}")
         return value
+
+    def _day(self, record: Mapping[str, Any], name: str, field: str) -> date | None:
+        value = _text(record.get(field))
+        if value is None:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self._problem(name, field, "a day, YYYY-MM-DD")
+            return None
 
     def _add(self, command: Command, name: str, field: str) -> None:
         self.commands.append((command, (self.where(name), field)))

@@ -101,7 +101,8 @@ class CaseloadProjection(BatchProjection[CaseloadView]):
                 jurisdiction=e.jurisdiction,
                 local_authority=e.local_authority,
                 opened_at=e.timestamp,
-                opened_on=uk_day(e.timestamp),
+                # The day advocacy began, which may be before it was entered.
+                opened_on=e.opened_on,
             )
         ]
 

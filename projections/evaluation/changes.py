@@ -83,6 +83,8 @@ class FactNoted:
     on: int | None
     amount: int | None
     flag: bool
+    prosecution: str | None = None
+    defendant: str | None = None
 
 
 Change = (

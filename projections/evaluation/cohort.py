@@ -39,7 +39,7 @@ from domain.errors import InvalidField
 from projections.evaluation.figures import Counter, Request
 from projections.evaluation.metrics import DURATIONS, PERIOD_FACTS, Fact, Metric
 from projections.evaluation.periods import BAND_LABELS, quarter_of
-from projections.evaluation.snapshot import NEVER, REGION_NAMES, Snapshot
+from projections.evaluation.snapshot import REGION_NAMES, Snapshot
 
 WITHHELD = "withheld"
 QUASI_IDENTIFIERS = ("opened_quarter", "age_band", "jurisdiction", "region")
@@ -123,7 +123,9 @@ def cohort_export(
     engaged = snapshot.engaged_on <= last
     having = {metric: counter.having(fact) for metric, fact in PERIOD_FACTS.items()}
     called = counter.having(Fact.WITNESS_CALLED)
-    attended = counter.having(Fact.TRIAL_ATTENDED, first=-NEVER)
+    call_cases, held, attended_calls = counter.calls()
+    trials = np.bincount(call_cases[held], minlength=snapshot.cases)
+    attended = np.bincount(call_cases[attended_calls], minlength=snapshot.cases)
     durations = {metric: counter.spans(metric) for metric in DURATIONS}
     rows: list[dict[str, Value]] = []
     for n in members.tolist():
@@ -143,8 +145,10 @@ def cohort_export(
         for metric in PERIOD_FACTS:
             row[metric.value] = bool(having[metric][n])
         row["witness_called"] = bool(called[n])
+        # Every call of the period whose trial has taken place was attended;
+        # None while no such call is on record.
         row[Metric.ATTENDED_WHEN_CALLED.value] = (
-            bool(attended[n]) if called[n] else None
+            bool(attended[n] == trials[n]) if trials[n] else None
         )
         for metric, (days, ended) in durations.items():
             row[f"{metric.value}_months"] = (

@@ -36,7 +36,14 @@ from projections.evaluation.metrics import (
     Metric,
 )
 from projections.evaluation.periods import BAND_LABELS, Period
-from projections.evaluation.snapshot import NEVER, NONE, REGION_NAMES, Ints, Snapshot
+from projections.evaluation.snapshot import (
+    NEVER,
+    NONE,
+    REGION_NAMES,
+    FactRows,
+    Ints,
+    Snapshot,
+)
 
 Flags = npt.NDArray[np.bool_]
 
@@ -187,6 +194,51 @@ class Counter:
         found[rows.case[part]] = True
         return found
 
+    def calls(self) -> tuple[npt.NDArray[Any], Flags, Flags]:
+        """Calls to give evidence dated in the period in clients' cases: each
+        one's case, whether its trial had taken place by the period's last day,
+        and whether its attendance had (so the second implies the first)."""
+        snapshot = self.snapshot
+        calls = snapshot.facts[Fact.WITNESS_CALLED]
+        part = calls.between(self.first, self.last)
+        inside = self.population[calls.case[part]]
+        held = snapshot.call_trial[part][inside] <= self.last
+        attended = snapshot.call_attended[part][inside] <= self.last
+        return calls.case[part][inside], held, attended
+
+    def parties(
+        self,
+        facts: Sequence[Fact],
+        key: Callable[[Fact, FactRows], npt.NDArray[Any]],
+        mark: Callable[[Fact, FactRows], Flags],
+    ) -> tuple[npt.NDArray[Any], Flags]:
+        """Verdicts dated in the period in clients' cases, one per ``key`` (a
+        defendant or a prosecution): for each, the case whose verdict about it
+        is earliest (then the first case id), and whether any of its verdicts
+        is ``mark``ed."""
+        keys, days, cases, marks = [], [], [], []
+        for fact in facts:
+            rows = self.snapshot.facts[fact]
+            part = rows.between(self.first, self.last)
+            inside = self.population[rows.case[part]]
+            keys.append(key(fact, rows)[part][inside])
+            days.append(rows.day[part][inside])
+            cases.append(rows.case[part][inside])
+            marks.append(mark(fact, rows)[part][inside])
+        key_of, day, case = (np.concatenate(k) for k in (keys, days, cases))
+        marked = np.concatenate(marks).astype(np.bool_)
+        if not len(key_of):
+            return case, marked
+        # Ties broken by case id, not number: alike however the snapshot
+        # numbered its cases.
+        ids = [self.snapshot.case_ids[n] for n in case.tolist()]
+        rank = np.empty(len(ids), dtype=np.int64)
+        rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+        order = np.lexsort((rank, day, key_of))
+        key_of, case, marked = key_of[order], case[order], marked[order]
+        starts = np.flatnonzero(np.append(True, key_of[1:] != key_of[:-1]))
+        return case[starts], np.logical_or.reduceat(marked, starts)
+
     def spans(self, metric: Metric) -> tuple[Ints, Flags]:
         """Each case's days from its first start to the first end on or after
         it, and whether it is a client of the request whose end is in the
@@ -319,21 +371,36 @@ def _measure(
         )
         return _Measured(numerator, denominator)
     if metric is Metric.ATTENDED_WHEN_CALLED:
-        called = population & counter.having(Fact.WITNESS_CALLED)
-        attended = called & counter.having(Fact.TRIAL_ATTENDED, first=-NEVER)
-        denominator = measure(f"{metric}:denominator", counter.per_cell(called))
+        cases, held, attended = counter.calls()
+        denominator = measure(
+            f"{metric}:denominator", counter.per_cell_of_rows(cases[held])
+        )
         numerator = measure(
-            f"{metric}:numerator", counter.per_cell(attended), denominator
+            f"{metric}:numerator",
+            counter.per_cell_of_rows(cases[attended]),
+            denominator,
         )
         return _Measured(numerator, denominator)
     if metric is Metric.CONVICTIONS:
-        rows = snapshot.facts[Fact.CONVICTED]
-        part = rows.between(counter.first, counter.last)
-        inside = population[rows.case[part]]
-        cases, flags = rows.case[part][inside], rows.flag[part][inside]
+        cases, flags = counter.parties(
+            (Fact.CONVICTED,), lambda _, rows: rows.defendant, lambda _, rows: rows.flag
+        )
         denominator = measure(f"{metric}:denominator", counter.per_cell_of_rows(cases))
         numerator = measure(
             f"{metric}:numerator", counter.per_cell_of_rows(cases[flags]), denominator
+        )
+        return _Measured(numerator, denominator)
+    if metric is Metric.CONVICTION_RATE:
+        cases, convicted = counter.parties(
+            (Fact.CONVICTED, Fact.ACQUITTED),
+            lambda _, rows: rows.prosecution,
+            lambda fact, rows: np.full(len(rows.day), fact is Fact.CONVICTED),
+        )
+        denominator = measure(f"{metric}:denominator", counter.per_cell_of_rows(cases))
+        numerator = measure(
+            f"{metric}:numerator",
+            counter.per_cell_of_rows(cases[convicted]),
+            denominator,
         )
         return _Measured(numerator, denominator)
     if metric in DURATIONS:

@@ -78,6 +78,19 @@ class PostgresEvaluationView(PostgresCompareAndSetTracking, EvaluationView):
             prepared = self._statements[text] = SQL(sql).format()
         return prepared
 
+    def create_table(self) -> None:
+        super().create_table()
+        self.settle_version()
+
+    def _forget_all_tracking(self, cursor: Cursor[DictRow]) -> None:
+        # The library's own row, saying how the table is laid out, stays.
+        cursor.execute(
+            SQL("DELETE FROM {} WHERE application_name != %s").format(
+                self.tracking_table
+            ),
+            (self.table_migration_identifier,),
+        )
+
     @contextmanager
     def writing(self) -> Iterator[Cursor[DictRow]]:
         with self.datastore.transaction(commit=True) as cursor:

@@ -114,7 +114,8 @@ class EvaluationProjection(BatchProjection[EvaluationView]):
 
     @facts.register
     def _(self, e: events.CaseOpened) -> Sequence[Change]:
-        opened = uk_day(e.timestamp)
+        # The day advocacy began, not the day the opening was recorded.
+        opened = e.opened_on
         day = opened.toordinal()
         return [
             Opened(e.originator_id, day, months_after(opened, 6).toordinal()),
@@ -175,7 +176,16 @@ class EvaluationProjection(BatchProjection[EvaluationView]):
     @staticmethod
     def _step(e: events.StepRecorded | events.StepCorrected) -> list[Change]:
         found: list[Change] = [
-            FactNoted(e.originator_id, e.step_id, f.fact, f.on, f.amount, f.flag)
+            FactNoted(
+                e.originator_id,
+                e.step_id,
+                f.fact,
+                f.on,
+                f.amount,
+                f.flag,
+                f.prosecution,
+                f.defendant,
+            )
             for f in facts_of(e.reading)
         ]
         if e.reading["kind"] == MOVED_AREA:

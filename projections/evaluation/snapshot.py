@@ -8,6 +8,7 @@ and pseudonyms (``cohort``).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -17,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from domain.regions import REGIONS, UNKNOWN_REGION, region_of
-from projections.evaluation.metrics import ENGAGEMENT_FACTS, Fact
+from projections.evaluation.metrics import ENGAGEMENT_FACTS, VERDICT_FACTS, Fact
 from projections.evaluation.periods import BAND_LABELS, age_band
 from projections.evaluation.view import EvaluationView, Reading
 
@@ -34,6 +35,8 @@ FACT_CODES: tuple[Fact, ...] = tuple(Fact)
 _FACT_CODE = {fact.value: code for code, fact in enumerate(FACT_CODES)}
 LOADED_FACTS = tuple(f.value for f in Fact if f not in ENGAGEMENT_FACTS)
 PLACE_ATTRIBUTES = ("organisation_id", "jurisdiction", "local_authority")
+#: Codes for verdicts' prosecutions and defendants, beside the places'.
+PARTIES = ("prosecution", "defendant")
 REGION_NAMES: tuple[str, ...] = (*REGIONS, UNKNOWN_REGION)
 REGION_CODE = {name: code for code, name in enumerate(REGION_NAMES)}
 UNKNOWN = REGION_CODE[UNKNOWN_REGION]
@@ -48,7 +51,7 @@ _SELECT_PLACES = (
     "local_authority FROM {places}"
 )
 _SELECT_FACTS = (
-    "SELECT case_id, fact, on_day, amount, flag FROM {facts} "
+    "SELECT case_id, fact, on_day, amount, flag, prosecution, defendant FROM {facts} "
     f"WHERE fact IN ({', '.join(repr(f) for f in LOADED_FACTS)}) "
     "AND on_day IS NOT NULL"
 )
@@ -95,6 +98,9 @@ class Rows:
     fact_day: Small
     fact_amount: Ints
     fact_flag: Flags
+    #: A verdict's prosecution and defendant (codes), else NONE.
+    fact_prosecution: Small
+    fact_defendant: Small
 
     def facts_in_order(self) -> Rows:
         """These rows with the facts by kind, then day."""
@@ -106,6 +112,8 @@ class Rows:
             fact_day=self.fact_day[order],
             fact_amount=self.fact_amount[order],
             fact_flag=self.fact_flag[order],
+            fact_prosecution=self.fact_prosecution[order],
+            fact_defendant=self.fact_defendant[order],
         )
 
     def without(self, cases: Ints) -> Rows:
@@ -126,6 +134,8 @@ class Rows:
             self.fact_day[keep_facts],
             self.fact_amount[keep_facts],
             self.fact_flag[keep_facts],
+            self.fact_prosecution[keep_facts],
+            self.fact_defendant[keep_facts],
         )
 
     def plus(self, other: Rows) -> Rows:
@@ -145,6 +155,8 @@ class Rows:
             join(self.fact_day, other.fact_day),
             join(self.fact_amount, other.fact_amount),
             join(self.fact_flag, other.fact_flag),
+            join(self.fact_prosecution, other.fact_prosecution),
+            join(self.fact_defendant, other.fact_defendant),
         )
 
 
@@ -156,6 +168,8 @@ class FactRows:
     case: Small
     amount: Ints
     flag: Flags
+    prosecution: Small
+    defendant: Small
 
     def between(self, first: int, last: int) -> slice:
         lo, hi = np.searchsorted(self.day, [first, last + 1])
@@ -200,6 +214,11 @@ class Snapshot:
     #: Each local authority code's region, and each jurisdiction's.
     authority_region: list[str] = field(init=False)
     jurisdiction_region: list[str] = field(init=False)
+    #: Each witness call (a row of ``facts[WITNESS_CALLED]``): the day of the
+    #: attendance paired with it, and the day its trial took place (NEVER if
+    #: none is recorded yet).
+    call_attended: Ints = field(init=False)
+    call_trial: Ints = field(init=False)
 
     def __post_init__(self) -> None:
         self._index()
@@ -217,6 +236,8 @@ class Snapshot:
                 rows.fact_case[part],
                 rows.fact_amount[part],
                 rows.fact_flag[part],
+                rows.fact_prosecution[part],
+                rows.fact_defendant[part],
             )
         self.places = {}
         for attribute in PLACE_ATTRIBUTES:
@@ -234,6 +255,35 @@ class Snapshot:
         self.jurisdiction_region = [
             region_of(None, name) for name in self.strings["jurisdiction"].values
         ]
+        self.call_attended, self.call_trial = self._pair_calls()
+
+    def _pair_calls(self) -> tuple[Ints, Ints]:
+        """Pairs each call, in its case in day order, with the first attendance
+        on or after it that no earlier call took; a call's trial took place on
+        its attendance's day, or on the first trial held on or after the call
+        if that is earlier."""
+        calls = self.facts[Fact.WITNESS_CALLED]
+        attended = np.full(len(calls.day), NEVER, dtype=np.int64)
+        trial = np.full(len(calls.day), NEVER, dtype=np.int64)
+        if not len(calls.day):
+            return attended, trial
+        attendances = _days_by_case(self.facts[Fact.TRIAL_ATTENDED])
+        trials = _days_by_case(self.facts[Fact.TRIAL_HELD])
+        order = np.lexsort((calls.day, calls.case))
+        taken: dict[int, int] = {}
+        for row in order.tolist():
+            case, day = int(calls.case[row]), int(calls.day[row])
+            days = attendances.get(case, ())
+            start = max(bisect_left(days, day), taken.get(case, 0))
+            if start < len(days):
+                attended[row] = days[start]
+                taken[case] = start + 1
+            held = trials.get(case, ())
+            first_held = bisect_left(held, day)
+            trial[row] = min(
+                attended[row], held[first_held] if first_held < len(held) else NEVER
+            )
+        return attended, trial
 
     @property
     def cases(self) -> int:
@@ -267,9 +317,17 @@ class Snapshot:
         return region
 
 
+def _days_by_case(rows: FactRows) -> dict[int, list[int]]:
+    """A fact's days for each case, in order (the rows are in day order)."""
+    found: dict[int, list[int]] = {}
+    for case, day in zip(rows.case.tolist(), rows.day.tolist(), strict=True):
+        found.setdefault(case, []).append(day)
+    return found
+
+
 def load(view: EvaluationView, application_name: str) -> Snapshot:
     """The whole view, read in one consistent snapshot."""
-    strings = {name: Strings() for name in PLACE_ATTRIBUTES}
+    strings = {name: Strings() for name in (*PLACE_ATTRIBUTES, *PARTIES)}
     with view.reading() as reading:
         position = _position(view, reading, application_name)
         cases = reading.rows(view.statement(_SELECT_CASES))
@@ -342,6 +400,7 @@ def _rows(
             view.statement(_SELECT_FACTS + restriction.format(join="AND")), params
         ),
         number,
+        strings,
     )
     return Rows(
         spell_case=_ints(number[r[0]] for r in spells),
@@ -359,7 +418,9 @@ def _rows(
 
 
 def _facts(
-    chunks: Iterable[list[tuple[Any, ...]]], number: dict[str, int]
+    chunks: Iterable[list[tuple[Any, ...]]],
+    number: dict[str, int],
+    strings: dict[str, Strings],
 ) -> dict[str, npt.NDArray[Any]]:
     """The facts' columns, built a chunk at a time into compact arrays."""
     parts: dict[str, list[npt.NDArray[Any]]] = {
@@ -368,7 +429,10 @@ def _facts(
         "fact_day": [],
         "fact_amount": [],
         "fact_flag": [],
+        "fact_prosecution": [],
+        "fact_defendant": [],
     }
+    prosecutions, defendants = strings["prosecution"], strings["defendant"]
     for chunk in chunks:
         parts["fact_case"].append(_small(number[r[0]] for r in chunk))
         parts["fact_code"].append(_small(_FACT_CODE[r[1]] for r in chunk))
@@ -377,17 +441,38 @@ def _facts(
         parts["fact_flag"].append(
             np.fromiter((bool(r[4]) for r in chunk), dtype=np.bool_)
         )
+        parties = [_parties(r) for r in chunk]
+        parts["fact_prosecution"].append(
+            _small(prosecutions.code(p) for p, _ in parties)
+        )
+        parts["fact_defendant"].append(_small(defendants.code(d) for _, d in parties))
     empty = {
         "fact_case": np.int32,
         "fact_code": np.int32,
         "fact_day": np.int32,
         "fact_amount": np.int64,
         "fact_flag": np.bool_,
+        "fact_prosecution": np.int32,
+        "fact_defendant": np.int32,
     }
     return {
         name: np.concatenate(arrays) if arrays else np.zeros(0, dtype=empty[name])
         for name, arrays in parts.items()
     }
+
+
+def _parties(row: tuple[Any, ...]) -> tuple[str | None, str | None]:
+    """A verdict's prosecution and defendant keys: those its references name,
+    or where it names none its own case's; None for other facts."""
+    case_id, fact, prosecution, defendant = row[0], row[1], row[5], row[6]
+    if fact not in _VERDICT_FACTS:
+        return None, None
+    own = f"case:{case_id}"
+    prosecution = prosecution or own
+    return prosecution, f"{prosecution}\x1f{defendant or own}"
+
+
+_VERDICT_FACTS = frozenset(f.value for f in VERDICT_FACTS)
 
 
 def _small(values: Iterable[Any]) -> Small:

@@ -48,6 +48,17 @@ class SQLiteEvaluationView(SQLiteCompareAndSetTracking, EvaluationView):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *self.create_statements()]
 
+    def create_table(self) -> None:
+        super().create_table()
+        self.settle_version()
+
+    def _forget_all_tracking(self, cursor: SQLiteCursor) -> None:
+        # The library's own row, saying how the table is laid out, stays.
+        cursor.execute(
+            "DELETE FROM tracking WHERE application_name != ?",
+            (self.table_migration_identifier,),
+        )
+
     @contextmanager
     def writing(self) -> Iterator[SQLiteCursor]:
         with self.datastore.transaction(commit=True) as cursor:

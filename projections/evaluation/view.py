@@ -15,7 +15,14 @@ rebuild fills a fresh one):
   is the log position that last changed it, so a reader refreshes only those;
 - ``_spells``: from opening or reopening to closing (open: no end);
 - ``_places``: organisation, jurisdiction and local authority from a day on;
-- ``_facts``: a step's facts (``projections.evaluation.metrics``).
+- ``_facts``: a step's facts (``projections.evaluation.metrics``), a verdict's
+  with the prosecution and defendant references it names;
+- ``_version``: which definitions the rows were written under (``VERSION``).
+
+A view written under other definitions than this code's is emptied when it is
+opened, together with its position, so its worker replays the log into it (as
+``waymark rebuild evaluation`` would): its figures would otherwise mix two
+readings of the same steps.
 """
 
 from __future__ import annotations
@@ -42,7 +49,12 @@ from projections.evaluation.metrics import Fact
 from projections.tracking import BatchView
 from projections.tracking.rounds import in_rounds
 
-TABLES = ("cases", "spells", "places", "facts")
+TABLES = ("cases", "spells", "places", "facts", "version")
+#: The definitions the view's rows follow; raised whenever a change to them
+#: (or to the rows' shape) means the rows must be written again from the log.
+#: 1: as first published; 2: re-engagement, verdicts' references, trials held,
+#: asylum decisions and awards with an amount, days advocacy began.
+VERSION = 2
 #: The indexes the view names itself (the rest are its tables' keys).
 INDEXES = ("{prefix}_cases_changed", "{prefix}_facts_by_case")
 
@@ -89,7 +101,15 @@ CREATE_TABLES = (
         on_day INTEGER,
         amount BIGINT,
         flag INTEGER NOT NULL,
+        prosecution TEXT,
+        defendant TEXT,
         PRIMARY KEY (step_id, fact)
+    )
+    """,
+    """
+    CREATE TABLE IF NOT EXISTS {version} (
+        id INTEGER PRIMARY KEY,
+        definitions INTEGER NOT NULL
     )
     """,
     "CREATE INDEX IF NOT EXISTS {prefix}_facts_by_case "
@@ -187,10 +207,12 @@ STATEMENTS: dict[type[Any], tuple[tuple[str, Params], ...]] = {
     ),
     FactNoted: (
         (
-            "INSERT INTO {facts} (step_id, fact, case_id, on_day, amount, flag) "
-            f"SELECT ?, ?, ?, ?, ?, ? WHERE {_CONSENTING} "
+            "INSERT INTO {facts} (step_id, fact, case_id, on_day, amount, flag, "
+            "prosecution, defendant) "
+            f"SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE {_CONSENTING} "
             "ON CONFLICT (step_id, fact) DO UPDATE SET on_day = excluded.on_day, "
-            "amount = excluded.amount, flag = excluded.flag",
+            "amount = excluded.amount, flag = excluded.flag, "
+            "prosecution = excluded.prosecution, defendant = excluded.defendant",
             lambda c: (
                 str(c.step_id),
                 c.fact.value,
@@ -198,21 +220,28 @@ STATEMENTS: dict[type[Any], tuple[tuple[str, Params], ...]] = {
                 c.on,
                 c.amount,
                 int(c.flag),
+                c.prosecution,
+                c.defendant,
                 str(c.case_id),
             ),
         ),
     ),
 }
 
-#: A touched case's first engaged day and its position, from its facts.
+#: A touched case's first engaged day and its position, from its facts: its
+#: first contact from the six-month anniversary on when the survivor was not
+#: disengaged (no disengagement before the contact, unless a re-engagement on
+#: or after it and on or before the contact ended it).
 RECOMPUTE = (
     "UPDATE {cases} SET changed = ?, engaged_on = CASE "
-    "WHEN six_months_on IS NULL OR EXISTS (SELECT 1 FROM {facts} d "
-    "WHERE d.case_id = {cases}.case_id "
-    f"AND d.fact = '{Fact.DISENGAGED.value}' "
-    "AND d.on_day < {cases}.six_months_on) THEN NULL "
+    "WHEN six_months_on IS NULL THEN NULL "
     "ELSE (SELECT MIN(k.on_day) FROM {facts} k WHERE k.case_id = {cases}.case_id "
-    f"AND k.fact = '{Fact.CONTACT.value}' AND k.on_day >= {{cases}}.six_months_on) "
+    f"AND k.fact = '{Fact.CONTACT.value}' AND k.on_day >= {{cases}}.six_months_on "
+    "AND NOT EXISTS (SELECT 1 FROM {facts} d WHERE d.case_id = k.case_id "
+    f"AND d.fact = '{Fact.DISENGAGED.value}' AND d.on_day < k.on_day "
+    "AND NOT EXISTS (SELECT 1 FROM {facts} r WHERE r.case_id = k.case_id "
+    f"AND r.fact = '{Fact.RE_ENGAGED.value}' "
+    "AND r.on_day >= d.on_day AND r.on_day <= k.on_day))) "
     "END WHERE case_id = ?"
 )
 
@@ -280,9 +309,36 @@ class EvaluationView(BatchView, ABC):
 
     def forget(self, application_name: str) -> None:
         with self.writing() as cursor:
-            for name in TABLES:
-                cursor.execute(self.statement(f"DELETE FROM {{{name}}}"))
+            self._forget_rows(cursor)
             self._forget_tracking(cursor, application_name)
+
+    def _forget_rows(self, cursor: Any) -> None:
+        """Every row gone, the view stamped as written under ``VERSION``."""
+        for name in TABLES:
+            cursor.execute(self.statement(f"DELETE FROM {{{name}}}"))
+        cursor.execute(
+            self.statement("INSERT INTO {version} (id, definitions) VALUES (1, ?)"),
+            (VERSION,),
+        )
+
+    def settle_version(self) -> None:
+        """Drops a view written under other definitions (or before they were
+        stamped), and its position, and creates it afresh, so its worker writes
+        it again from the log."""
+        with self.writing() as cursor:
+            cursor.execute(self.statement("SELECT definitions FROM {version}"))
+            stamped = cursor.fetchall()
+            if stamped and _first(stamped[0]) == VERSION:
+                return
+            for name in TABLES:
+                cursor.execute(self.statement(f"DROP TABLE IF EXISTS {{{name}}}"))
+            for text in CREATE_TABLES:
+                cursor.execute(self.statement(text))
+            self._forget_rows(cursor)
+            self._forget_all_tracking(cursor)
+
+    @abstractmethod
+    def _forget_all_tracking(self, cursor: Any) -> None: ...
 
     @abstractmethod
     def _forget_tracking(self, cursor: Any, application_name: str) -> None: ...
@@ -299,6 +355,11 @@ class EvaluationView(BatchView, ABC):
 
     def position(self, application_name: str) -> int:
         return self.max_tracking_id(application_name) or 0
+
+
+def _first(row: Any) -> Any:
+    """A row's first column, whichever the driver's row type."""
+    return next(iter(row.values())) if isinstance(row, dict) else row[0]
 
 
 #: Rows streamed a chunk at a time, so loading millions holds few at once.

@@ -175,7 +175,7 @@ query Case($id: UUID!) {
     __typename
     ... on Case {
       id reference organisationId jurisdiction localAuthority born advocateId
-      consents closed version stepCount openedAt modifiedAt
+      consents closed version stepCount openedAt openedOn modifiedAt
     }
     ...failure
   }

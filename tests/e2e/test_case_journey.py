@@ -7,8 +7,11 @@ decision after an account dictated by her exploiter, then her own account.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+from uuid import UUID
 
+from domain.case import ConsentGiven, ConsentWithdrawn
 from tests.e2e.conftest import Api
 from tests.e2e.operations import (
     ATTACH_EVIDENCE,
@@ -550,6 +553,68 @@ def test_consent_is_given_and_withdrawn_per_purpose(api: Api) -> None:
     case = api.call(CASE, {"id": case_id})["case"]
     assert case["consents"] == []
     assert case["version"] == 3
+
+
+def test_a_case_opens_on_the_day_advocacy_began_and_consents_carry_their_days(
+    api: Api,
+) -> None:
+    """A caseload moved onto Waymark: the case began in March 2024; the
+    survivor consented the next day and withdrew in April."""
+    position = api.journeys.log_position()
+    for day in ("2099-01-01", "1999-12-31"):
+        refused = api.call(
+            OPEN_CASE,
+            {
+                "input": {
+                    "reference": "MOVED-01",
+                    "jurisdiction": "ENGLAND_AND_WALES",
+                    "openedOn": day,
+                }
+            },
+        )["openCase"]
+        assert (refused["__typename"], refused["field"]) == (
+            "ValidationFailed",
+            "openedOn",
+        )
+    assert api.journeys.log_position() == position
+    opened = api.call(
+        OPEN_CASE,
+        {
+            "input": {
+                "reference": "MOVED-01",
+                "jurisdiction": "ENGLAND_AND_WALES",
+                "openedOn": "2024-03-04",
+            }
+        },
+    )["openCase"]
+    case_id = opened["caseId"]
+    case = api.call(CASE, {"id": case_id})["case"]
+    assert case["openedOn"] == "2024-03-04"
+    assert case["openedAt"][:4] != "2024"  # entered now, not then
+
+    def consent(operation: str, **day: str) -> dict[str, Any]:
+        field = "giveConsent" if operation is GIVE_CONSENT else "withdrawConsent"
+        return dict(
+            api.call(
+                operation,
+                {"input": {"caseId": case_id, "purpose": "EVALUATION", **day}},
+            )[field]
+        )
+
+    early = consent(GIVE_CONSENT, givenOn="2024-03-03")
+    assert (early["__typename"], early["field"]) == ("ValidationFailed", "givenOn")
+    assert consent(GIVE_CONSENT, givenOn="2024-03-05")["__typename"] == "ConsentGiven"
+    before = consent(WITHDRAW_CONSENT, withdrawnOn="2024-03-04")
+    assert (before["__typename"], before["field"]) == (
+        "ValidationFailed",
+        "withdrawnOn",
+    )
+    withdrawn = consent(WITHDRAW_CONSENT, withdrawnOn="2024-04-02")
+    assert withdrawn["__typename"] == "ConsentWithdrawn"
+    given, taken_back = api.journeys.case_events(UUID(case_id))[1:]
+    assert isinstance(given, ConsentGiven) and given.given_on == date(2024, 3, 5)
+    assert isinstance(taken_back, ConsentWithdrawn)
+    assert taken_back.withdrawn_on == date(2024, 4, 2)
 
 
 def test_cases_lists_the_callers_cases_page_by_page(api: Api) -> None:

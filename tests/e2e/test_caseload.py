@@ -103,6 +103,9 @@ def open_case(api: Api, reference: str, **caller: Any) -> tuple[str, int]:
                 "reference": reference,
                 "jurisdiction": "SCOTLAND",
                 "localAuthority": "Glasgow",
+                # Advocacy began 400 days before the tests' today: on the real
+                # today, before every contact the tests record.
+                "openedOn": (DAY - timedelta(days=400)).isoformat(),
             }
         },
         **caller,

@@ -93,6 +93,8 @@ def open_case(
         organisation_id=organisation_id,
         jurisdiction=jurisdiction,
         local_authority=local_authority,
+        # Advocacy began 400 days before the tests' today: on the real today.
+        opened_on=DAY - timedelta(days=400),
         recorded_by=BY,
     ).case_id
     if advocate_id is not None:

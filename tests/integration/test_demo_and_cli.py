@@ -216,7 +216,10 @@ def test_jins_re_trafficking_risk_and_the_long_wait_for_asylum_are_on_record(
     )
     assert claim_day is not None and decision_day is not None
     assert 4.5 < (decision_day - claim_day).days / 365.25 < 5
-    assert decision.current.details == {"outcome": "refugee_status"}
+    assert decision.current.details == {
+        "outcome": "refugee_status",
+        "asylum_claim": True,
+    }
     homes = [
         row.current.details["tenure"]
         for row in rows_of(jin, "housing.accommodation_secured")

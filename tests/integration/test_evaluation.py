@@ -60,7 +60,10 @@ class Cohorts:
         local_authority: str | None = "Leeds",
         jurisdiction: str = "england_and_wales",
         consent: bool = True,
+        began: date | None = None,
     ) -> UUID:
+        """A case entered ``on`` that day; ``began``: the day advocacy began,
+        when earlier (the consent is dated to it too)."""
         self.references += 1
         with self.machine.on(on).running():
             case_id = self.journeys.open_case(
@@ -68,10 +71,13 @@ class Cohorts:
                 organisation_id=organisation,
                 jurisdiction=jurisdiction,
                 local_authority=local_authority,
+                opened_on=began,
                 recorded_by=ADVOCATE,
             ).case_id
             if consent:
-                self.journeys.give_consent(case_id, "evaluation", recorded_by=ADVOCATE)
+                self.journeys.give_consent(
+                    case_id, "evaluation", given_on=began, recorded_by=ADVOCATE
+                )
         return case_id
 
     def step(
@@ -144,6 +150,33 @@ def cell(table: Table, dimension: Dimension, value: str) -> Row:
 
 KINDS: list[tuple[str, dict[str, Any] | None]] = [
     ("housing.advocacy", None),
+    ("housing.accommodation_lost", None),
+    ("engagement.re_engaged", None),
+    ("immigration.appeal_decided", {"outcome": "allowed"}),
+    ("immigration.decision", {"outcome": "other_leave", "asylum_claim": False}),
+    ("compensation.cica_decision", {"outcome": "award", "amount": None}),
+    (
+        "criminal_justice.verdict",
+        {
+            "outcome": "convicted",
+            "trafficking_offence": True,
+            "prosecution_ref": "OP-A",
+            "defendant_ref": "D-1",
+        },
+    ),
+    (
+        "criminal_justice.verdict",
+        {
+            "outcome": "acquitted",
+            "trafficking_offence": False,
+            "prosecution_ref": "OP-B",
+            "defendant_ref": "D-1",
+        },
+    ),
+    (
+        "criminal_justice.verdict",
+        {"outcome": "hung_jury", "trafficking_offence": False},
+    ),
     ("housing.accommodation_secured", {"tenure": "permanent"}),
     ("housing.accommodation_secured", {"tenure": "temporary"}),
     ("benefits.claim_made", None),
@@ -175,21 +208,23 @@ KINDS: list[tuple[str, dict[str, Any] | None]] = [
 
 
 def record_random_cohort(cohorts: Cohorts, seed: int, cases: int) -> None:
-    """Cases opened across 2022-2024 in three organisations and four areas, each
-    with a dozen steps of every kind the metrics read, some closed."""
+    """Cases opened across 2022-2024 in three organisations and four areas (a
+    few entered weeks after advocacy began), each with a dozen steps of every
+    kind the metrics read, some closed."""
     rng = random.Random(seed)
     start = date(2022, 1, 10)
     opened: list[tuple[UUID, date]] = []
-    for n in range(cases):
-        day = start + timedelta(days=rng.randrange(0, 700))
+    days = sorted(start + timedelta(days=rng.randrange(30, 700)) for _ in range(cases))
+    for day in days:
+        late = rng.random() < 0.25
         case_id = cohorts.open(
             day,
             organisation=rng.choice(["org-north", "org-south", "org-west"]),
             local_authority=rng.choice(["Leeds", "Bradford", "Camden", None]),
             consent=rng.random() < 0.85,
+            began=day - timedelta(days=rng.randrange(1, 30)) if late else None,
         )
         opened.append((case_id, day))
-        del n
     # Steps in order of recording, across cases, so the clock only moves on.
     planned: list[tuple[date, UUID, str, dict[str, Any] | None]] = []
     for case_id, day in opened:
@@ -649,3 +684,272 @@ def test_a_refreshed_snapshot_equals_one_loaded_afresh(cohorts: Cohorts) -> None
     afresh = cohorts.table(request, threshold=3)
     assert refreshed.position == afresh.position > before.position
     assert refreshed.rows == afresh.rows
+
+
+# Definitions as evaluators read them: each test failed on the first reading.
+
+
+def test_a_case_entered_late_counts_from_the_day_advocacy_began(
+    cohorts: Cohorts,
+) -> None:
+    """Four cases whose advocacy began in March 2023 were entered in April: they
+    are clients of 2022/23, and their six months run from March."""
+    cases = [cohorts.open(date(2023, 4, 12), began=date(2023, 3, 20)) for _ in range(4)]
+    for case_id in cases:
+        cohorts.step(
+            case_id, "engagement.contact", date(2023, 9, 20), {"mode": "phone"}
+        )
+    last_year = total(cohorts.table(Request(named_period("2022/23"))))
+    assert figure(last_year, Metric.CLIENTS).numerator.value == 4
+    september = Period(date(2023, 9, 1), date(2023, 9, 30))
+    engaged = figure(total(cohorts.table(Request(september))), Metric.ENGAGED_6_MONTHS)
+    assert engaged.numerator.value == 4
+    assert engaged.denominator is not None and engaged.denominator.value == 4
+    # The cohort export's opening quarter is the quarter advocacy began.
+    export = cohorts.reader().cohort(Request(named_period("2022/23")), "evaluator-a")
+    assert {r["opened_quarter"] for r in export.rows} == {"2023-Q1"}
+
+
+def test_a_re_engagement_ends_a_disengagement(cohorts: Cohorts) -> None:
+    """Seven survivors disengaged at three months; four re-engaged at four
+    months. All seven had a contact at seven months: the four count as engaged."""
+    cases = [cohorts.open(date(2023, 1, 9)) for _ in range(7)]
+    for n, case_id in enumerate(cases):
+        cohorts.step(case_id, "engagement.disengaged", date(2023, 4, 11))
+        if n < 4:
+            cohorts.step(case_id, "engagement.re_engaged", date(2023, 5, 9))
+        cohorts.step(case_id, "engagement.contact", date(2023, 8, 7), {"mode": "phone"})
+    engaged = figure(total(cohorts.table(Request(FY))), Metric.ENGAGED_6_MONTHS)
+    assert engaged.numerator.value == 4
+    assert engaged.denominator is not None and engaged.denominator.value == 7
+
+
+def test_a_disengagement_after_six_months_counts_until_a_re_engagement(
+    cohorts: Cohorts,
+) -> None:
+    """Disengaged at seven months, in contact at eight: not engaged then, until
+    the three who re-engaged at nine months are in contact again at ten."""
+    cases = [cohorts.open(date(2023, 1, 9)) for _ in range(6)]
+    for case_id in cases:
+        cohorts.step(case_id, "engagement.disengaged", date(2023, 8, 9))
+        cohorts.step(
+            case_id, "engagement.contact", date(2023, 9, 8), {"mode": "letter"}
+        )
+    for case_id in cases[:3]:
+        cohorts.step(case_id, "engagement.re_engaged", date(2023, 10, 9))
+        cohorts.step(
+            case_id, "engagement.contact", date(2023, 11, 8), {"mode": "phone"}
+        )
+    to_october = Period(date(2023, 4, 1), date(2023, 10, 31))
+    before = figure(total(cohorts.table(Request(to_october))), Metric.ENGAGED_6_MONTHS)
+    assert before.numerator.value is None  # none engaged: zero, suppressed
+    after = figure(total(cohorts.table(Request(FY))), Metric.ENGAGED_6_MONTHS)
+    assert after.numerator.value == 3
+
+
+def test_accommodation_lost_is_not_housing_advocacy(cohorts: Cohorts) -> None:
+    lost = [cohorts.open(date(2023, 4, 3)) for _ in range(5)]
+    helped = [cohorts.open(date(2023, 4, 3)) for _ in range(4)]
+    for case_id in lost:
+        cohorts.step(case_id, "housing.accommodation_lost", date(2023, 5, 2))
+    for case_id in helped:
+        cohorts.step(case_id, "housing.advocacy", date(2023, 5, 2))
+    housing = figure(total(cohorts.table(Request(FY))), Metric.ADVOCACY_HOUSING)
+    assert housing.numerator.value == 4
+    assert housing.denominator is not None and housing.denominator.value == 9
+
+
+def test_each_call_to_give_evidence_is_paired_with_an_attendance_once_its_trial_is_held(
+    cohorts: Cohorts,
+) -> None:
+    """Four survivors each called twice and attending once count two calls of
+    which one was attended; an attendance before a call is not its attendance;
+    a call whose trial is next year is not yet counted."""
+    twice = [cohorts.open(date(2023, 4, 3)) for _ in range(4)]
+    for case_id in twice:
+        cohorts.step(case_id, "criminal_justice.witness_called", date(2023, 5, 2))
+        cohorts.step(case_id, "criminal_justice.trial_attended", date(2023, 6, 5))
+        cohorts.step(case_id, "criminal_justice.witness_called", date(2023, 9, 4))
+        cohorts.step(
+            case_id,
+            "criminal_justice.verdict",
+            date(2023, 11, 6),
+            {"outcome": "acquitted", "trafficking_offence": False},
+        )
+    pending = [cohorts.open(date(2023, 4, 3)) for _ in range(3)]
+    for case_id in pending:
+        cohorts.step(case_id, "criminal_justice.witness_called", date(2024, 2, 5))
+        cohorts.step(case_id, "criminal_justice.trial_attended", date(2024, 5, 7))
+    year = figure(total(cohorts.table(Request(FY))), Metric.ATTENDED_WHEN_CALLED)
+    assert year.denominator is not None and year.denominator.value == 8
+    assert year.numerator.value == 4
+    # In the cohort, a client attended when called if every call of the
+    # period whose trial has taken place was attended.
+    export = cohorts.reader().cohort(Request(FY), "evaluator-a")
+    flags = sorted(
+        (str(r["attended_when_called"]), r["witness_called"]) for r in export.rows
+    )
+    assert flags == [("False", True)] * 4 + [("None", True)] * 3
+    # Counted over the two years, the pending calls' trial has been held.
+    both = Period(date(2023, 4, 1), date(2025, 3, 31))
+    later = figure(total(cohorts.table(Request(both))), Metric.ATTENDED_WHEN_CALLED)
+    assert later.denominator is not None and later.denominator.value == 11
+    assert later.numerator.value == 7
+
+
+def verdict(
+    prosecution: str, defendant: str, outcome: str, trafficking: bool
+) -> dict[str, Any]:
+    return {
+        "outcome": outcome,
+        "trafficking_offence": trafficking,
+        "prosecution_ref": prosecution,
+        "defendant_ref": defendant,
+    }
+
+
+def test_one_offender_convicted_with_many_survivor_witnesses_counts_once(
+    cohorts: Cohorts,
+) -> None:
+    """Twelve survivors were witnesses in OP-FORT against six defendants, two
+    survivors' cases recording each one's verdict: D-1 to D-3 were convicted of
+    a trafficking offence, D-4 and D-5 of other offences, D-6 acquitted. Seven
+    other prosecutions ended in three convictions (not of trafficking), three
+    acquittals and a hung jury."""
+    fort = [cohorts.open(date(2023, 4, 3)) for _ in range(12)]
+    for n, case_id in enumerate(fort):
+        defendant = n % 6 + 1
+        outcome = "acquitted" if defendant == 6 else "convicted"
+        cohorts.step(
+            case_id,
+            "criminal_justice.verdict",
+            date(2023, 10, 2),
+            verdict("OP-FORT", f"D-{defendant}", outcome, defendant <= 3),
+        )
+    outcomes = ["convicted"] * 3 + ["acquitted"] * 3 + ["hung_jury"]
+    for n, outcome in enumerate(outcomes):
+        case_id = cohorts.open(date(2023, 4, 3))
+        cohorts.step(
+            case_id,
+            "criminal_justice.verdict",
+            date(2023, 11, 6),
+            verdict(f"OP-{n + 2}", "D-1", outcome, False),
+        )
+    table = cohorts.table(Request(FY))
+    convictions = figure(total(table), Metric.CONVICTIONS)
+    assert convictions.denominator is not None
+    assert convictions.denominator.value == 8  # OP-FORT's five, three others'
+    assert convictions.numerator.value == 3
+    rate = figure(total(table), Metric.CONVICTION_RATE)
+    assert rate.denominator is not None
+    assert rate.denominator.value == 7  # a hung jury is no verdict
+    assert rate.numerator.value == 4 and rate.share == round(4 / 7, 4)
+    assert assert_matches_the_log(cohorts, table, FY) >= 4
+
+
+def test_an_immigration_appeal_allowed_is_status_granted(cohorts: Cohorts) -> None:
+    granted = [cohorts.open(date(2023, 4, 3)) for _ in range(4)]
+    for case_id in granted:
+        cohorts.step(
+            case_id,
+            "immigration.appeal_decided",
+            date(2023, 8, 1),
+            {"outcome": "allowed"},
+        )
+    dismissed = [cohorts.open(date(2023, 4, 3)) for _ in range(3)]
+    for case_id in dismissed:
+        cohorts.step(
+            case_id,
+            "immigration.appeal_decided",
+            date(2023, 8, 1),
+            {"outcome": "dismissed"},
+        )
+    status = figure(total(cohorts.table(Request(FY))), Metric.STATUS_GRANTED)
+    assert status.numerator.value == 4
+
+
+def test_the_wait_for_an_asylum_decision_ends_at_the_asylum_decision(
+    cohorts: Cohorts,
+) -> None:
+    """Decided first on another application (leave of another kind), then, 200
+    days after the claim, on the asylum claim itself."""
+    cases = [cohorts.open(date(2023, 4, 3)) for _ in range(4)]
+    for case_id in cases:
+        cohorts.step(case_id, "immigration.asylum_claim_lodged", date(2023, 4, 10))
+        cohorts.step(
+            case_id,
+            "immigration.decision",
+            date(2023, 6, 1),
+            {"outcome": "other_leave", "asylum_claim": False},
+        )
+        cohorts.step(
+            case_id,
+            "immigration.decision",
+            date(2023, 10, 27),
+            {"outcome": "refused", "asylum_claim": True},
+        )
+    wait = figure(total(cohorts.table(Request(FY))), Metric.ASYLUM_CLAIM_TO_DECISION)
+    assert wait.numerator.value == 4
+    assert wait.days is not None and wait.days.median == 200
+
+
+def test_the_wait_for_compensation_ends_at_an_award_with_an_amount(
+    cohorts: Cohorts,
+) -> None:
+    cases = [cohorts.open(date(2023, 4, 3)) for _ in range(4)]
+    for case_id in cases:
+        cohorts.step(
+            case_id, "compensation.cica_application_submitted", date(2023, 4, 10)
+        )
+        cohorts.step(
+            case_id,
+            "compensation.cica_decision",
+            date(2023, 7, 3),
+            {"outcome": "award", "amount": None},
+        )
+        cohorts.step(
+            case_id,
+            "compensation.cica_review_decision",
+            date(2023, 12, 1),
+            {"outcome": "award", "amount": "11000.00"},
+        )
+    wait = figure(total(cohorts.table(Request(FY))), Metric.CICA_APPLICATION_TO_AWARD)
+    assert wait.numerator.value == 4
+    assert wait.days is not None
+    assert wait.days.median == (date(2023, 12, 1) - date(2023, 4, 10)).days
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"], indirect=True)
+@pytest.mark.parametrize(
+    "outdated",
+    [
+        "UPDATE {version} SET definitions = 1",  # written under the first definitions
+        "DROP TABLE {version}",  # written before views were stamped
+    ],
+)
+def test_a_view_written_under_other_definitions_is_written_again_from_the_log(
+    cohorts: Cohorts, outdated: str
+) -> None:
+    record_random_cohort(cohorts, seed=13, cases=12)
+    request = Request(Period(date(2022, 1, 1), date(2023, 12, 31)))
+    live = cohorts.table(request)
+    old = cohorts.worker.projection.view
+    with old.writing() as cursor:
+        cursor.execute(old.statement(outdated))
+
+    reopened = evaluation_view(cohorts.persistence)
+    try:
+        assert reopened.position(cohorts.journeys.name) == 0
+        with reopened.reading() as reading:
+            rows = reading.rows(reopened.statement("SELECT COUNT(*) FROM {facts}"))
+        assert rows == [(0,)]
+        worker = ProjectionWorker(
+            cohorts.journeys, EvaluationProjection.of(cohorts.journeys, reopened)
+        )
+        worker.catch_up()
+        reader = EvaluationReader(
+            reopened, cohorts.journeys.name, threshold=3, pseudonym_key=b"k" * 32
+        )
+        assert reader.evaluation(request).rows == live.rows
+    finally:
+        reopened.close()

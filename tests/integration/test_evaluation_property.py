@@ -37,8 +37,29 @@ KINDS = [
     ("criminal_justice.witness_called", None),
     ("criminal_justice.trial_attended", None),
     ("criminal_justice.verdict", {"outcome": "convicted", "trafficking_offence": True}),
+    # Verdicts naming prosecutions and defendants many cases share.
+    *(
+        (
+            "criminal_justice.verdict",
+            {
+                "outcome": outcome,
+                "trafficking_offence": trafficking,
+                "prosecution_ref": prosecution,
+                "defendant_ref": defendant,
+            },
+        )
+        for prosecution, defendant, outcome, trafficking in (
+            ("OP-A", "D-1", "convicted", True),
+            ("OP-A", "D-2", "convicted", False),
+            ("OP-A", "D-3", "acquitted", False),
+            ("OP-B", "D-1", "acquitted", False),
+            ("OP-C", "D-1", "hung_jury", False),
+        )
+    ),
+    ("housing.accommodation_lost", None),
     ("engagement.contact", {"mode": "phone"}),
     ("engagement.disengaged", None),
+    ("engagement.re_engaged", None),
     ("nrm.referred", None),
     ("nrm.conclusive_grounds_decision", {"outcome": "positive"}),
 ]
@@ -49,6 +70,7 @@ case_plans = st.lists(
         st.sampled_from(["org-a", "org-b", "org-c"]),
         st.sampled_from(["Leeds", "Bradford", "Camden", "Cardiff"]),
         st.booleans() | st.just(True),  # consents (mostly)
+        st.integers(0, 40),  # days advocacy began before the case was entered
         st.sampled_from([None, "1990", "2005-03", "1970-06-15"]),
         st.lists(
             st.tuples(st.integers(0, 400), st.integers(0, len(KINDS) - 1)),
@@ -81,11 +103,13 @@ def record(machine: TimeMachine, plans: list[tuple]) -> Iterator[object]:
     worker = ProjectionWorker(journeys, EvaluationProjection.of(journeys, view))
     actions: list[tuple[date, int, str, object]] = []
     with machine.running():
-        for n, (opened, organisation, area, consents, born, steps, closed) in enumerate(
-            plans
-        ):
+        for n, plan in enumerate(plans):
+            opened, organisation, area, consents, early, born, steps, closed = plan
             day = START + timedelta(days=opened)
-            actions.append((day, n, "open", (organisation, area, consents, born)))
+            began = day - timedelta(days=early)
+            actions.append(
+                (day, n, "open", (organisation, area, consents, began, born))
+            )
             for offset, kind in steps:
                 actions.append((day + timedelta(days=offset), n, "step", kind))
             if closed:
@@ -97,17 +121,18 @@ def record(machine: TimeMachine, plans: list[tuple]) -> Iterator[object]:
         for day, n, action, detail in actions:
             machine.on(day)
             if action == "open":
-                organisation, area, consents, born = detail  # type: ignore[misc]
+                organisation, area, consents, began, born = detail  # type: ignore[misc]
                 ids[n] = journeys.open_case(
                     reference=f"EV-{n:03}",
                     organisation_id=organisation,
                     jurisdiction="england_and_wales",
                     local_authority=area,
+                    opened_on=began,
                     recorded_by="advocate-1",
                 ).case_id
                 if consents:
                     journeys.give_consent(
-                        ids[n], "evaluation", recorded_by="advocate-1"
+                        ids[n], "evaluation", given_on=began, recorded_by="advocate-1"
                     )
                 if born:
                     journeys.record_date_of_birth(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -53,6 +53,8 @@ def test_a_case_opened_under_version_1_of_its_event_is_read_and_extended(
 
     summary = journeys.case_summary(case_id)
     assert (summary.reference, summary.local_authority) == ("LEGACY-1", None)
+    # Upcast through version 2 to 3: it opened on the UK day it was recorded.
+    assert summary.opened_on == date(2020, 1, 6)
 
     journeys.record_step(case_id, REFERRED, recorded_by=ADVOCATE)
     report = journeys.verify_chain(case_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -440,3 +441,65 @@ def test_a_date_of_birth_must_be_a_past_edtf_date_and_a_change(
         lambda: app.record_date_of_birth(case_id, "2003-04", recorded_by=ADVOCATE),
     )
     assert app.case_summary(case_id).born == "2003-04"
+
+
+def test_the_days_a_case_opened_and_consent_was_given_or_withdrawn_are_bounded(
+    app: CaseJourneys,
+) -> None:
+    """Each is an exact day the survivor's story can have had: not after today
+    (26 November 2026 in tests), not before 2000 (a mistyped year), a consent
+    not before its case opened, a withdrawal not before its consent."""
+    for day, why in ((date(2026, 11, 27), "in the future"), (date(202, 5, 1), "2000")):
+        refusal = refused_and_nothing_recorded(
+            app,
+            InvalidField,
+            lambda day=day: app.open_case(
+                reference="CASE-D1",
+                organisation_id="org-north",
+                jurisdiction="england_and_wales",
+                opened_on=day,
+                recorded_by=ADVOCATE,
+            ),
+        )
+        assert isinstance(refusal, InvalidField) and refusal.field == "openedOn"
+        assert why in str(refusal)
+    case_id = app.open_case(
+        reference="CASE-D2",
+        organisation_id="org-north",
+        jurisdiction="england_and_wales",
+        opened_on=date(2024, 3, 4),
+        recorded_by=ADVOCATE,
+    ).case_id
+    refusal = refused_and_nothing_recorded(
+        app,
+        InvalidField,
+        lambda: app.give_consent(
+            case_id, "evaluation", given_on=date(2024, 3, 3), recorded_by=ADVOCATE
+        ),
+    )
+    assert "2024-03-04" in str(refusal)
+    app.give_consent(
+        case_id, "evaluation", given_on=date(2024, 3, 4), recorded_by=ADVOCATE
+    )
+    refusal = refused_and_nothing_recorded(
+        app,
+        InvalidField,
+        lambda: app.withdraw_consent(
+            case_id, "evaluation", withdrawn_on=date(2024, 3, 1), recorded_by=ADVOCATE
+        ),
+    )
+    assert isinstance(refusal, InvalidField) and refusal.field == "withdrawnOn"
+    refused_and_nothing_recorded(
+        app,
+        InvalidField,
+        lambda: app.withdraw_consent(
+            case_id, "evaluation", withdrawn_on=date(2026, 12, 1), recorded_by=ADVOCATE
+        ),
+    )
+    app.withdraw_consent(
+        case_id, "evaluation", withdrawn_on=date(2025, 1, 6), recorded_by=ADVOCATE
+    )
+    summary = app.case_summary(case_id)
+    assert (summary.opened_on, summary.consents) == (date(2024, 3, 4), ())
+    # The log still says when the opening was entered: later than the day.
+    assert summary.opened_at.date() > summary.opened_on

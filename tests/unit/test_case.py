@@ -11,6 +11,7 @@ def test_a_case_copy_shares_no_mutable_state_with_the_original() -> None:
         organisation_id="org-north",
         jurisdiction="scotland",
         local_authority=None,
+        opened_on=date(2026, 11, 2),
         by=Provenance("advocate-elm"),
     )
     clone = deepcopy(case)
@@ -24,8 +25,11 @@ def test_a_case_copy_shares_no_mutable_state_with_the_original() -> None:
         today=date(2026, 11, 26),
     )
     clone.record_step(reading, Provenance("advocate-elm"))
-    clone.give_consent("evaluation", None, Provenance("advocate-elm"))
+    clone.give_consent(
+        "evaluation", None, date(2026, 11, 3), Provenance("advocate-elm")
+    )
     assert (case.steps, case.consents, case.version) == ({}, set(), 1)
+    assert case.consent_days == {}
     assert len(case.pending_events) == 1 and len(clone.pending_events) == 3
 
 

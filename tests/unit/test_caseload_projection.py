@@ -48,12 +48,17 @@ def projection() -> CaseloadProjection:
     return CaseloadProjection(NoView())  # type: ignore[arg-type]
 
 
+#: The day advocacy began, a week before the case was entered.
+BEGAN = date(2026, 11, 19)
+
+
 def opened(journeys: CaseJourneys) -> UUID:
     return journeys.open_case(
         reference="UNIT-1",
         organisation_id="org-north",
         jurisdiction="scotland",
         local_authority="Glasgow",
+        opened_on=BEGAN,
         recorded_by=BY,
     ).case_id
 
@@ -75,7 +80,7 @@ def step(
     return last_event(journeys, case_id)
 
 
-def test_opening_a_case_adds_its_row_with_the_uk_day_it_was_opened(
+def test_opening_a_case_adds_its_row_from_the_day_advocacy_began(
     memory_journeys: CaseJourneys, projection: CaseloadProjection
 ) -> None:
     case_id = opened(memory_journeys)
@@ -90,7 +95,7 @@ def test_opening_a_case_adds_its_row_with_the_uk_day_it_was_opened(
         "scotland",
         "Glasgow",
         event.timestamp,
-        uk_day(event.timestamp),
+        BEGAN,
     )
 
 

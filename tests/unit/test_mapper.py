@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from datetime import date
 from typing import Any
 from uuid import uuid4
 
@@ -116,6 +117,7 @@ def test_a_current_event_is_hashed_the_same_before_storing_and_after_reading() -
         organisation_id="org-north",
         jurisdiction="scotland",
         local_authority="Eastshire",
+        opened_on=date(2026, 11, 2),
         by=Provenance("advocate-ash"),
     )
     (opened,) = case.collect_events()

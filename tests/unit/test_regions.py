@@ -1,15 +1,23 @@
-from collections import defaultdict
+"""Regions are read from the ONS lookups in domain/data/places, and hold to them."""
+
+from collections import Counter, defaultdict
+from importlib.resources import files
 
 import pytest
 
 from domain.regions import (
-    _OTHER_NAMES,
-    _WHOLE_REGION_AREAS,
-    LOCAL_AUTHORITY_REGIONS,
+    ALIASES,
+    CHANGES,
+    COUNTIES_2019,
+    DISTRICTS_2018,
+    DISTRICTS_2019,
     REGIONS,
     UNKNOWN_REGION,
+    current_authorities,
     known_local_authorities,
     normalised,
+    places,
+    read_rows,
     region_of,
 )
 
@@ -165,50 +173,135 @@ def test_regions_are_fixed_and_unique() -> None:
     assert UNKNOWN_REGION not in REGIONS
 
 
-def test_every_table_value_is_a_region_and_every_region_has_authorities() -> None:
-    assert set(LOCAL_AUTHORITY_REGIONS.values()) == set(REGIONS)
-    assert set(_WHOLE_REGION_AREAS.values()) <= set(REGIONS)
-    assert set(_OTHER_NAMES.values()) <= set(LOCAL_AUTHORITY_REGIONS)
+def test_every_district_of_the_ons_lookup_places_in_its_own_region() -> None:
+    """Each of the 382 districts of December 2019 (and each English one of
+    December 2018) is placed where ONS puts it, by its name as ONS spells it."""
+    rows = list(read_rows(DISTRICTS_2019))
+    assert list(rows[0]) == [
+        "LAD19CD",
+        "LAD19NM",
+        "RGN19CD",
+        "RGN19NM",
+        "CTRY19CD",
+        "CTRY19NM",
+    ]
+    assert Counter(row["LAD19CD"][:3] for row in rows) == {
+        "E06": 56,
+        "E07": 192,
+        "E08": 36,
+        "E09": 33,
+        "W06": 22,
+        "S12": 32,
+        "N09": 11,
+    }
+    for row in rows:
+        expected = row["RGN19NM"] or row["CTRY19NM"]
+        assert region_of(row["LAD19NM"]) == expected, row
+        assert places().by_code[row["LAD19CD"]].region == expected, row
+    for row in read_rows(DISTRICTS_2018):
+        assert region_of(row["LAD18NM"]) == row["RGN18NM"], row
+    for row in read_rows(COUNTIES_2019):
+        assert region_of(row["CTY19NM"]) == row["RGN19NM"], row
 
 
-def test_the_table_holds_each_nations_authorities() -> None:
+def test_every_former_district_places_in_its_successors_region() -> None:
+    changes = list(read_rows(CHANGES))
+    assert len(changes) == 79
+    for change in changes:
+        successor = places().by_code[change["successor_code"]]
+        assert successor.name == change["successor_name"]
+        assert region_of(change["former_name"]) == successor.region, change
+        if change["former_code"]:
+            # The region ONS gave the former district itself.
+            assert places().by_code[change["former_code"]].region == successor.region
+
+
+@pytest.mark.parametrize(
+    ("former", "region"),
+    [
+        ("Chester", "North West"),  # Cheshire West and Chester since 2009
+        ("Ellesmere Port and Neston", "North West"),
+        ("Macclesfield", "North West"),
+        ("Salisbury", "South West"),  # Wiltshire since 2009
+        ("Kennet", "South West"),
+        ("Shrewsbury and Atcham", "West Midlands"),
+        ("Restormel", "South West"),
+        ("Wear Valley", "North East"),
+        ("Tynedale", "North East"),
+        ("Mid Bedfordshire", "East of England"),
+        ("Weymouth and Portland", "South West"),  # Dorset since 2019
+        ("Waveney", "East of England"),
+        ("Wycombe", "South East"),  # Buckinghamshire since 2020
+        ("Corby", "East Midlands"),  # North Northamptonshire since 2021
+        ("Eden", "North West"),  # Westmorland and Furness since 2023
+        ("Selby", "Yorkshire and The Humber"),  # North Yorkshire since 2023
+        ("Somerset West and Taunton", "South West"),  # 2019, into Somerset 2023
+    ],
+)
+def test_former_districts_of_each_reorganisation_still_place(
+    former: str, region: str
+) -> None:
+    assert region_of(former) == region
+
+
+def test_every_other_name_points_at_an_ons_area() -> None:
+    for alias in read_rows(ALIASES):
+        place = places().by_code[alias["code"]]
+        assert region_of(alias["name"]) == place.region, alias
+
+
+def test_the_councils_in_force_are_each_nations_authorities() -> None:
     count: dict[str, int] = defaultdict(int)
-    for region in LOCAL_AUTHORITY_REGIONS.values():
+    for region in current_authorities().values():
         count[region] += 1
-    assert sum(count[r] for r in REGIONS[:9]) == 317  # 21 counties, 296 others
+    assert set(count) == set(REGIONS)
+    # 296 districts and unitaries and 21 shire counties in England (after the
+    # 2023 reorganisations); 22, 32 and 11 principal councils elsewhere.
+    assert sum(count[r] for r in REGIONS[:9]) == 317
     assert count["London"] == 33
     assert count["Wales"] == 22
     assert count["Scotland"] == 32
     assert count["Northern Ireland"] == 11
+    abolished = {c["former_name"] for c in read_rows(CHANGES)} - {"Shepway"}
+    assert abolished.isdisjoint(current_authorities())
+    assert "Somerset West and Taunton" not in current_authorities()
+    assert {"Cumberland", "North Yorkshire", "Folkestone and Hythe"} <= set(
+        current_authorities()
+    )
 
 
-def test_no_normalised_name_maps_to_two_regions() -> None:
-    regions: dict[str, set[str]] = defaultdict(set)
-    for name, region in LOCAL_AUTHORITY_REGIONS.items():
-        regions[normalised(name)].add(region)
-    for name, authority in _OTHER_NAMES.items():
-        regions[normalised(name)].add(LOCAL_AUTHORITY_REGIONS[authority])
-    for name, region in _WHOLE_REGION_AREAS.items():
-        regions[normalised(name)].add(region)
-    clashes = {name: found for name, found in regions.items() if len(found) > 1}
-    assert clashes == {}
-
-
-def test_no_two_canonical_names_normalise_alike() -> None:
-    keys = [normalised(name) for name in LOCAL_AUTHORITY_REGIONS]
+def test_no_two_council_names_normalise_alike() -> None:
+    keys = [normalised(name) for name in current_authorities()]
     assert len(keys) == len(set(keys))
     assert all(keys)
 
 
-def test_every_canonical_name_finds_its_own_region() -> None:
-    for name, region in LOCAL_AUTHORITY_REGIONS.items():
+def test_every_council_in_force_finds_its_own_region() -> None:
+    for name, region in current_authorities().items():
         assert region_of(name) == region, name
         assert region_of(name.upper()) == region, name
 
 
-def test_known_local_authorities_are_the_canonical_names() -> None:
+def test_known_local_authorities_are_the_councils_in_force() -> None:
     known = known_local_authorities()
-    assert set(known) == set(LOCAL_AUTHORITY_REGIONS)
-    assert len(known) == len(LOCAL_AUTHORITY_REGIONS)
+    assert set(known) == set(current_authorities())
+    assert len(known) == len(current_authorities())
     assert "Kent" in known
     assert "Bristol, City of" in known
+    assert "Chester" not in known and "Cumbria" not in known
+
+
+def test_the_places_files_say_where_they_come_from() -> None:
+    readme = files("domain").joinpath("data", "places", "README.md").read_text("utf-8")
+    for needed in (
+        "Office for National Statistics",
+        "Open Geography Portal",
+        "Open Government Licence v3.0",
+        "December 2019",
+        "December 2018",
+    ):
+        assert needed in readme
+    data = files("domain").joinpath("data", "places")
+    for entry in data.iterdir():
+        if entry.name.endswith(".csv"):
+            assert f"`{entry.name}`" in readme, entry.name

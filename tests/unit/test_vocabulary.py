@@ -139,3 +139,31 @@ def test_a_payload_stored_under_an_older_version_is_upgraded_on_reading() -> Non
     assert upgrade_details(evolved, {"mode": "video"}, from_version=2) == {
         "mode": "video"
     }
+
+
+def test_a_verdict_names_its_prosecution_and_defendant_by_pseudonymous_references() -> (
+    None
+):
+    verdict = step_kind("criminal_justice.verdict")
+    named = {
+        "outcome": "convicted",
+        "trafficking_offence": True,
+        "prosecution_ref": "OP-FORT/2019",
+        "defendant_ref": "D-07",
+    }
+    assert validate_details(verdict, named) == named
+    for field, value in (
+        ("defendant_ref", "John Smith"),  # a name, not a reference
+        ("prosecution_ref", ""),
+        ("prosecution_ref", "P" * 65),
+    ):
+        with pytest.raises(InvalidField) as refused:
+            validate_details(verdict, {**named, field: value})
+        assert refused.value.field == f"details.{field}"
+    # Version 1 verdicts named neither; they read with both absent.
+    old = {"outcome": "acquitted", "trafficking_offence": False}
+    assert upgrade_details(verdict, old, from_version=1) == {
+        **old,
+        "prosecution_ref": None,
+        "defendant_ref": None,
+    }
