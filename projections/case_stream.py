@@ -23,7 +23,9 @@ from domain.case import (
     StepDisputed,
     StepRecorded,
     StepRetracted,
+    StepSensitivityMarked,
 )
+from domain.sensitivity import is_sensitive
 
 
 class CaseStreamFold:
@@ -75,6 +77,8 @@ class StepHistory:
     versions: list[tuple[CaseEvent, dict[str, Any], str | None]]
     disputes: list[StepDisputed] = field(default_factory=list)
     retraction: StepRetracted | None = None
+    #: As marked by ``StepSensitivityMarked``; None while never marked.
+    marked_sensitive: bool | None = None
 
     @property
     def reading(self) -> dict[str, Any]:
@@ -89,6 +93,11 @@ class StepHistory:
     def recorded_at(self) -> datetime:
         """When the step was first recorded."""
         return self.versions[0][0].timestamp
+
+    @property
+    def sensitive(self) -> bool:
+        """As marked, else as its current reading's kind says."""
+        return is_sensitive(self.reading, self.marked_sensitive)
 
     @property
     def corrected(self) -> bool:
@@ -125,7 +134,12 @@ class StepHistoryFold(CaseStreamFold):
             StepCorrected: self._step_corrected,
             StepRetracted: self._step_retracted,
             StepDisputed: self._step_disputed,
+            StepSensitivityMarked: self._step_sensitivity_marked,
         }
+
+    def sensitive_steps(self) -> frozenset[UUID]:
+        """The steps sensitive as the fold stands."""
+        return frozenset(i for i, step in self.steps.items() if step.sensitive)
 
     def _evidence_attached(self, event: EvidenceAttached) -> None:
         self.documents[str(event.document_id)] = Document(event.title, event.bundle_ref)
@@ -143,3 +157,6 @@ class StepHistoryFold(CaseStreamFold):
 
     def _step_disputed(self, event: StepDisputed) -> None:
         self.steps[event.step_id].disputes.append(event)
+
+    def _step_sensitivity_marked(self, event: StepSensitivityMarked) -> None:
+        self.steps[event.step_id].marked_sensitive = event.sensitive

@@ -8,7 +8,7 @@ costs one pass over its events.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -40,8 +40,20 @@ class ChronologyFold(StepHistoryFold):
         purpose: Purpose,
         as_at: datetime | None,
         changed_since: datetime | None,
+        *,
+        include_sensitive: bool = True,
+        sensitive_now: Collection[UUID] | None = None,
     ) -> Chronology:
+        """The chronology as folded. Sensitive steps are left out (and counted)
+        unless ``include_sensitive``; which steps are sensitive is as the fold
+        stands, or ``sensitive_now`` (a past moment's chronology still leaves
+        out what is marked sensitive today)."""
         opened, last = self.opening()
+        sensitive = self.sensitive_steps() if sensitive_now is None else sensitive_now
+        selected = self.in_purpose(purpose)
+        selected, sensitive_left_out = leave_out_sensitive(
+            selected, sensitive, include=include_sensitive
+        )
         return Chronology(
             case_id=opened.originator_id,
             reference=opened.reference,
@@ -49,22 +61,29 @@ class ChronologyFold(StepHistoryFold):
             purpose=purpose,
             as_at=as_at,
             changed_since=changed_since,
-            rows=tuple(self.rows(purpose, changed_since)),
+            rows=tuple(self.rows(selected, changed_since)),
             version=last.originator_version,
             chain_head=last.chain_hash(),
+            sensitive_left_out=sensitive_left_out,
         )
 
+    def in_purpose(self, purpose: Purpose) -> list[UUID]:
+        """The steps of the areas the purpose selects, in the order recorded."""
+        return [
+            step_id
+            for step_id, draft in self.steps.items()
+            if purpose.includes(step_kind(draft.kind).area)
+        ]
+
     def rows(
-        self, purpose: Purpose, changed_since: datetime | None
+        self, selected: Iterable[UUID], changed_since: datetime | None
     ) -> list[ChronologyRow]:
         on_record = {
             draft.kind for draft in self.steps.values() if draft.retraction is None
         }
         rows = []
-        for step_id, draft in self.steps.items():
-            kind = step_kind(draft.kind)
-            if not purpose.includes(kind.area):
-                continue
+        for step_id in selected:
+            draft = self.steps[step_id]
             if changed_since is not None and draft.last_changed_at() <= changed_since:
                 continue
             rows.append((self._row(step_id, draft, on_record), draft.sequence))
@@ -143,12 +162,25 @@ class ChronologyFold(StepHistoryFold):
         return tuple(cites)
 
 
+def leave_out_sensitive(
+    selected: list[UUID], sensitive: Collection[UUID], *, include: bool
+) -> tuple[list[UUID], int]:
+    """The selection without its sensitive steps (unless ``include``), and how
+    many were left out."""
+    if include:
+        return selected, 0
+    kept = [step_id for step_id in selected if step_id not in sensitive]
+    return kept, len(selected) - len(kept)
+
+
 def chronology_of(
     events: Iterable[CaseEvent],
     *,
     purpose: Purpose = Purpose.FULL,
     as_at: datetime | None = None,
     changed_since: datetime | None = None,
+    include_sensitive: bool = True,
+    sensitive_now: Collection[UUID] | None = None,
 ) -> Chronology:
     """The chronology of one case from its events, earliest first."""
     state = ChronologyFold()
@@ -156,4 +188,10 @@ def chronology_of(
         if as_at is not None and event.timestamp > as_at:
             break
         state.fold(event)
-    return state.freeze(purpose, as_at, changed_since)
+    return state.freeze(
+        purpose,
+        as_at,
+        changed_since,
+        include_sensitive=include_sensitive,
+        sensitive_now=sensitive_now,
+    )

@@ -155,3 +155,6 @@ class Chronology:
     #: The case's version and the head of its hash chain at ``as_at``.
     version: int
     chain_head: str
+    #: Steps of the purpose's areas left out because they are sensitive (the
+    #: purpose does not name sensitive steps).
+    sensitive_left_out: int = 0

@@ -48,6 +48,9 @@ def test_every_case_event_is_stored_under_the_topic_that_names_it() -> None:
             "CaseTransferred",
             "CaseClosed",
             "CaseReopened",
+            "StepSensitivityMarked",
+            "CounselShared",
+            "ShareRevoked",
         )
     }
     assert SurvivorCase.TOPIC == "waymark.case:SurvivorCase"  # type: ignore[attr-defined]
