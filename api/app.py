@@ -25,7 +25,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from api.auth import AuthenticationFailed, TokenVerifier, check_token_settings
-from api.bootstrap import Views, build_rule_book, build_views
+from api.bootstrap import Views, build_policy, build_rule_book, build_views
 from api.graphql import WaymarkContext, build_schema
 from api.settings import Settings
 from domain.application import CaseJourneys
@@ -59,6 +59,7 @@ class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
         self.chronologies = chronologies
         self.tokens = TokenVerifier(settings)
         self.rules = build_rule_book(settings)
+        self.policy = build_policy(settings)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -85,6 +86,8 @@ class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
             caseload=views.caseload,
             rules=self.rules,
             evaluation=views.evaluation,
+            policy=self.policy,
+            audit=views.audit,
         )
 
     def encode_json(self, data: object) -> bytes:

@@ -28,6 +28,13 @@ DEFAULT_THRESHOLD, MIN_THRESHOLD, MAX_THRESHOLD = 10, 3, 1000
 #: The key of evaluators' cohort pseudonyms; by default derived from the token
 #: secret, so a deployment's pseudonyms stay the same from run to run.
 PSEUDONYM_KEY_SETTING = "WAYMARK_PSEUDONYM_KEY"
+#: Organisations known besides those holding cases (comma-separated ids): a
+#: case may be transferred only to an organisation that exists.
+ORGANISATIONS_SETTING = "WAYMARK_ORGANISATIONS"
+#: Organisations whose advocates see only the cases assigned to them (and
+#: cases no advocate has yet taken up); elsewhere every case of theirs.
+ASSIGNED_ONLY_SETTING = "WAYMARK_ASSIGNED_ONLY_ORGANISATIONS"
+MAX_ORGANISATION_ID = 200
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,8 @@ class Settings:
     evaluation_threshold: int = DEFAULT_THRESHOLD
     #: None: derived from ``token_secret``.
     pseudonym_key: str | None = None
+    organisations: frozenset[str] = frozenset()
+    assigned_only_organisations: frozenset[str] = frozenset()
 
     def pseudonym_key_bytes(self) -> bytes:
         if self.pseudonym_key:
@@ -75,7 +84,29 @@ class Settings:
             clock_periods=clock_periods(environ),
             evaluation_threshold=evaluation_threshold(environ),
             pseudonym_key=environ.get(PSEUDONYM_KEY_SETTING) or None,
+            organisations=organisation_list(environ, ORGANISATIONS_SETTING),
+            assigned_only_organisations=organisation_list(
+                environ, ASSIGNED_ONLY_SETTING
+            ),
         )
+
+
+def organisation_list(environ: Mapping[str, str], name: str) -> frozenset[str]:
+    """Comma-separated organisation ids; blanks between commas are ignored."""
+    ids = frozenset(
+        part.strip() for part in environ.get(name, "").split(",") if part.strip()
+    )
+    for organisation_id in ids:
+        if (
+            len(organisation_id) > MAX_ORGANISATION_ID
+            or not organisation_id.isprintable()
+        ):
+            msg = (
+                f"{name}: {organisation_id[:40]!r} is not an organisation id "
+                f"(printable, at most {MAX_ORGANISATION_ID} characters)."
+            )
+            raise ValueError(msg)
+    return ids
 
 
 def clock_setting(rule_id: str) -> str:

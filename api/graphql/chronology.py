@@ -12,8 +12,7 @@ from uuid import UUID
 import strawberry
 from strawberry.scalars import JSON
 
-from api.auth import Principal
-from api.graphql.access import readable_case
+from api.graphql.access import Gate
 from api.graphql.context import Information
 from api.graphql.deadlines import RowClock, asks_for, row_clocks
 from api.graphql.enums import ChronologyPurpose, RowStatus
@@ -26,10 +25,11 @@ from api.graphql.results import (
     ValidationFailed,
     failure_for,
 )
-from domain.application import CaseJourneys
+from api.policy import Action
 from domain.clocks import DEFAULT_RULES, RuleBook
 from domain.dates import described
 from domain.errors import CommandRefused
+from projections.audit import Operation
 from projections.chronology import Chronology as ChronologyView
 from projections.chronology import ChronologyReader, Purpose, SourceCite
 from projections.chronology import ChronologyRow as RowView
@@ -234,7 +234,8 @@ class ChronologyRow:
     )
     clocks: list[RowClock] = strawberry.field(
         description="The legal clocks this row's step started, stopped or "
-        "extended, with their due days and how they stand."
+        "extended, with their due days and how they stand (empty for callers "
+        "who may not read the case's deadlines, such as counsel)."
     )
 
     @classmethod
@@ -292,6 +293,13 @@ class Chronology:
         "to at least this position."
     )
     rows: list[ChronologyRow] = strawberry.field(description="The steps, in order.")
+    sensitive_left_out: int = strawberry.field(
+        description="How many of the purpose's steps are left out because they "
+        "are sensitive (the survivor's accounts, mental-health content, or "
+        "marked so) and this chronology does not include sensitive steps: a "
+        "share names whether it does; the case's own organisation sees them "
+        "unless it asks `includeSensitive: false`."
+    )
 
     @classmethod
     def of(
@@ -314,6 +322,7 @@ class Chronology:
                 ChronologyRow.of(row, clocks.get(row.step_id))
                 for row in chronology.rows
             ],
+            sensitive_left_out=chronology.sensitive_left_out,
         )
 
 
@@ -334,24 +343,37 @@ def _aware(moment: datetime | None, field: str) -> datetime | None:
 
 
 def _read_chronology(
-    journeys: CaseJourneys,
+    gate: Gate,
     chronologies: ChronologyReader,
-    principal: Principal,
     case_id: UUID,
     purpose: Purpose,
     as_at: datetime | None,
     changed_since: datetime | None,
     with_clocks: bool = False,
     rules: RuleBook = DEFAULT_RULES,
+    include_sensitive: bool = True,
 ) -> Chronology:
-    summary = readable_case(journeys, principal, case_id)
-    if as_at is not None and summary.opened_at > as_at:
+    access, grant = gate.case(case_id, Action.READ_CHRONOLOGY, purpose.value)
+    if as_at is not None and access.opened_at > as_at:
         raise NotFoundError("the case had not been opened by asAt")
+    journeys = gate.journeys
     position = journeys.log_position()
     view = chronologies.chronology(
-        case_id, purpose=purpose, as_at=as_at, changed_since=changed_since
+        case_id,
+        purpose=purpose,
+        as_at=as_at,
+        changed_since=changed_since,
+        include_sensitive=include_sensitive and grant.include_sensitive,
     )
+    # Clocks are a case's deadlines: only for those who may read them.
+    with_clocks = with_clocks and gate.policy.may(gate.principal, Action.READ_DEADLINES)
     clocks = row_clocks(journeys, case_id, as_at, rules) if with_clocks else None
+    gate.record(
+        Operation.CHRONOLOGY,
+        case_ids=[case_id],
+        item_ids=[row.step_id for row in view.rows],
+        purpose=purpose.value,
+    )
     return Chronology.of(view, position, clocks)
 
 
@@ -376,20 +398,29 @@ async def resolve_chronology(
             "offset): what changed since counsel last looked."
         ),
     ] = None,
+    include_sensitive: Annotated[
+        bool,
+        strawberry.argument(
+            description="Show sensitive steps, where the caller may see them "
+            "(the case's organisation; counsel only if their share includes "
+            "them). False leaves them out, as a share or export would, counted "
+            "in `sensitiveLeftOut`."
+        ),
+    ] = True,
 ) -> ChronologyResult:
     context = info.context
     try:
         return await context.in_thread(
             _read_chronology,
-            context.journeys,
+            context.gate,
             context.chronologies,
-            context.principal,
             case_id,
             purpose,
             _aware(as_at, "asAt"),
             _aware(changed_since, "changedSince"),
             asks_for(info, "clocks"),
             context.rules,
+            include_sensitive,
         )
     except (CommandRefused, NotPermittedError, NotFoundError, InvalidArgument) as error:
         return failure_for(error)  # type: ignore[return-value]
