@@ -80,7 +80,7 @@ class AuditTrail:
         description="The person, if asked by subject."
     )
     entries: list[AuditEntry] = strawberry.field(
-        description=f"The operations, oldest first (at most {MAX_TRAIL})."
+        description=f"The operations, oldest first: the latest {MAX_TRAIL} at most."
     )
 
 

@@ -34,7 +34,7 @@ from eventsourcing.utils import Environment
 
 from projections.tracking.stores import store_kind, view_env
 
-#: At most this many records are answered by one trail query.
+#: At most this many records (the latest) are answered by one trail query.
 MAX_TRAIL = 1000
 
 
@@ -107,11 +107,11 @@ _INSERT_CASE = "INSERT INTO {cases} (case_id, record_id) VALUES (?, ?)"
 _COLUMNS = "r.id, r.at, r.subject, r.role, r.organisation_id, r.operation, r.purpose"
 _BY_CASE = (
     f"SELECT {_COLUMNS}, r.item_ids FROM {{records}} r JOIN {{cases}} c "
-    "ON c.record_id = r.id WHERE c.case_id = ? ORDER BY r.id LIMIT ?"
+    "ON c.record_id = r.id WHERE c.case_id = ? ORDER BY r.id DESC LIMIT ?"
 )
 _BY_SUBJECT = (
     f"SELECT {_COLUMNS}, r.item_ids FROM {{records}} r WHERE r.subject = ? "
-    "ORDER BY r.id LIMIT ?"
+    "ORDER BY r.id DESC LIMIT ?"
 )
 _LAST_LOOK = (
     "SELECT MAX(r.at) FROM {records} r JOIN {cases} c ON c.record_id = r.id "
@@ -200,11 +200,12 @@ class AuditStore(ABC):
         return sequence
 
     def for_case(self, case_id: UUID, limit: int = MAX_TRAIL) -> list[AuditRecord]:
-        """Every record that returned or concerned the case, oldest first."""
+        """The latest ``limit`` records that returned or concerned the case,
+        oldest first."""
         return self._read(_BY_CASE, (str(case_id), limit))
 
     def for_subject(self, subject: str, limit: int = MAX_TRAIL) -> list[AuditRecord]:
-        """Everything one person did, oldest first."""
+        """The latest ``limit`` things one person did, oldest first."""
         return self._read(_BY_SUBJECT, (subject, limit))
 
     def last_look(
@@ -221,7 +222,7 @@ class AuditStore(ABC):
     def _read(self, query: str, params: Sequence[Any]) -> list[AuditRecord]:
         with self.transaction(commit=False) as cursor:
             cursor.execute(self.statement(query), params)
-            rows = [tuple(_values(row)) for row in cursor.fetchall()]
+            rows = [tuple(_values(row)) for row in cursor.fetchall()][::-1]
             cases: dict[int, list[UUID]] = {}
             if rows:
                 marks = ", ".join("?" for _ in rows)
