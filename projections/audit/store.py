@@ -285,6 +285,11 @@ def audit_store(
     """The audit store beside the event store these settings name; its tables
     and guards are created if missing."""
     env = view_env(persistence, "audit")
+    if store_kind(env) == "postgres":
+        # Each append is one short transaction: one connection held open, more
+        # opened only under concurrent reads (PostgreSQL's pool opens its
+        # minimum eagerly, and connections are the server's scarcest resource).
+        env = {**env, "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "9"}
     factory: Any = InfrastructureFactory.construct(Environment("audit", env))
     if store_kind(env) == "postgres":
         from projections.audit.postgres import PostgresAuditStore
