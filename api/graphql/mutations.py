@@ -3,6 +3,7 @@ worker thread, and answers with its success type or a typed failure."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, TypeAlias, TypeVar
 
 import strawberry
@@ -52,7 +53,7 @@ from api.graphql.results import (
 )
 from api.policy import Action
 from domain.application import CommandResult
-from domain.commands import TransferCase
+from domain.commands import CaseCommand, TransferCase
 from domain.errors import CommandRefused, InvalidField
 from projections.audit import Operation
 
@@ -149,18 +150,18 @@ async def _on_case(
     success: type[S],
     action: Action = Action.RECORD,
     audited: Operation | None = None,
+    first: Callable[[Gate, CaseCommand], None] | None = None,
 ) -> S | AnyFailure:
     """Runs a command on an existing case the caller may change; ``audited``
-    commands (shares and their revocation) are recorded in the audit too."""
+    commands (shares and their revocation) are recorded in the audit too;
+    ``first`` checks what the command names beyond the case."""
     gate = info.context.gate
 
     def work() -> CommandResult:
         command = input.command()
-        if isinstance(command, TransferCase):
-            gate.require(Action.TRANSFER)
-            gate.policy.transfer_target(
-                command.to_organisation_id, gate.journeys.organisations
-            )
+        if first is not None:
+            gate.require(action)
+            first(gate, command)
         # The policy checks the very case the command changes, in the same
         # load, so nothing can move the case between the check and the change.
         result = gate.journeys.handle(
@@ -184,6 +185,12 @@ async def _on_case(
     except (CommandRefused, NotPermittedError) as error:
         return failure_for(error)
     return success.from_result(result)
+
+
+def _known_target(gate: Gate, command: CaseCommand) -> None:
+    """A transfer names an organisation that exists."""
+    assert isinstance(command, TransferCase)
+    gate.policy.transfer_target(command.to_organisation_id, gate.journeys.organisations)
 
 
 def _open(gate: Gate, data: OpenCaseInput) -> CommandResult:
@@ -289,7 +296,9 @@ class Mutation:
     async def transfer_case(
         self, info: Information, input: Annotated[TransferCaseInput, INPUT]
     ) -> TransferCaseResult:
-        return await _on_case(info, input, CaseTransferred, Action.TRANSFER)
+        return await _on_case(
+            info, input, CaseTransferred, Action.TRANSFER, first=_known_target
+        )
 
     @strawberry.mutation(description="Close the case, with a reason.")
     async def close_case(
