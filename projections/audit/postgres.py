@@ -14,7 +14,17 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Composed, Identifier
 
-from projections.audit.store import AuditStore
+from projections.audit.store import (
+    INSERT_RECORD,
+    AuditRecord,
+    AuditStore,
+    record_values,
+)
+
+_APPEND = (
+    "WITH r AS (" + INSERT_RECORD + "), c AS (INSERT INTO {cases} (case_id, record_id) "
+    "SELECT unnest(?::text[]), r.id FROM r) SELECT id FROM r"
+)
 
 
 class PostgresAuditStore(AuditStore):
@@ -54,6 +64,18 @@ class PostgresAuditStore(AuditStore):
                         refuse,
                     )
                 )
+
+    def _append(self, record: AuditRecord) -> int:
+        # The record and its cases in one statement: one round trip, not one
+        # per case.
+        with self.transaction(commit=True) as cursor:
+            cursor.execute(
+                self.statement(_APPEND),
+                (*record_values(record), [str(case_id) for case_id in record.case_ids]),
+            )
+            row = cursor.fetchone()
+            assert row is not None
+            return int(row["id"])
 
     def tables(self) -> Mapping[str, str]:
         def qualified(name: str) -> str:

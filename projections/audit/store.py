@@ -99,7 +99,7 @@ _TABLES = (
     )
     """,
 )
-_INSERT = (
+INSERT_RECORD = (
     "INSERT INTO {records} (at, subject, role, organisation_id, operation, "
     "purpose, item_ids) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id"
 )
@@ -118,6 +118,19 @@ _LAST_LOOK = (
     "WHERE c.case_id = ? AND r.subject = ? AND r.operation = ?"
 )
 _CASES_OF = "SELECT record_id, case_id FROM {cases} WHERE record_id IN ({marks})"
+
+
+def record_values(record: AuditRecord) -> tuple[Any, ...]:
+    """The record's columns, in ``INSERT_RECORD``'s order."""
+    return (
+        _moment(record.at),
+        record.subject,
+        record.role,
+        record.organisation_id,
+        record.operation.value,
+        record.purpose,
+        orjson.dumps(list(record.item_ids)).decode(),
+    )
 
 
 def _moment(at: datetime) -> str:
@@ -182,18 +195,7 @@ class AuditStore(ABC):
 
     def _append(self, record: AuditRecord) -> int:
         with self.transaction(commit=True) as cursor:
-            cursor.execute(
-                self.statement(_INSERT),
-                (
-                    _moment(record.at),
-                    record.subject,
-                    record.role,
-                    record.organisation_id,
-                    record.operation.value,
-                    record.purpose,
-                    orjson.dumps(list(record.item_ids)).decode(),
-                ),
-            )
+            cursor.execute(self.statement(INSERT_RECORD), record_values(record))
             sequence = int(_first(cursor.fetchone()))
             for case_id in record.case_ids:
                 cursor.execute(self.statement(_INSERT_CASE), (str(case_id), sequence))
