@@ -13,6 +13,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from projections.audit import AuditStore
+from projections.audit.postgres import PostgresAuditStore
 from tests.conftest import TODAY
 from tests.e2e.conftest import Api
 from tests.e2e.operations import (
@@ -344,7 +345,8 @@ def test_a_read_whose_audit_cannot_be_written_is_not_answered(
     def broken(self: AuditStore, record: object) -> int:
         raise OSError("disk full")
 
-    monkeypatch.setattr(AuditStore, "_append", broken)
+    for store in (AuditStore, PostgresAuditStore):  # each dialect's append
+        monkeypatch.setattr(store, "_append", broken)
     response = api.post(CHRONOLOGY, {"caseId": case_id}, token=api.token())
 
     assert response.status_code == 200
