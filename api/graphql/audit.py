@@ -29,8 +29,8 @@ strawberry.enum(
     Operation,
     name="AuditedOperation",
     description="What was done: a read (of a case, list, chronology, deadlines, "
-    "evidence pack, caseload, evaluation table, cohort, shares or audit trail), "
-    "or a share, revocation or erasure.",
+    "evidence pack, caseload, evaluation table, cohort, export, shares or audit "
+    "trail), or a share, revocation or erasure.",
 )
 
 

@@ -49,6 +49,8 @@ class Operation(StrEnum):
     CASELOAD = "caseload"
     EVALUATION = "evaluation"
     COHORT_EXPORT = "cohort_export"
+    #: A chronology exported as a document (for the exports to record).
+    EXPORT = "export"
     SHARED_WITH_ME = "shared_with_me"
     AUDIT_TRAIL = "audit_trail"
     SHARE = "share"
