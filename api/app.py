@@ -36,7 +36,7 @@ from api.auth import (
     TokenVerifier,
     check_token_settings,
 )
-from api.bootstrap import Views, build_rule_book, build_views
+from api.bootstrap import Views, build_policy, build_rule_book, build_views
 from api.downloads import ExportDownloads
 from api.graphql import WaymarkContext, build_schema
 from api.graphql.cursors import ListingCursors
@@ -82,6 +82,7 @@ class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
         self.rates = RateLimiter(settings.rate_per_second, settings.rate_burst)
         self.cursors = ListingCursors(settings.cursor_key_bytes())
         self.rules = build_rule_book(settings)
+        self.policy = build_policy(settings)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -102,6 +103,8 @@ class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
             rules=self.rules,
             evaluation=views.evaluation,
             cursors=self.cursors,
+            policy=self.policy,
+            audit=views.audit,
         )
 
     async def caller(self, request: Request) -> Principal:
@@ -179,7 +182,8 @@ def create_app(
     app.router.routes.append(
         Route(GRAPHQL_PATH, graphql, methods=["GET", "POST"], include_in_schema=False)
     )
-    app.router.routes.extend(ExportDownloads(journeys, graphql.caller).routes())
+    downloads = ExportDownloads(journeys, graphql.caller, graphql.policy)
+    app.router.routes.extend(downloads.routes())
     # The last added runs first: sizes are checked before anything else.
     app.add_middleware(SecurityHeaders, no_store_paths=NO_STORE_PATHS)
     app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes)

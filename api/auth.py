@@ -9,19 +9,14 @@ Claims: ``sub`` (the person, recorded as ``recorded_by``), ``role``, and
 ``organisation_id`` (required for advocates, managers and counsel), with ``iss``,
 ``aud``, ``iat`` and ``exp`` checked against the settings.
 
-Authorisation, kept simple for now but enforced on every resolver:
-
-- advocates and managers see and change their own organisation's cases;
-- administrators see and change every case;
-- counsel read, never change, their organisation's cases whose survivor has
-  consented to sharing with counsel (until cases are shared explicitly);
-- evaluators see aggregates only, never a case.
+What each role may do is decided in one place, ``api.policy``; a
+``Principal`` only says who is asking.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -49,7 +44,6 @@ CLOCK_LEEWAY = timedelta(seconds=30)
 #: A bearer token longer than this is refused unread (characters).
 MAX_TOKEN_LENGTH = 8192
 REQUIRED_CLAIMS = ("sub", "role", "iss", "aud", "iat", "exp")
-COUNSEL_CONSENT = "sharing_with_counsel"
 
 
 class Role(StrEnum):
@@ -62,8 +56,6 @@ class Role(StrEnum):
 
 #: Roles whose tokens must name the organisation they act for.
 ORGANISATION_ROLES = frozenset({Role.ADVOCATE, Role.MANAGER, Role.COUNSEL})
-#: Roles that may record anything.
-WRITERS = frozenset({Role.ADVOCATE, Role.MANAGER, Role.ADMINISTRATOR})
 
 
 class AuthenticationFailed(Exception):
@@ -80,38 +72,16 @@ class TokenMintingUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Principal:
-    """The authenticated caller."""
+    """The authenticated caller: who, in which role, for which organisation.
+
+    What they may do is ``api.policy``'s to decide. A counsel's organisation,
+    if their token names one, decides nothing: counsel see what is shared with
+    them as a person.
+    """
 
     subject: str
     role: Role
     organisation_id: str | None
-
-    @property
-    def may_change_cases(self) -> bool:
-        return self.role in WRITERS
-
-    @property
-    def may_read_cases(self) -> bool:
-        return self.role is not Role.EVALUATOR
-
-    @property
-    def acts_for(self) -> str | None:
-        """The organisation whose cases alone this caller may change; None for all."""
-        return None if self.role is Role.ADMINISTRATOR else self.organisation_id
-
-    def may_change(self, organisation_id: str) -> bool:
-        """May record on a case held by ``organisation_id``."""
-        if self.role is Role.ADMINISTRATOR:
-            return True
-        return self.may_change_cases and organisation_id == self.organisation_id
-
-    def may_see(self, organisation_id: str, consents: Iterable[str]) -> bool:
-        """May read a case held by ``organisation_id`` with these consents."""
-        if self.role is Role.ADMINISTRATOR:
-            return True
-        if self.role is Role.EVALUATOR or organisation_id != self.organisation_id:
-            return False
-        return self.role is not Role.COUNSEL or COUNSEL_CONSENT in consents
 
 
 def mint_token(

@@ -7,9 +7,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from api.policy import Policy
 from api.settings import Settings
 from domain.application import CaseJourneys
 from domain.clocks import RuleBook, rule_book
+from projections.audit import AuditStore, audit_store
 from projections.caseload import (
     DRIFT_DAYS,
     MAX_DRIFT_DAYS,
@@ -42,6 +44,14 @@ def build_journeys(
 ) -> CaseJourneys:
     owner_only_sqlite(settings.persistence)
     return CaseJourneys(env=dict(settings.persistence), today=today)
+
+
+def build_policy(settings: Settings) -> Policy:
+    """Who may do what, with the organisations the settings name."""
+    return Policy(
+        assigned_only=settings.assigned_only_organisations,
+        organisations=settings.organisations,
+    )
 
 
 def build_rule_book(settings: Settings) -> RuleBook:
@@ -108,6 +118,9 @@ class Views:
     #: Whether this process keeps them current (``start``) or a worker elsewhere
     #: does (``waymark project``).
     in_process: bool
+    #: The audit of every read, beside the views (not a view: it cannot be
+    #: rebuilt from the log).
+    audit: AuditStore
 
     def start(self) -> None:
         """Keeps the views current from this process, if it is to."""
@@ -123,6 +136,7 @@ class Views:
         self.stop()
         for worker in self.workers:
             worker.projection.view.close()
+        self.audit.close()
 
 
 def build_views(
@@ -178,4 +192,5 @@ def build_views(
         evaluation=evaluation,
         workers=(worker, evaluation_worker),
         in_process=in_process,
+        audit=audit_store(settings.persistence),
     )

@@ -23,12 +23,14 @@ from fastapi.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from api.auth import Principal
-from api.graphql.access import readable_case
-from api.graphql.results import NotPermittedError
+from api.graphql.access import Gate
+from api.graphql.results import InvalidArgument, NotPermittedError
+from api.policy import Action, Policy
 from domain.application import CaseJourneys
 from domain.errors import CaseNotFound, CommandRefused
 from interchange.htcds.export import htcds_record
 from interchange.htcds.files import as_csv, as_json
+from projections.audit import AuditStore, Operation
 from projections.chronology import Purpose
 from projections.chronology.fold import BundleChoice
 from projections.exports import ExportFormat
@@ -51,6 +53,8 @@ class ExportRequest:
     with_history: bool
     bundle: BundleChoice | None
     served: UUID | None
+    #: Sensitive steps only when asked for, and where the caller may see them.
+    include_sensitive: bool
 
     @classmethod
     def parse(cls, path: Mapping[str, str], query: Mapping[str, str]) -> ExportRequest:
@@ -71,6 +75,7 @@ class ExportRequest:
                 else None
             ),
             served=_optional_uuid(query.get("served")),
+            include_sensitive=query.get("includeSensitive", "").lower() in _YES,
         )
 
 
@@ -81,10 +86,17 @@ class ExportDownloads:
         self,
         journeys: CaseJourneys,
         caller: Callable[[Request], Awaitable[Principal]],
+        policy: Policy,
     ) -> None:
         self.journeys = journeys
         #: Who is asking; raises as the GraphQL endpoint does (401, 429).
         self.caller = caller
+        self.policy = policy
+
+    async def _gate(self, request: Request) -> Gate:
+        principal = await self.caller(request)
+        audit: AuditStore = request.app.state.views.audit
+        return Gate(self.journeys, self.policy, audit, principal)
 
     def routes(self) -> list[Route]:
         return [
@@ -94,7 +106,7 @@ class ExportDownloads:
 
     async def download_htcds(self, request: Request) -> Response:
         """The case in HTCDS 2.0 field names (``docs/htcds.md``)."""
-        principal = await self.caller(request)
+        gate = await self._gate(request)
         try:
             case_id = UUID(request.path_params["case_id"])
             media_type = _HTCDS_MEDIA[request.path_params["htcds_format"]]
@@ -104,7 +116,7 @@ class ExportDownloads:
         try:
             reference, data = await anyio.to_thread.run_sync(
                 self._htcds,
-                principal,
+                gate,
                 case_id,
                 csv,
                 limiter=request.app.state.store_limiter,
@@ -124,15 +136,17 @@ class ExportDownloads:
             },
         )
 
-    def _htcds(
-        self, principal: Principal, case_id: UUID, csv: bool
-    ) -> tuple[str, bytes]:
-        summary = readable_case(self.journeys, principal, case_id)
+    def _htcds(self, gate: Gate, case_id: UUID, csv: bool) -> tuple[str, bytes]:
+        # The whole record travels, as a case moving to another system's does:
+        # only those who may read the case itself (not counsel) may take it.
+        gate.case(case_id, Action.READ_CASE)
         record = htcds_record(self.journeys.case_events(case_id))
-        return summary.reference, as_csv(record) if csv else as_json(record)
+        gate.record(Operation.EXPORT, case_ids=[case_id], purpose="htcds")
+        reference = str(record["Case"]["wmk_Reference"])
+        return reference, as_csv(record) if csv else as_json(record)
 
     async def download(self, request: Request) -> Response:
-        principal = await self.caller(request)
+        gate = await self._gate(request)
         try:
             wanted = ExportRequest.parse(request.path_params, request.query_params)
         except ValueError as error:
@@ -140,7 +154,7 @@ class ExportDownloads:
         try:
             name, data = await anyio.to_thread.run_sync(
                 self._export,
-                principal,
+                gate,
                 wanted,
                 limiter=request.app.state.store_limiter,
             )
@@ -148,7 +162,7 @@ class ExportDownloads:
             return _problem(403, str(error))
         except CaseNotFound:
             return _problem(404, "no such case")
-        except CommandRefused as error:
+        except (CommandRefused, InvalidArgument) as error:
             return _problem(400, error.message)
         return StreamingResponse(
             _chunks(data),
@@ -160,8 +174,10 @@ class ExportDownloads:
             },
         )
 
-    def _export(self, principal: Principal, wanted: ExportRequest) -> tuple[str, bytes]:
-        readable_case(self.journeys, principal, wanted.case_id)
+    def _export(self, gate: Gate, wanted: ExportRequest) -> tuple[str, bytes]:
+        _, grant = gate.case(
+            wanted.case_id, Action.READ_CHRONOLOGY, wanted.purpose.value
+        )
         export = export_chronology(
             self.journeys,
             wanted.case_id,
@@ -170,6 +186,15 @@ class ExportDownloads:
             with_history=wanted.with_history,
             bundle=wanted.bundle,
             served=wanted.served,
+            include_sensitive=wanted.include_sensitive and grant.include_sensitive,
+        )
+        if export.proof.purpose is not wanted.purpose:
+            raise InvalidArgument("served", "that service was of another purpose")
+        gate.record(
+            Operation.EXPORT,
+            case_ids=[wanted.case_id],
+            purpose=wanted.purpose.value,
+            item_ids=[wanted.export_format.value],
         )
         name = export.file_name(wanted.export_format)
         return name, write_export(export, wanted.export_format)

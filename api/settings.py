@@ -33,6 +33,13 @@ DEFAULT_RATE_PER_SECOND, DEFAULT_RATE_BURST = 20.0, 200
 #: The largest request body accepted (1 MiB), and the most it may be set to.
 DEFAULT_MAX_BODY_BYTES, MAX_MAX_BODY_BYTES = 1 << 20, 64 << 20
 _YES, _NO = {"1", "yes", "y", "true", "on"}, {"0", "no", "n", "false", "off"}
+#: Organisations known besides those holding cases (comma-separated ids): a
+#: case may be transferred only to an organisation that exists.
+ORGANISATIONS_SETTING = "WAYMARK_ORGANISATIONS"
+#: Organisations whose advocates see only the cases assigned to them (and
+#: cases no advocate has yet taken up); elsewhere every case of theirs.
+ASSIGNED_ONLY_SETTING = "WAYMARK_ASSIGNED_ONLY_ORGANISATIONS"
+MAX_ORGANISATION_ID = 200
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,8 @@ class Settings:
         return hmac.new(
             self.token_secret.encode(), b"waymark listing cursors", "sha256"
         ).digest()
+    organisations: frozenset[str] = frozenset()
+    assigned_only_organisations: frozenset[str] = frozenset()
 
     def pseudonym_key_bytes(self) -> bytes:
         if self.pseudonym_key:
@@ -136,6 +145,10 @@ class Settings:
                     whole=True,
                 )
             ),
+            organisations=organisation_list(environ, ORGANISATIONS_SETTING),
+            assigned_only_organisations=organisation_list(
+                environ, ASSIGNED_ONLY_SETTING
+            ),
         )
 
 
@@ -172,6 +185,22 @@ def number(
             f"{name} must be {kind} from {least:,.0f} to {most:,.0f}, not {text!r}."
         )
     return value
+def organisation_list(environ: Mapping[str, str], name: str) -> frozenset[str]:
+    """Comma-separated organisation ids; blanks between commas are ignored."""
+    ids = frozenset(
+        part.strip() for part in environ.get(name, "").split(",") if part.strip()
+    )
+    for organisation_id in ids:
+        if (
+            len(organisation_id) > MAX_ORGANISATION_ID
+            or not organisation_id.isprintable()
+        ):
+            msg = (
+                f"{name}: {organisation_id[:40]!r} is not an organisation id "
+                f"(printable, at most {MAX_ORGANISATION_ID} characters)."
+            )
+            raise ValueError(msg)
+    return ids
 
 
 def clock_setting(rule_id: str) -> str:

@@ -37,6 +37,12 @@ DEMO_ORGANISATION = "org-north"
 DEMO_PROSECUTION_ORGANISATION = "org-south"
 #: The advocate who holds Maureen's and Jin's cases once the demo has loaded.
 DEMO_ADVOCATE = "adv-north-07"
+#: A barrister with a CICA share of one prosecution case (FORT-D3): they read
+#: its CICA chronology and evidence pack, and nothing else.
+DEMO_COUNSEL = "counsel-demo-1"
+DEMO_SHARED_CASE = "FORT-D3"
+#: How long the demo's share runs from the day the demo is loaded.
+DEMO_SHARE_DAYS = 90
 
 #: Case ids derive from it (the README's examples name MAUREEN-D1's): keep it.
 _KEY_PREFIX = "demo-v1"
@@ -197,6 +203,25 @@ class _DemoCase:
                 note=note,
                 recorded_by=self.recorded_by,
                 idempotency_key=self._key("consent", purpose),
+            )
+        )
+
+    def share_with_counsel(self, counsel: str, purpose: str, days: int) -> None:
+        """A share from today, unless one for that counsel and purpose is live
+        (so loading again, on any day, shares nothing new)."""
+        access = self.journeys.case_access(self.case_id)
+        if any(s.purpose == purpose for s in access.live_shares(counsel)):
+            self.tally.already_present += 1
+            return
+        expires_on = self.journeys.today() + timedelta(days=days)
+        self.tally.count(
+            self.journeys.share_with_counsel(
+                self.case_id,
+                counsel=counsel,
+                purpose=purpose,
+                expires_on=expires_on,
+                recorded_by=self.recorded_by,
+                idempotency_key=self._key("share", f"{counsel}:{expires_on}"),
             )
         )
 
@@ -1063,5 +1088,10 @@ def _prosecution(
                 [case.cite(document, pin) for document, pin in step.cites],
                 order=step.order,
             )
+        if case.summary().reference == DEMO_SHARED_CASE:
+            case.consent(
+                "sharing_with_counsel", "Agreed to counsel seeing the CICA papers"
+            )
+            case.share_with_counsel(DEMO_COUNSEL, "cica", DEMO_SHARE_DAYS)
         cases.append(case)
     return cases

@@ -25,6 +25,7 @@ from domain.case import (
     CaseOpened,
     ConsentPurpose,
     Provenance,
+    ShareState,
     SurvivorCase,
     case_id_for,
 )
@@ -37,11 +38,14 @@ from domain.commands import (
     CorrectStep,
     DisputeStep,
     GiveConsent,
+    MarkStepSensitivity,
     RecordDateOfBirth,
     RecordStep,
     ReopenCase,
     RetractStep,
+    RevokeShare,
     ServeChronology,
+    ShareWithCounsel,
     StepInput,
     TransferCase,
     WithdrawConsent,
@@ -103,6 +107,9 @@ class CommandOptions(TypedDict, total=False):
     #: The organisation the caller acts for; other organisations' cases are
     #: answered as not found.
     on_behalf_of: str | None
+    #: Checks the caller may make this command on this very case (raising a
+    #: refusal if not), in the same load as the change.
+    guard: Callable[[CaseAccess], None] | None
 
 
 class CaseOptions(CommandOptions, total=False):
@@ -127,6 +134,49 @@ class CaseSummary:
     step_count: int
     opened_at: datetime
     modified_at: datetime
+
+
+@dataclass(frozen=True)
+class Share:
+    """A share with counsel, as it stands on a day."""
+
+    share_id: UUID
+    counsel: str
+    purpose: str
+    expires_on: date
+    include_sensitive: bool
+    #: ``revoked`` or ``consent_withdrawn`` if it ended before expiry.
+    ended: str | None
+    #: Live on the day it was read.
+    live: bool
+
+    @classmethod
+    def of(cls, share: ShareState, today: date) -> Share:
+        return cls(
+            share_id=share.share_id,
+            counsel=share.counsel,
+            purpose=share.purpose.value,
+            expires_on=share.expires_on,
+            include_sensitive=share.include_sensitive,
+            ended=share.ended.value if share.ended else None,
+            live=share.live_on(today),
+        )
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """What deciding who may see or change a case needs to know of it."""
+
+    case_id: UUID
+    reference: str
+    organisation_id: str
+    advocate_id: str | None
+    consents: tuple[str, ...]
+    shares: tuple[Share, ...]
+    opened_at: datetime
+
+    def live_shares(self, counsel: str) -> tuple[Share, ...]:
+        return tuple(s for s in self.shares if s.live and s.counsel == counsel)
 
 
 @dataclass(frozen=True)
@@ -287,6 +337,7 @@ class CaseJourneys(Application[UUID]):
         key = options.get("idempotency_key")
         expected_version = options.get("expected_version")
         on_behalf_of = options.get("on_behalf_of")
+        guard = options.get("guard")
         by = self._provenance(recorded_by, key, type(command).__name__, command)
         # Optimistically, the first attempt trusts this process's cached copy of
         # the case, sparing a query: if another process has written since, the
@@ -304,6 +355,8 @@ class CaseJourneys(Application[UUID]):
                     # Checked on the very case the command changes, so a transfer
                     # between an access check and the command cannot slip past.
                     raise CaseNotFound(case_id)
+                if guard is not None:
+                    guard(self._access(case))
                 if key and case.outcome_of(key):
                     return self._replay(case, by)
                 if expected_version is not None and case.version != expected_version:
@@ -470,10 +523,70 @@ class CaseJourneys(Application[UUID]):
         )
         return self.handle(command, **options)
 
+    def mark_step_sensitivity(
+        self,
+        case_id: UUID,
+        step_id: UUID,
+        *,
+        sensitive: bool,
+        reason: str,
+        **options: Unpack[CaseOptions],
+    ) -> CommandResult:
+        command = MarkStepSensitivity(case_id, step_id, sensitive, reason)
+        return self.handle(command, **options)
+
+    def share_with_counsel(
+        self,
+        case_id: UUID,
+        *,
+        counsel: str,
+        purpose: str,
+        expires_on: date,
+        include_sensitive: bool = False,
+        **options: Unpack[CaseOptions],
+    ) -> CommandResult:
+        command = ShareWithCounsel(
+            case_id, counsel, purpose, expires_on, include_sensitive
+        )
+        return self.handle(command, **options)
+
+    def revoke_share(
+        self,
+        case_id: UUID,
+        share_id: UUID,
+        *,
+        reason: str,
+        **options: Unpack[CaseOptions],
+    ) -> CommandResult:
+        return self.handle(RevokeShare(case_id, share_id, reason), **options)
+
     # Queries: plain data, never an aggregate
 
     def case_summary(self, case_id: UUID) -> CaseSummary:
         return _summary(self._fresh(case_id))
+
+    def case_access(self, case_id: UUID) -> CaseAccess:
+        """Who holds the case, its advocate, consents and shares, as of today."""
+        return self._access(self._fresh(case_id))
+
+    def shares_with(self, counsel: str) -> Iterator[CaseAccess]:
+        """Every case with a live share for ``counsel``, in the order opened.
+
+        A scan of every case (as ``cases`` is): fine for one organisation's
+        record; an index by counsel is the way beyond it.
+        """
+        for case_id in self.case_ids():
+            access = self.case_access(case_id)
+            if access.live_shares(counsel):
+                yield access
+
+    def organisations(self) -> set[str]:
+        """Every organisation that has opened a case or been transferred one."""
+        known: set[str] = set()
+        for case_id in self.case_ids():
+            case = self._fresh(case_id)
+            known.add(case.organisation_id)
+        return known
 
     def case_ids(self) -> Iterator[UUID]:
         """Every case, in the order opened."""
@@ -548,6 +661,18 @@ class CaseJourneys(Application[UUID]):
             command_digest=command_digest(name, inputs) if key else None,
         )
 
+    def _access(self, case: SurvivorCase) -> CaseAccess:
+        today = self.today()
+        return CaseAccess(
+            case_id=case.id,
+            reference=case.reference,
+            organisation_id=case.organisation_id,
+            advocate_id=case.advocate_id,
+            consents=tuple(sorted(p.value for p in case.consents)),
+            shares=tuple(Share.of(share, today) for share in case.shares.values()),
+            opened_at=case.created_on,
+        )
+
     def _find(self, case_id: UUID) -> SurvivorCase | None:
         try:
             return self._fresh(case_id)
@@ -616,11 +741,13 @@ def _summary(case: SurvivorCase) -> CaseSummary:
 
 
 __all__ = [
+    "CaseAccess",
     "CaseJourneys",
     "CaseSummary",
     "ChainReport",
     "CommandResult",
     "ConsentPurpose",
+    "Share",
     "StepInput",
     "TooManyConcurrentWrites",
 ]

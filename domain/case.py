@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 from uuid import UUID, uuid4, uuid5
@@ -26,12 +26,15 @@ from domain.dates import UncertainDate, uk_day
 from domain.errors import (
     CaseIsClosed,
     CaseIsOpen,
+    ConsentRequired,
     InvalidField,
     NothingToChange,
+    ShareNotFound,
     StepIsRetracted,
     StepNotFound,
 )
 from domain.hashchain import GENESIS, event_hash
+from domain.sensitivity import sensitive_by_default
 from domain.steps import Source, StepReading, parse_summary
 from domain.text import (
     CODE_LIMIT,
@@ -61,6 +64,19 @@ class ConsentPurpose(StrEnum):
     NRM_REFERRAL = "nrm_referral"
 
 
+class SharePurpose(StrEnum):
+    """What a case is shared with counsel for: a chronology purpose (never the
+    full record)."""
+
+    CRIMINAL_TRIAL = "criminal_trial"
+    CICA = "cica"
+    IMMIGRATION = "immigration"
+
+
+#: How far ahead a share may run: a year and a day, renewed by sharing again.
+MAX_SHARE_DAYS = 366
+
+
 def case_id_for(organisation_id: str, idempotency_key: str) -> UUID:
     """A retried ``open`` names the same case, so it cannot open a second one."""
     return uuid5(CASE_ID_NAMESPACE, f"{organisation_id}\x1f{idempotency_key}")
@@ -72,6 +88,40 @@ class StepState:
 
     kind: str
     retracted: bool = False
+    #: Whether its current reading is sensitive unless marked otherwise.
+    sensitive_by_default: bool = False
+    #: As marked by ``StepSensitivityMarked``; None while never marked.
+    marked_sensitive: bool | None = None
+
+    @property
+    def sensitive(self) -> bool:
+        if self.marked_sensitive is None:
+            return self.sensitive_by_default
+        return self.marked_sensitive
+
+
+class ShareEnd(StrEnum):
+    REVOKED = "revoked"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+
+
+@dataclass(frozen=True)
+class ShareState:
+    """A share with counsel as the case's events leave it."""
+
+    share_id: UUID
+    #: The barrister: a person's subject, never an organisation.
+    counsel: str
+    purpose: SharePurpose
+    #: The last day the share is live.
+    expires_on: date
+    #: Whether steps marked sensitive are shared too.
+    include_sensitive: bool
+    #: How it ended before expiry, if it did.
+    ended: ShareEnd | None = None
+
+    def live_on(self, today: date) -> bool:
+        return self.ended is None and today <= self.expires_on
 
 
 @dataclass(frozen=True)
@@ -162,6 +212,7 @@ class CaseOpened(CaseEvent, Aggregate.Created):
         case.documents = set()
         case.bundles = {}
         case.outcomes = {}
+        case.shares = {}
 
 
 class DateOfBirthRecorded(CaseEvent):
@@ -225,6 +276,14 @@ class ConsentWithdrawn(CaseEvent):
         purpose = ConsentPurpose(self.purpose)
         case.consents.discard(purpose)
         case.consent_days.pop(purpose, None)
+        if purpose is ConsentPurpose.SHARING_WITH_COUNSEL:
+            # Every share ends with the consent; a later consent revives none.
+            case.shares = {
+                share_id: share
+                if share.ended
+                else replace(share, ended=ShareEnd.CONSENT_WITHDRAWN)
+                for share_id, share in case.shares.items()
+            }
 
 
 class StepRecorded(CaseEvent):
@@ -234,7 +293,10 @@ class StepRecorded(CaseEvent):
     reading: dict[str, Any]
 
     def apply(self, case: SurvivorCase) -> None:
-        case.steps[self.step_id] = StepState(kind=self.reading["kind"])
+        case.steps[self.step_id] = StepState(
+            kind=self.reading["kind"],
+            sensitive_by_default=sensitive_by_default(self.reading),
+        )
 
     def result_id(self) -> UUID:
         return self.step_id
@@ -249,7 +311,9 @@ class StepCorrected(CaseEvent):
 
     def apply(self, case: SurvivorCase) -> None:
         case.steps[self.step_id] = replace(
-            case.steps[self.step_id], kind=self.reading["kind"]
+            case.steps[self.step_id],
+            kind=self.reading["kind"],
+            sensitive_by_default=sensitive_by_default(self.reading),
         )
 
     def result_id(self) -> UUID:
@@ -367,6 +431,64 @@ class CaseReopened(CaseEvent):
         case.closed = False
 
 
+class StepSensitivityMarked(CaseEvent):
+    """A step marked sensitive (kept out of shares, exports and evaluation
+    unless the purpose names them) or not; it outlives corrections."""
+
+    TOPIC = "waymark.case:StepSensitivityMarked"
+
+    step_id: UUID
+    sensitive: bool
+    reason: str
+
+    def apply(self, case: SurvivorCase) -> None:
+        case.steps[self.step_id] = replace(
+            case.steps[self.step_id], marked_sensitive=self.sensitive
+        )
+
+    def result_id(self) -> UUID:
+        return self.step_id
+
+
+class CounselShared(CaseEvent):
+    """The case shared with one barrister for one purpose, until a day."""
+
+    TOPIC = "waymark.case:CounselShared"
+
+    share_id: UUID
+    counsel: str
+    purpose: str
+    expires_on: date
+    include_sensitive: bool
+
+    def apply(self, case: SurvivorCase) -> None:
+        case.shares[self.share_id] = ShareState(
+            share_id=self.share_id,
+            counsel=self.counsel,
+            purpose=SharePurpose(self.purpose),
+            expires_on=self.expires_on,
+            include_sensitive=self.include_sensitive,
+        )
+
+    def result_id(self) -> UUID:
+        return self.share_id
+
+
+class ShareRevoked(CaseEvent):
+    TOPIC = "waymark.case:ShareRevoked"
+
+    share_id: UUID
+    reason: str
+
+    def apply(self, case: SurvivorCase) -> None:
+        case.shares[self.share_id] = replace(
+            case.shares[self.share_id], ended=ShareEnd.REVOKED
+        )
+
+    def result_id(self) -> UUID:
+        return self.share_id
+
+
 CASE_EVENTS: tuple[type[CaseEvent], ...] = (
     CaseOpened,
     DateOfBirthRecorded,
@@ -383,6 +505,9 @@ CASE_EVENTS: tuple[type[CaseEvent], ...] = (
     CaseReopened,
     BundleVersionRecorded,
     ChronologyServed,
+    StepSensitivityMarked,
+    CounselShared,
+    ShareRevoked,
 )
 
 
@@ -415,6 +540,7 @@ class SurvivorCase(Aggregate):
         #: Each bundle's newest version.
         bundles: dict[UUID, int]
         outcomes: dict[str, CommandOutcome]
+        shares: dict[UUID, ShareState]
         chain_head: str
         chain_breaks: list[int]
 
@@ -722,6 +848,73 @@ class SurvivorCase(Aggregate):
             reason=parse_summary(reason, "reason"),
         )
 
+    def mark_step_sensitivity(
+        self, step_id: UUID, sensitive: bool, reason: str, by: Provenance
+    ) -> None:
+        self.check_open()
+        self.check_step_amendable(step_id)
+        step = self.steps[step_id]
+        if step.marked_sensitive is not None and step.sensitive == sensitive:
+            raise NothingToChange(
+                f"the step is already marked {_sensitivity(sensitive)}", "sensitive"
+            )
+        self._trigger(
+            StepSensitivityMarked,
+            by,
+            step_id=step_id,
+            sensitive=sensitive,
+            reason=parse_summary(reason, "reason"),
+        )
+
+    def share_with_counsel(
+        self,
+        *,
+        counsel: str,
+        purpose: str,
+        expires_on: date,
+        include_sensitive: bool,
+        today: date,
+        by: Provenance,
+    ) -> UUID:
+        self.check_open()
+        if ConsentPurpose.SHARING_WITH_COUNSEL not in self.consents:
+            raise ConsentRequired(ConsentPurpose.SHARING_WITH_COUNSEL.value)
+        counsel = required_text(counsel, "counsel")
+        try:
+            share_purpose = SharePurpose(purpose)
+        except ValueError:
+            raise InvalidField(
+                "purpose", f"one of {', '.join(p.value for p in SharePurpose)}"
+            ) from None
+        if not today <= expires_on <= today + timedelta(days=MAX_SHARE_DAYS):
+            raise InvalidField(
+                "expiresOn", f"a day from today to {MAX_SHARE_DAYS} days ahead"
+            )
+        share_id = uuid4()
+        self._trigger(
+            CounselShared,
+            by,
+            share_id=share_id,
+            counsel=counsel,
+            purpose=share_purpose.value,
+            expires_on=expires_on,
+            include_sensitive=include_sensitive,
+        )
+        return share_id
+
+    def revoke_share(
+        self, share_id: UUID, reason: str, today: date, by: Provenance
+    ) -> None:
+        # Taken on a closed case too: ending access is always allowed.
+        share = self.shares.get(share_id)
+        if share is None:
+            raise ShareNotFound(share_id)
+        if not share.live_on(today):
+            raise NothingToChange("the share has already ended", "shareId")
+        self._trigger(
+            ShareRevoked, by, share_id=share_id, reason=parse_summary(reason, "reason")
+        )
+
     def close(self, reason: str, by: Provenance) -> None:
         self.check_open()
         self._trigger(CaseClosed, by, reason=parse_summary(reason, "reason"))
@@ -767,6 +960,10 @@ class SurvivorCase(Aggregate):
             raise InvalidField(
                 "purpose", f"one of {', '.join(p.value for p in ConsentPurpose)}"
             ) from None
+
+
+def _sensitivity(sensitive: bool) -> str:
+    return "sensitive" if sensitive else "not sensitive"
 
 
 def _note(note: str | None) -> str | None:

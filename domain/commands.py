@@ -215,6 +215,38 @@ class AssembleBundle(CaseCommand):
 
 
 @dataclass(frozen=True)
+class MarkStepSensitivity(CaseCommand):
+    step_id: UUID
+    sensitive: bool
+    reason: str
+
+    def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
+        case.mark_step_sensitivity(self.step_id, self.sensitive, self.reason, by)
+        return self.step_id
+
+
+@dataclass(frozen=True)
+class ShareWithCounsel(CaseCommand):
+    #: The barrister's subject (a person, not an organisation).
+    counsel: str
+    #: A ``SharePurpose`` value.
+    purpose: str
+    #: The last day the share is live.
+    expires_on: date
+    include_sensitive: bool = False
+
+    def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
+        return case.share_with_counsel(
+            counsel=self.counsel,
+            purpose=self.purpose,
+            expires_on=self.expires_on,
+            include_sensitive=self.include_sensitive,
+            today=today,
+            by=by,
+        )
+
+
+@dataclass(frozen=True)
 class ServeChronology(CaseCommand):
     """Records that the case's chronology for ``purpose``, as it stands, was
     served on ``served_to`` on ``served_on`` (its references following the
@@ -239,3 +271,13 @@ class ServeChronology(CaseCommand):
             served_to=self.served_to,
             by=by,
         )
+
+
+@dataclass(frozen=True)
+class RevokeShare(CaseCommand):
+    share_id: UUID
+    reason: str
+
+    def apply(self, case: SurvivorCase, by: Provenance, today: date) -> UUID:
+        case.revoke_share(self.share_id, self.reason, today, by)
+        return self.share_id

@@ -74,3 +74,17 @@ class IdempotencyKeyReused(CommandRefused):
             f"idempotency key {key!r} was already used for a different command",
             field="idempotencyKey",
         )
+
+
+class ShareNotFound(CommandRefused):
+    def __init__(self, share_id: UUID) -> None:
+        super().__init__(f"no share {share_id} on this case", field="shareId")
+        self.share_id = share_id
+
+
+class ConsentRequired(CommandRefused):
+    """The command needs a consent the survivor has not given (or withdrew)."""
+
+    def __init__(self, purpose: str) -> None:
+        super().__init__(f"the survivor's consent to {purpose} is not on record")
+        self.purpose = purpose

@@ -25,7 +25,9 @@ from domain.case import (
     StepDisputed,
     StepRecorded,
     StepRetracted,
+    StepSensitivityMarked,
 )
+from domain.sensitivity import is_sensitive
 
 
 class CaseStreamFold:
@@ -77,6 +79,8 @@ class StepHistory:
     versions: list[tuple[CaseEvent, dict[str, Any], str | None]]
     disputes: list[StepDisputed] = field(default_factory=list)
     retraction: StepRetracted | None = None
+    #: As marked by ``StepSensitivityMarked``; None while never marked.
+    marked_sensitive: bool | None = None
 
     @property
     def reading(self) -> dict[str, Any]:
@@ -91,6 +95,11 @@ class StepHistory:
     def recorded_at(self) -> datetime:
         """When the step was first recorded."""
         return self.versions[0][0].timestamp
+
+    @property
+    def sensitive(self) -> bool:
+        """As marked, else as its current reading's kind says."""
+        return is_sensitive(self.reading, self.marked_sensitive)
 
     @property
     def corrected(self) -> bool:
@@ -138,6 +147,7 @@ class StepHistoryFold(CaseStreamFold):
             StepCorrected: self._step_corrected,
             StepRetracted: self._step_retracted,
             StepDisputed: self._step_disputed,
+            StepSensitivityMarked: self._step_sensitivity_marked,
         }
 
     def _bundle_version_recorded(self, event: BundleVersionRecorded) -> None:
@@ -150,6 +160,9 @@ class StepHistoryFold(CaseStreamFold):
                 event.sections,
             )
         )
+    def sensitive_steps(self) -> frozenset[UUID]:
+        """The steps sensitive as the fold stands."""
+        return frozenset(i for i, step in self.steps.items() if step.sensitive)
 
     def _evidence_attached(self, event: EvidenceAttached) -> None:
         self.documents[str(event.document_id)] = Document(event.title, event.bundle_ref)
@@ -167,3 +180,6 @@ class StepHistoryFold(CaseStreamFold):
 
     def _step_disputed(self, event: StepDisputed) -> None:
         self.steps[event.step_id].disputes.append(event)
+
+    def _step_sensitivity_marked(self, event: StepSensitivityMarked) -> None:
+        self.steps[event.step_id].marked_sensitive = event.sensitive

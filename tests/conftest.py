@@ -60,6 +60,9 @@ def settings(store: dict[str, str], tmp_path: Path) -> Settings:
         token_issuer="waymark",
         token_audience="waymark",
         token_public_key=None,
+        # The deployment's organisations (WAYMARK_ORGANISATIONS): cases move
+        # only between organisations that exist.
+        organisations=frozenset({"org-north", "org-south"}),
     )
 
 

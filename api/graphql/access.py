@@ -1,38 +1,63 @@
-"""The authorisation checks resolvers make before touching a case.
+"""The gate every resolver passes: the policy's decision, then the audit.
 
-They run in the worker thread beside the store calls they guard. A case the
-caller may not see is answered exactly as a case that does not exist.
+Runs in the worker thread beside the store calls it guards. A case the caller
+may not see is answered exactly as a case that does not exist. Every read that
+answers something is recorded in the audit before it is answered; if the
+record cannot be written, the read fails (masked as an unexpected error).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from uuid import UUID
 
-from api.auth import Principal, Role
-from api.graphql.results import NotPermittedError
-from domain.application import CaseJourneys, CaseSummary
-from domain.errors import CaseNotFound
+from api.auth import Principal
+from api.policy import Action, Grant, Policy
+from domain.application import CaseAccess, CaseJourneys
+from projections.audit import AuditStore, Operation
 
 
-def require_reader(principal: Principal) -> None:
-    if not principal.may_read_cases:
-        raise NotPermittedError("evaluators see aggregates only, never a case")
+@dataclass(frozen=True)
+class Gate:
+    journeys: CaseJourneys
+    policy: Policy
+    audit: AuditStore
+    principal: Principal
 
+    def require(self, action: Action) -> None:
+        self.policy.require(self.principal, action)
 
-def require_writer(principal: Principal) -> None:
-    if principal.may_change_cases:
-        return
-    if principal.role is Role.COUNSEL:
-        raise NotPermittedError("counsel have read-only access")
-    raise NotPermittedError(f"the {principal.role.value} role may not change cases")
+    def case(
+        self, case_id: UUID, action: Action, purpose: str | None = None
+    ) -> tuple[CaseAccess, Grant]:
+        """The case, and what the caller may read of it for ``action``."""
+        self.require(action)  # before any load: a role's refusal reveals nothing
+        access = self.journeys.case_access(case_id)
+        return access, self.policy.grant(self.principal, access, action, purpose)
 
+    def sees(self, access: CaseAccess) -> bool:
+        return self.policy.sees(self.principal, access)
 
-def readable_case(
-    journeys: CaseJourneys, principal: Principal, case_id: UUID
-) -> CaseSummary:
-    """The case's summary, if the caller may read it."""
-    require_reader(principal)
-    summary = journeys.case_summary(case_id)
-    if not principal.may_see(summary.organisation_id, summary.consents):
-        raise CaseNotFound(case_id)
-    return summary
+    def guard(self, action: Action) -> Callable[[CaseAccess], None]:
+        return self.policy.guard(self.principal, action)
+
+    def record(
+        self,
+        operation: Operation,
+        *,
+        case_ids: Iterable[UUID] = (),
+        item_ids: Sequence[object] = (),
+        purpose: str | None = None,
+    ) -> None:
+        """Records what the caller is about to be answered (raising, so the
+        answer is withheld, if the audit cannot be written)."""
+        self.audit.record(
+            subject=self.principal.subject,
+            role=self.principal.role.value,
+            organisation_id=self.principal.organisation_id,
+            operation=operation,
+            purpose=purpose,
+            case_ids=list(case_ids),
+            item_ids=[str(item) for item in item_ids],
+        )

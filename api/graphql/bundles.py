@@ -9,8 +9,7 @@ from uuid import UUID
 
 import strawberry
 
-from api.auth import Principal
-from api.graphql.access import readable_case
+from api.graphql.access import Gate
 from api.graphql.context import Information
 from api.graphql.enums import ChronologyPurpose
 from api.graphql.inputs import CaseCommandInput
@@ -22,12 +21,14 @@ from api.graphql.results import (
     NotPermittedError,
     failure_for,
 )
-from domain.application import CaseJourneys, CommandResult
+from api.policy import Action
+from domain.application import CommandResult
 from domain.bundles import MAX_DOCUMENTS, MAX_PAGES, MAX_SECTIONS, NAME_LIMIT
 from domain.bundles import Bundle as BundleView
 from domain.bundles import BundlePurpose as DomainBundlePurpose
 from domain.commands import AssembleBundle, CaseCommand, ServeChronology
 from domain.errors import CommandRefused
+from projections.audit import Operation
 from projections.case_stream import StepHistoryFold
 from projections.chronology.served import Service as ServiceView
 from projections.chronology.served import services_of
@@ -268,15 +269,14 @@ CaseBundlesResult = Annotated[
 ]
 
 
-def _bundles(
-    journeys: CaseJourneys, principal: Principal, case_id: UUID
-) -> CaseBundles:
-    readable_case(journeys, principal, case_id)
-    events = journeys.case_events(case_id)
+def _bundles(gate: Gate, case_id: UUID) -> CaseBundles:
+    gate.case(case_id, Action.READ_CASE)
+    events = gate.journeys.case_events(case_id)
     fold = StepHistoryFold()
     for event in events:
         fold.fold(event)
     titles = {key: document.title for key, document in fold.documents.items()}
+    gate.record(Operation.BUNDLES, case_ids=[case_id])
     return CaseBundles(
         case_id=case_id,
         bundles=[
@@ -294,8 +294,6 @@ async def resolve_bundles(
 ) -> CaseBundlesResult:
     context = info.context
     try:
-        return await context.in_thread(
-            _bundles, context.journeys, context.principal, case_id
-        )
+        return await context.in_thread(_bundles, context.gate, case_id)
     except (CommandRefused, NotPermittedError) as error:
         return failure_for(error)  # type: ignore[return-value]

@@ -5,17 +5,15 @@ materialised view."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from functools import partial
-from typing import Annotated
+from typing import Annotated, TypeVar
 from uuid import UUID
 
 import strawberry
 
-# Registers ClockKind with strawberry, with its description, before a type here
-# names it; otherwise strawberry derives a second ClockKind and the schema fails.
-import api.graphql.deadlines  # noqa: F401
-from api.auth import Principal, Role
+from api.graphql.access import Gate
 from api.graphql.context import Information
 from api.graphql.enums import ClockKind, Jurisdiction
 from api.graphql.results import (
@@ -28,6 +26,7 @@ from api.graphql.results import (
 )
 from domain.errors import InvalidField
 from domain.text import IDENTIFIER_LIMIT, TextKind, checked_text
+from projections.audit import Operation
 from projections.caseload import (
     MAX_DRIFT_DAYS,
     MAX_UPCOMING_DAYS,
@@ -38,8 +37,21 @@ from projections.caseload import CaseDeadline as DeadlineView
 from projections.caseload import CaseloadEntry as EntryView
 from projections.caseload import NotYetProjected as ViewIsBehind
 
-#: Roles that may read a caseload; counsel and evaluators may not.
-CASELOAD_ROLES = frozenset({Role.ADVOCATE, Role.MANAGER, Role.ADMINISTRATOR})
+T = TypeVar("T", EntryView, DeadlineView)
+
+
+def _audited(gate: Gate, part: str, read: Callable[[], Sequence[T]]) -> Sequence[T]:
+    """A part of the caseload, recorded in the audit with the cases it lists."""
+    found = read()
+    gate.record(
+        Operation.CASELOAD,
+        case_ids=[
+            item.case_id if isinstance(item, EntryView) else item.entry.case_id
+            for item in found
+        ],
+        purpose=part,
+    )
+    return found
 
 
 @strawberry.type(
@@ -233,12 +245,15 @@ class Caseload:
     )
     async def cases(self, info: Information) -> list[CaseloadEntry]:
         entries = await info.context.in_thread(
+            _audited,
+            info.context.gate,
+            "cases",
             partial(
                 self.reader.caseload,
                 organisation_id=self.organisation_id,
                 advocate_id=self.advocate_id,
                 include_closed=self.include_closed,
-            )
+            ),
         )
         return [CaseloadEntry.of(e, self.reader, self.within) for e in entries]
 
@@ -248,12 +263,15 @@ class Caseload:
     )
     async def drifting(self, info: Information) -> list[CaseloadEntry]:
         entries = await info.context.in_thread(
+            _audited,
+            info.context.gate,
+            "drifting",
             partial(
                 self.reader.drift,
                 within=self.within,
                 organisation_id=self.organisation_id,
                 advocate_id=self.advocate_id,
-            )
+            ),
         )
         return [CaseloadEntry.of(e, self.reader, self.within) for e in entries]
 
@@ -265,13 +283,16 @@ class Caseload:
     )
     async def upcoming(self, info: Information) -> list[CaseDeadline]:
         found = await info.context.in_thread(
+            _audited,
+            info.context.gate,
+            "upcoming",
             partial(
                 self.reader.upcoming,
                 days=self.upcoming_days,
                 as_of=self.as_of,
                 organisation_id=self.organisation_id,
                 advocate_id=self.advocate_id,
-            )
+            ),
         )
         return [CaseDeadline.of(f, self.reader, self.as_of, self.within) for f in found]
 
@@ -281,12 +302,15 @@ class Caseload:
     )
     async def overdue(self, info: Information) -> list[CaseDeadline]:
         found = await info.context.in_thread(
+            _audited,
+            info.context.gate,
+            "overdue",
             partial(
                 self.reader.overdue,
                 as_of=self.as_of,
                 organisation_id=self.organisation_id,
                 advocate_id=self.advocate_id,
-            )
+            ),
         )
         return [CaseDeadline.of(f, self.reader, self.as_of, self.within) for f in found]
 
@@ -310,38 +334,21 @@ CaseloadResult = Annotated[
 ]
 
 
-def _scope(
-    principal: Principal, organisation_id: str | None, advocate_id: str | None
-) -> tuple[str | None, str | None]:
-    """Whose caseload the caller may read: advocates and managers their own
-    organisation's (any of its advocates), administrators anyone's."""
+def _checked_ids(organisation_id: str | None, advocate_id: str | None) -> None:
+    """Held to the rule every recorded id is, so nothing a view cannot be asked
+    about (a NUL) reaches its query."""
     for field, value in (
         ("organisationId", organisation_id),
         ("advocateId", advocate_id),
     ):
         if value is not None:
-            # Held to the rule every recorded id is, so nothing a view cannot
-            # be asked about (a NUL) reaches its query.
             try:
                 checked_text(value, field, IDENTIFIER_LIMIT, TextKind.IDENTIFIER)
             except InvalidField as refusal:
                 raise InvalidArgument(field, refusal.message) from None
-    if principal.role not in CASELOAD_ROLES:
-        raise NotPermittedError(f"a {principal.role.value} may not read caseloads")
-    if principal.role is Role.ADMINISTRATOR:
-        if organisation_id is None and advocate_id is None:
-            raise InvalidArgument(
-                "organisationId", "name an organisation or an advocate"
-            )
-        return organisation_id, advocate_id
-    if organisation_id is not None and organisation_id != principal.organisation_id:
-        raise NotPermittedError("only your own organisation's caseload can be read")
-    return principal.organisation_id, advocate_id
-
-
 def _read_caseload(
     reader: CaseloadReader,
-    principal: Principal,
+    gate: Gate,
     organisation_id: str | None,
     advocate_id: str | None,
     within: int | None,
@@ -349,7 +356,10 @@ def _read_caseload(
     include_closed: bool,
     at_least_position: int | None,
 ) -> Caseload:
-    organisation_id, advocate_id = _scope(principal, organisation_id, advocate_id)
+    _checked_ids(organisation_id, advocate_id)
+    organisation_id, advocate_id = gate.policy.caseload_scope(
+        gate.principal, organisation_id, advocate_id
+    )
     if within is not None and not 1 <= within <= MAX_DRIFT_DAYS:
         raise InvalidArgument("within", f"between 1 and {MAX_DRIFT_DAYS} days")
     if not 0 <= upcoming_days <= MAX_UPCOMING_DAYS:
@@ -378,8 +388,8 @@ async def resolve_caseload(
     organisation_id: Annotated[
         str | None,
         strawberry.argument(
-            description="Only this organisation's cases; advocates and managers "
-            "read their own organisation's (the default), administrators any."
+            description="Only this organisation's cases: your own (the default); "
+            "naming another is refused."
         ),
     ] = None,
     within: Annotated[
@@ -418,7 +428,7 @@ async def resolve_caseload(
         return await context.in_thread(
             _read_caseload,
             context.caseload,
-            context.principal,
+            context.gate,
             organisation_id,
             advocate_id,
             within,

@@ -8,8 +8,8 @@ from uuid import UUID
 
 import strawberry
 
-from api.auth import Principal, Role
-from api.graphql.access import readable_case, require_reader
+from api.auth import Role
+from api.graphql.access import Gate
 from api.graphql.caseload import NotYetProjected
 from api.graphql.context import Information
 from api.graphql.cursors import ListingCursors, Position, listing_scope
@@ -22,8 +22,10 @@ from api.graphql.results import (
     ValidationFailed,
     failure_for,
 )
-from domain.application import CaseJourneys, CaseSummary
+from api.policy import Action
+from domain.application import CaseSummary
 from domain.errors import CommandRefused
+from projections.audit import Operation
 from projections.caseload import CaseloadReader
 from projections.caseload import NotYetProjected as ViewIsBehind
 
@@ -122,15 +124,17 @@ CasesResult = Annotated[
 ]
 
 
-def _read_case(journeys: CaseJourneys, principal: Principal, case_id: UUID) -> Case:
-    return Case.from_summary(readable_case(journeys, principal, case_id))
+def _read_case(gate: Gate, case_id: UUID) -> Case:
+    gate.case(case_id, Action.READ_CASE)
+    case = Case.from_summary(gate.journeys.case_summary(case_id))
+    gate.record(Operation.CASE, case_ids=[case_id])
+    return case
 
 
 def _list_cases(
-    journeys: CaseJourneys,
+    gate: Gate,
     caseload: CaseloadReader,
     cursors: ListingCursors,
-    principal: Principal,
     organisation_id: str | None,
     closed: bool | None,
     first: int,
@@ -140,23 +144,22 @@ def _list_cases(
     # The caseload view lists cases (closed ones too) in the order opened, by
     # index; only the page's cases are folded from their streams, and each is
     # shown as it stands in the log, if the caller may see it as it stands.
-    require_reader(principal)
+    gate.require(Action.LIST_CASES)
+    journeys, principal = gate.journeys, gate.principal
     if not 1 <= first <= MAX_PAGE:
         raise InvalidArgument("first", f"between 1 and {MAX_PAGE}")
-    if (
-        organisation_id is not None
-        and principal.role is not Role.ADMINISTRATOR
-        and organisation_id != principal.organisation_id
-    ):
-        raise NotPermittedError("only your own organisation's cases can be listed")
+    # Counsel's cases are those shared with them, in any organisation; everyone
+    # else lists their own organisation's.
+    within = (
+        None
+        if principal.role is Role.COUNSEL
+        else gate.policy.own_organisation(principal, organisation_id)
+    )
     if at_least_position is not None and at_least_position < 0:
         raise InvalidArgument("atLeastPosition", "a log position is 0 or more")
     scope = listing_scope(principal, "cases", organisation_id, closed)
     position = cursors.decode(scope, after) if after is not None else None
     caseload.position(at_least=at_least_position)
-    within = organisation_id
-    if within is None and principal.role is not Role.ADMINISTRATOR:
-        within = principal.organisation_id
     page: list[Case] = []
     shown: list[Position] = []
     examined, more = 0, True
@@ -167,16 +170,13 @@ def _list_cases(
         )
         more = len(batch) == limit
         for entry in batch:
-            summary = journeys.case_summary(entry.case_id)
-            if (
-                (within is None or summary.organisation_id == within)
-                and (closed is None or summary.closed == closed)
-                and principal.may_see(summary.organisation_id, summary.consents)
-            ):
-                if len(page) == first:
-                    return _page(cursors, scope, page, shown[-1], more=True)
-                page.append(Case.from_summary(summary))
-                shown.append((entry.opened_at, entry.case_id))
+            if gate.sees(journeys.case_access(entry.case_id)):
+                summary = journeys.case_summary(entry.case_id)
+                if closed is None or summary.closed == closed:
+                    if len(page) == first:
+                        return _page(gate, cursors, scope, page, shown[-1], more=True)
+                    page.append(Case.from_summary(summary))
+                    shown.append((entry.opened_at, entry.case_id))
             examined += 1
             position = (entry.opened_at, entry.case_id)
     if more and position is not None:
@@ -186,11 +186,13 @@ def _list_cases(
                 limit=1, after=position, organisation_id=within, closed=closed
             )
         )
-        return _page(cursors, scope, page, position, more=more)
-    return _page(cursors, scope, page, shown[-1] if shown else None, more=False)
+        return _page(gate, cursors, scope, page, position, more=more)
+    end = shown[-1] if shown else None
+    return _page(gate, cursors, scope, page, end, more=False)
 
 
 def _page(
+    gate: Gate,
     cursors: ListingCursors,
     scope: bytes,
     page: list[Case],
@@ -198,6 +200,7 @@ def _page(
     *,
     more: bool,
 ) -> CasePage:
+    gate.record(Operation.CASES, case_ids=[case.id for case in page])
     return CasePage(
         cases=page,
         end_cursor=None if end is None else cursors.encode(scope, end),
@@ -211,9 +214,7 @@ async def resolve_case(
 ) -> CaseResult:
     context = info.context
     try:
-        return await context.in_thread(
-            _read_case, context.journeys, context.principal, id
-        )
+        return await context.in_thread(_read_case, context.gate, id)
     except (CommandRefused, NotPermittedError) as error:
         return failure_for(error)  # type: ignore[return-value]
 
@@ -223,8 +224,8 @@ async def resolve_cases(
     organisation_id: Annotated[
         str | None,
         strawberry.argument(
-            description="Only this organisation's cases; others than your own "
-            "need the administrator role."
+            description="Only this organisation's cases: your own (the default); "
+            "naming another is refused."
         ),
     ] = None,
     closed: Annotated[
@@ -253,10 +254,9 @@ async def resolve_cases(
     try:
         return await context.in_thread(
             _list_cases,
-            context.journeys,
+            context.gate,
             context.caseload,
             context.cursors,
-            context.principal,
             organisation_id,
             closed,
             first,

@@ -12,8 +12,7 @@ from uuid import UUID
 import strawberry
 from strawberry.scalars import JSON
 
-from api.auth import Principal
-from api.graphql.access import readable_case
+from api.graphql.access import Gate
 from api.graphql.context import Information
 from api.graphql.deadlines import RowClock, asks_for, row_clocks
 from api.graphql.enums import ChronologyPurpose, LeftOutReason, RowStatus
@@ -26,10 +25,11 @@ from api.graphql.results import (
     ValidationFailed,
     failure_for,
 )
-from domain.application import CaseJourneys
+from api.policy import Action
 from domain.clocks import DEFAULT_RULES, RuleBook
 from domain.dates import described
 from domain.errors import CommandRefused
+from projections.audit import Operation
 from projections.chronology import (
     NO_SOURCE_RECORDED,
     ChronologyReader,
@@ -254,7 +254,8 @@ class ChronologyRow:
     )
     clocks: list[RowClock] = strawberry.field(
         description="The legal clocks this row's step started, stopped or "
-        "extended, with their due days and how they stand."
+        "extended, with their due days and how they stand (empty for callers "
+        "who may not read the case's deadlines, such as counsel)."
     )
 
     @classmethod
@@ -374,6 +375,13 @@ class Chronology:
         "to at least this position."
     )
     rows: list[ChronologyRow] = strawberry.field(description="The steps, in order.")
+    sensitive_left_out: int = strawberry.field(
+        description="How many of the purpose's steps are left out because they "
+        "are sensitive (the survivor's accounts, mental-health content, or "
+        "marked so) and this chronology does not include sensitive steps: a "
+        "share names whether it does; the case's own organisation sees them "
+        "unless it asks `includeSensitive: false`."
+    )
     bundle_id: UUID | None = strawberry.field(
         default=None,
         description="The bundle whose pages the references follow, when chosen.",
@@ -404,6 +412,7 @@ class Chronology:
                 ChronologyRow.of(row, clocks.get(row.step_id))
                 for row in chronology.rows
             ],
+            sensitive_left_out=chronology.sensitive_left_out,
             bundle_id=chronology.bundle.bundle_id if chronology.bundle else None,
             bundle_version=chronology.bundle.version if chronology.bundle else None,
         )
@@ -426,29 +435,38 @@ def _aware(moment: datetime | None, field: str) -> datetime | None:
 
 
 def _read_chronology(
-    journeys: CaseJourneys,
+    gate: Gate,
     chronologies: ChronologyReader,
-    principal: Principal,
     case_id: UUID,
     purpose: Purpose,
     as_at: datetime | None,
     changed_since: datetime | None,
     with_clocks: bool = False,
     rules: RuleBook = DEFAULT_RULES,
+    include_sensitive: bool = True,
     bundle: BundleChoice | None = None,
     served_as: UUID | None = None,
 ) -> Chronology:
-    summary = readable_case(journeys, principal, case_id)
-    if as_at is not None and summary.opened_at > as_at:
+    access, grant = gate.case(case_id, Action.READ_CHRONOLOGY, purpose.value)
+    if as_at is not None and access.opened_at > as_at:
         raise NotFoundError("the case had not been opened by asAt")
+    journeys = gate.journeys
     position = journeys.log_position()
+    include_sensitive = include_sensitive and grant.include_sensitive
     if served_as is not None:
         if as_at is not None or bundle is not None:
             raise InvalidArgument(
                 "servedAs", "a chronology as served has its own moment and bundle"
             )
         events = journeys.case_events(case_id)
-        service, view = as_served(events, served_as)
+        service, view = as_served(
+            events, served_as, include_sensitive=include_sensitive
+        )
+        if service.purpose is not purpose:
+            served_for = service.purpose.value
+            raise InvalidArgument(
+                "servedAs", f"that service was of the {served_for} chronology"
+            )
         as_at = events[service.case_version - 1].timestamp
     else:
         view = chronologies.chronology(
@@ -457,8 +475,17 @@ def _read_chronology(
             as_at=as_at,
             changed_since=changed_since,
             bundle=bundle,
+            include_sensitive=include_sensitive,
         )
+    # Clocks are a case's deadlines: only for those who may read them.
+    with_clocks = with_clocks and gate.policy.may(gate.principal, Action.READ_DEADLINES)
     clocks = row_clocks(journeys, case_id, as_at, rules) if with_clocks else None
+    gate.record(
+        Operation.CHRONOLOGY,
+        case_ids=[case_id],
+        item_ids=[row.step_id for row in view.rows],
+        purpose=purpose.value,
+    )
     return Chronology.of(view, position, clocks)
 
 
@@ -483,6 +510,15 @@ async def resolve_chronology(
             "offset): what changed since counsel last looked."
         ),
     ] = None,
+    include_sensitive: Annotated[
+        bool,
+        strawberry.argument(
+            description="Show sensitive steps, where the caller may see them "
+            "(the case's organisation; counsel only if their share includes "
+            "them). False leaves them out, as a share or export would, counted "
+            "in `sensitiveLeftOut`."
+        ),
+    ] = True,
     bundle_id: Annotated[
         UUID | None,
         strawberry.argument(
@@ -497,7 +533,8 @@ async def resolve_chronology(
         UUID | None,
         strawberry.argument(
             description="The chronology exactly as served (a `serviceId` from "
-            "`serveChronology` or `bundles`): its purpose, version and bundle."
+            "`serveChronology` or `bundles`), for the purpose it was served for: "
+            "its version and bundle."
         ),
     ] = None,
 ) -> ChronologyResult:
@@ -505,15 +542,15 @@ async def resolve_chronology(
     try:
         return await context.in_thread(
             _read_chronology,
-            context.journeys,
+            context.gate,
             context.chronologies,
-            context.principal,
             case_id,
             purpose,
             _aware(as_at, "asAt"),
             _aware(changed_since, "changedSince"),
             asks_for(info, "clocks"),
             context.rules,
+            include_sensitive,
             _bundle_choice(bundle_id, bundle_version),
             served_as,
         )

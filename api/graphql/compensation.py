@@ -10,8 +10,7 @@ from uuid import UUID
 
 import strawberry
 
-from api.auth import Principal
-from api.graphql.access import readable_case
+from api.graphql.access import Gate
 from api.graphql.chronology import Source
 from api.graphql.context import Information
 from api.graphql.enums import Jurisdiction
@@ -22,9 +21,10 @@ from api.graphql.results import (
     NotPermittedError,
     failure_for,
 )
-from domain.application import CaseJourneys
+from api.policy import Action
 from domain.errors import CommandRefused
 from projections import compensation as view
+from projections.audit import Operation
 from projections.compensation import (
     Consideration,
     ConvictionEffect,
@@ -463,6 +463,11 @@ class CompensationEvidence:
         description="The claim's application, decisions, review, appeal and awards, "
         "with outcomes and amounts."
     )
+    sensitive_left_out: int = strawberry.field(
+        description="How many steps on record are left out because they are "
+        "sensitive and this pack does not include sensitive steps (counsel's "
+        "share says whether it does)."
+    )
 
     @classmethod
     def of(cls, evidence: view.CompensationEvidence, position: int) -> Self:
@@ -490,6 +495,7 @@ class CompensationEvidence:
             nrm_decisions=[NrmDecision.of(item) for item in evidence.nrm_decisions],
             residence_satisfied=evidence.residence_satisfied,
             claim_history=[ClaimStep.of(item) for item in evidence.claim_history],
+            sensitive_left_out=evidence.sensitive_left_out,
         )
 
 
@@ -502,12 +508,16 @@ CompensationEvidenceResult = Annotated[
 ]
 
 
-def _read_evidence(
-    journeys: CaseJourneys, principal: Principal, case_id: UUID, stage: Stage
-) -> CompensationEvidence:
-    readable_case(journeys, principal, case_id)
+def _read_evidence(gate: Gate, case_id: UUID, stage: Stage) -> CompensationEvidence:
+    _, grant = gate.case(case_id, Action.READ_EVIDENCE_PACK)
+    journeys = gate.journeys
     position = journeys.log_position()
-    evidence = compensation_evidence_of(journeys.case_events(case_id), stage)
+    evidence = compensation_evidence_of(
+        journeys.case_events(case_id),
+        stage,
+        include_sensitive=grant.include_sensitive,
+    )
+    gate.record(Operation.EVIDENCE_PACK, case_ids=[case_id], purpose=stage.value)
     return CompensationEvidence.of(evidence, position)
 
 
@@ -524,9 +534,7 @@ async def resolve_compensation_evidence(
 ) -> CompensationEvidenceResult:
     context = info.context
     try:
-        return await context.in_thread(
-            _read_evidence, context.journeys, context.principal, case_id, stage
-        )
+        return await context.in_thread(_read_evidence, context.gate, case_id, stage)
     except (CommandRefused, NotPermittedError, NotFoundError) as error:
         failure = failure_for(error)
         if isinstance(failure, NotFound | NotPermitted):

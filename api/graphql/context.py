@@ -12,9 +12,12 @@ from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
 from api.auth import Principal
+from api.graphql.access import Gate
 from api.graphql.cursors import ListingCursors
+from api.policy import Policy
 from domain.application import CaseJourneys
 from domain.clocks import DEFAULT_RULES, RuleBook
+from projections.audit import AuditStore
 from projections.caseload import CaseloadReader
 from projections.chronology import ChronologyReader
 from projections.evaluation.reader import EvaluationReader
@@ -36,6 +39,8 @@ class WaymarkContext(BaseContext):
         rules: RuleBook = DEFAULT_RULES,
         evaluation: EvaluationReader | None = None,
         cursors: ListingCursors | None = None,
+        policy: Policy | None = None,
+        audit: AuditStore | None = None,
     ) -> None:
         super().__init__()
         self.journeys = journeys
@@ -50,6 +55,10 @@ class WaymarkContext(BaseContext):
         self.evaluation = evaluation
         #: Signs and checks listings' cursors (keyed from the settings).
         self.cursors = cursors or ListingCursors()
+        #: Who may do what (``api.policy``), from the settings.
+        self.policy = policy or Policy()
+        #: Where every read is recorded (None only where no views were built).
+        self.audit = audit
 
     @property
     def principal(self) -> Principal:
@@ -58,6 +67,13 @@ class WaymarkContext(BaseContext):
         if self._principal is None:
             raise RuntimeError("an operation ran without an authenticated caller")
         return self._principal
+
+    @property
+    def gate(self) -> Gate:
+        """The policy and the audit, for this caller."""
+        if self.audit is None:
+            raise RuntimeError("no audit store: nothing may be read unrecorded")
+        return Gate(self.journeys, self.policy, self.audit, self.principal)
 
     async def in_thread(self, work: Callable[..., T], *args: object) -> T:
         """Runs synchronous store work off the event loop."""

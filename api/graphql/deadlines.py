@@ -12,10 +12,9 @@ from uuid import UUID
 import strawberry
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
-from api.auth import Principal
-from api.graphql.access import readable_case
+from api.graphql.access import Gate
 from api.graphql.context import Information
-from api.graphql.enums import ClockKind, ClockStatus, Jurisdiction
+from api.graphql.enums import ClockKind, ClockRole, ClockStatus, Jurisdiction
 from api.graphql.results import (
     InvalidArgument,
     NotFound,
@@ -25,6 +24,7 @@ from api.graphql.results import (
     ValidationFailed,
     failure_for,
 )
+from api.policy import Action
 from domain.application import CaseJourneys
 from domain.clocks import DEFAULT_RULES, RuleBook
 from domain.clocks import Clock as ClockView
@@ -32,17 +32,13 @@ from domain.clocks import JurisdictionSpell as SpellView
 from domain.clocks import Rule as RuleView
 from domain.dates import UK
 from domain.errors import CommandRefused
-from projections.deadlines import ClockRole, deadlines_of
+from projections.audit import Operation
 from projections.deadlines import Deadlines as DeadlinesView
 from projections.deadlines import StepClock as StepClockView
+from projections.deadlines import deadlines_of
 
 #: How far from today an ``asOf`` may be: clocks run years, not centuries.
 AS_OF_RANGE = timedelta(days=100 * 365)
-
-strawberry.enum(
-    ClockRole,
-    description="What a step did to a clock: STARTED it, STOPPED it, or EXTENDED it.",
-)
 
 
 @strawberry.type(description="An effective-dated rule a clock follows.")
@@ -297,18 +293,19 @@ def _selects(
 
 
 def _read_deadlines(
-    journeys: CaseJourneys,
-    principal: Principal,
+    gate: Gate,
     case_id: UUID,
     as_of: date | None,
     rules: RuleBook = DEFAULT_RULES,
 ) -> Deadlines:
+    journeys = gate.journeys
     today = journeys.today()
     if as_of is not None and abs(as_of - today) > AS_OF_RANGE:
         raise InvalidArgument("asOf", "give a day within 100 years of today")
-    readable_case(journeys, principal, case_id)
+    gate.case(case_id, Action.READ_DEADLINES)
     position = journeys.log_position()
     view = deadlines_of(journeys.case_events(case_id), as_of or today, rules=rules)
+    gate.record(Operation.DEADLINES, case_ids=[case_id])
     return Deadlines.of(view, position)
 
 
@@ -327,8 +324,7 @@ async def resolve_deadlines(
     try:
         return await context.in_thread(
             _read_deadlines,
-            context.journeys,
-            context.principal,
+            context.gate,
             case_id,
             as_of,
             context.rules,

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import strawberry
 
-from domain.case import ConsentPurpose, Jurisdiction
+from domain.case import ConsentPurpose, Jurisdiction, SharePurpose
 from domain.clocks import ClockKind, ClockStatus
 from projections.chronology import LeftOutReason, Purpose, RowStatus
+from projections.deadlines import ClockRole
 
 strawberry.enum(
     Jurisdiction,
@@ -62,14 +63,45 @@ strawberry.enum(
     "88(1)(b) opens with the first report to the police; nothing is due yet).",
 )
 
+strawberry.enum(
+    SharePurpose,
+    description="What a case is shared with counsel for: the chronology of that "
+    "purpose (and, for CICA, the compensation evidence pack); never the full "
+    "record.",
+)
+
+# Registered here, before any type names them: a type that named one first
+# would register a second, and the schema would refuse the duplicate.
+strawberry.enum(
+    ClockKind,
+    description="Which legal clock: a CICA application (2 years from the "
+    "incident, or to the 20th birthday), a CICA review request, a First-tier "
+    "Tribunal appeal, the NRM reasonable grounds decision target, or the NRM "
+    "recovery period.",
+)
+strawberry.enum(
+    ClockStatus,
+    description="How a clock stands on the day judged: RUNNING, MET (stopped in "
+    "time), MISSED (stopped late, or not stopped by its due day), EXTENDED "
+    "(reopened by an extension and running again), or NO_LONGER_RELEVANT "
+    "(superseded, e.g. a reasonable grounds target once a conclusive grounds "
+    "decision exists).",
+)
+strawberry.enum(
+    ClockRole,
+    description="What a step did to a clock: STARTED it, STOPPED it, or EXTENDED it.",
+)
+
 ChronologyPurpose = Purpose
 
 __all__ = [
     "ChronologyPurpose",
     "ClockKind",
+    "ClockRole",
     "ClockStatus",
     "ConsentPurpose",
     "Jurisdiction",
     "LeftOutReason",
     "RowStatus",
+    "SharePurpose",
 ]

@@ -17,7 +17,7 @@ from typing import Annotated
 
 import strawberry
 
-from api.auth import Principal, Role
+from api.graphql.access import Gate
 from api.graphql.context import Information
 from api.graphql.results import (
     InvalidArgument,
@@ -25,7 +25,9 @@ from api.graphql.results import (
     NotPermittedError,
     ValidationFailed,
 )
+from api.policy import Action
 from domain.errors import InvalidField
+from projections.audit import Operation
 from projections.evaluation.cohort import CohortExport as CohortView
 from projections.evaluation.cohort import UnsafeCohortRequest
 from projections.evaluation.figures import (
@@ -40,11 +42,6 @@ from projections.evaluation.metrics import Definition, Metric
 from projections.evaluation.periods import Period, named_period
 from projections.evaluation.reader import EvaluationReader
 
-#: Roles that may read evaluation tables and the metrics' definitions.
-EVALUATION_ROLES = frozenset({Role.EVALUATOR, Role.ADMINISTRATOR})
-#: Roles that may download a pseudonymous cohort: its pseudonyms are keyed to
-#: the evaluator, so only evaluators.
-COHORT_ROLES = frozenset({Role.EVALUATOR})
 #: Every breakdown may be asked for at once (they are all counted anyway).
 MAX_BREAKDOWNS = len(Dimension)
 #: Longer than any period's name.
@@ -382,11 +379,6 @@ CohortExportResult = Annotated[
 # Reading
 
 
-def _require(principal: Principal, roles: frozenset[Role], what: str) -> None:
-    if principal.role not in roles:
-        raise NotPermittedError(f"the {principal.role.value} role may not {what}")
-
-
 def _period(given: EvaluationFilter) -> Period:
     dated = given.from_ is not None or given.to is not None
     if given.period is not None and dated:
@@ -452,29 +444,46 @@ def _request(
 
 def _read_table(
     reader: EvaluationReader,
-    principal: Principal,
+    gate: Gate,
     given: EvaluationFilter,
     metrics: list[Metric] | None,
     by: list[Dimension] | None,
     fresh: bool,
 ) -> EvaluationTable:
-    _require(principal, EVALUATION_ROLES, "read evaluation statistics")
+    gate.require(Action.READ_EVALUATION)
     request = _request(given, metrics, by)
-    return EvaluationTable.of(reader.evaluation(request, fresh=fresh))
+    table = EvaluationTable.of(reader.evaluation(request, fresh=fresh))
+    gate.record(
+        Operation.EVALUATION,
+        item_ids=[metric.value for metric in request.metrics],
+        purpose=_period_words(request),
+    )
+    return table
 
 
 def _read_cohort(
     reader: EvaluationReader,
-    principal: Principal,
+    gate: Gate,
     given: EvaluationFilter,
     format: CohortFormat,
 ) -> CohortExport:
-    _require(principal, COHORT_ROLES, "download a cohort: only evaluators may")
+    gate.require(Action.EXPORT_COHORT)
+    request = _request(given)
     try:
-        cohort = reader.cohort(_request(given), evaluator=principal.subject)
+        cohort = reader.cohort(request, evaluator=gate.principal.subject)
     except UnsafeCohortRequest as error:
         raise InvalidArgument(f"filter.{error.field}", error.message) from None
+    gate.record(
+        Operation.COHORT_EXPORT,
+        item_ids=[str(row.get("pseudonym")) for row in cohort.rows],
+        purpose=_period_words(request),
+    )
     return CohortExport.of(cohort, format)
+
+
+def _period_words(request: Request) -> str:
+    period = request.period
+    return period.name or f"{period.first.isoformat()}/{period.last.isoformat()}"
 
 
 def _reader(info: Information) -> EvaluationReader:
@@ -519,7 +528,7 @@ async def resolve_evaluation(
         return await context.in_thread(
             _read_table,
             _reader(info),
-            context.principal,
+            context.gate,
             filter,
             metrics,
             by,
@@ -542,7 +551,7 @@ async def resolve_cohort_export(
     context = info.context
     try:
         return await context.in_thread(
-            _read_cohort, _reader(info), context.principal, filter, format
+            _read_cohort, _reader(info), context.gate, filter, format
         )
     except NotPermittedError as error:
         return NotPermitted(message=str(error))
@@ -551,12 +560,10 @@ async def resolve_cohort_export(
 
 
 def resolve_evaluation_definitions(info: Information) -> EvaluationDefinitionsResult:
-    principal = info.context.principal
-    if principal.role not in EVALUATION_ROLES:
-        return NotPermitted(
-            message=f"the {principal.role.value} role may not read evaluation "
-            "statistics"
-        )
+    try:
+        info.context.gate.require(Action.READ_EVALUATION)
+    except NotPermittedError as error:
+        return NotPermitted(message=str(error))
     return EvaluationDefinitions(
         threshold=_reader(info).threshold,
         definitions=[MetricDefinition.of(d) for d in EvaluationReader.definitions()],

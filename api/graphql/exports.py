@@ -6,8 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from api.auth import Principal
-from api.graphql.access import readable_case, require_reader
+from api.graphql.access import Gate
 from api.graphql.context import Information
 from api.graphql.results import (
     InvalidArgument,
@@ -17,8 +16,9 @@ from api.graphql.results import (
     ValidationFailed,
     failure_for,
 )
-from domain.application import CaseJourneys
+from api.policy import Action
 from domain.errors import CommandRefused
+from projections.audit import Operation
 from projections.exports import Proof
 from projections.exports.verify import check_record
 
@@ -66,10 +66,8 @@ ExportVerificationResult = Annotated[
 ]
 
 
-def _verify(
-    journeys: CaseJourneys, principal: Principal, proof_text: str
-) -> ExportVerification:
-    require_reader(principal)
+def _verify(gate: Gate, proof_text: str) -> ExportVerification:
+    gate.require(Action.READ_CHRONOLOGY)
     if len(proof_text) > MAX_PROOF_LENGTH:
         raise InvalidArgument("proof", f"at most {MAX_PROOF_LENGTH} characters")
     try:
@@ -78,8 +76,11 @@ def _verify(
         raise InvalidArgument(
             "proof", f"not a Waymark export's proof ({error})"
         ) from None
-    readable_case(journeys, principal, proof.case_id)
-    record = check_record(journeys, proof)
+    gate.case(proof.case_id, Action.READ_CHRONOLOGY, proof.purpose.value)
+    record = check_record(gate.journeys, proof)
+    gate.record(
+        Operation.EXPORT_CHECK, case_ids=[proof.case_id], purpose=proof.purpose.value
+    )
     return ExportVerification(
         reference=proof.reference,
         case_version=proof.case_version,
@@ -108,8 +109,6 @@ async def resolve_verify_export(
 ) -> ExportVerificationResult:
     context = info.context
     try:
-        return await context.in_thread(
-            _verify, context.journeys, context.principal, proof
-        )
+        return await context.in_thread(_verify, context.gate, proof)
     except (CommandRefused, NotPermittedError, InvalidArgument) as error:
         return failure_for(error)  # type: ignore[return-value]

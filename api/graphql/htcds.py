@@ -6,8 +6,7 @@ from typing import Annotated, TypeAlias
 
 import strawberry
 
-from api.auth import Principal
-from api.graphql.access import require_writer
+from api.graphql.access import Gate
 from api.graphql.context import Information
 from api.graphql.results import (
     AnyFailure,
@@ -16,7 +15,8 @@ from api.graphql.results import (
     ValidationFailed,
     failure_for,
 )
-from domain.application import CaseJourneys, CommandResult
+from api.policy import Action
+from domain.application import CommandResult
 from domain.errors import CommandRefused, InvalidField
 from interchange.htcds.files import UnreadableFile
 from interchange.htcds.importer import HtcdsImportRefused, import_htcds
@@ -63,19 +63,15 @@ ImportHtcdsCaseResult: TypeAlias = Annotated[
 ]
 
 
-def _import(
-    journeys: CaseJourneys, principal: Principal, data: ImportHtcdsCaseInput
-) -> CommandResult:
-    require_writer(principal)
+def _import(gate: Gate, data: ImportHtcdsCaseInput) -> CommandResult:
+    gate.require(Action.OPEN_CASE)
     if len(data.content) > MAX_CONTENT:
         raise InvalidField("content", f"at most {MAX_CONTENT} characters")
-    organisation_id = (data.organisation_id or "").strip() or principal.organisation_id
-    if not organisation_id:
-        raise InvalidField("organisationId", "name the organisation to hold the case")
-    if not principal.may_change(organisation_id):
-        raise NotPermittedError("cases may be imported only for your own organisation")
+    principal = gate.principal
+    asked = (data.organisation_id or "").strip() or None
+    organisation_id = gate.policy.own_organisation(principal, asked)
     return import_htcds(
-        journeys,
+        gate.journeys,
         data.content.encode(),
         organisation_id=organisation_id,
         recorded_by=principal.subject,
@@ -92,9 +88,7 @@ async def import_htcds_case(
 ) -> ImportHtcdsCaseResult:
     context = info.context
     try:
-        result = await context.in_thread(
-            _import, context.journeys, context.principal, input
-        )
+        result = await context.in_thread(_import, context.gate, input)
     except HtcdsImportRefused as refused:
         count = len(refused.problems)
         return ImportRejected(

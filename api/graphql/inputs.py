@@ -12,7 +12,7 @@ from uuid import UUID
 import strawberry
 from strawberry.scalars import JSON
 
-from api.graphql.enums import ConsentPurpose, Jurisdiction
+from api.graphql.enums import ConsentPurpose, Jurisdiction, SharePurpose
 from domain.commands import (
     AssignAdvocate,
     AttachEvidence,
@@ -21,10 +21,13 @@ from domain.commands import (
     CorrectStep,
     DisputeStep,
     GiveConsent,
+    MarkStepSensitivity,
     RecordDateOfBirth,
     RecordStep,
     ReopenCase,
     RetractStep,
+    RevokeShare,
+    ShareWithCounsel,
     StepInput,
     TransferCase,
     WithdrawConsent,
@@ -370,6 +373,68 @@ class ReopenCaseInput(CaseCommandInput):
 
     def command(self) -> CaseCommand:
         return ReopenCase(self.case_id, self.reason)
+
+
+@strawberry.input(
+    description="Mark a step sensitive (kept out of shares, exports and "
+    "evaluation unless the purpose names sensitive steps) or not."
+)
+class MarkStepSensitivityInput(CaseCommandInput):
+    step_id: UUID = strawberry.field(description=STEP_ID)
+    sensitive: bool = strawberry.field(
+        description="True: sensitive. False: not, even if its kind is sensitive "
+        "by default (the survivor's accounts, mental-health content)."
+    )
+    reason: str = strawberry.field(description=REASON)
+
+    def command(self) -> CaseCommand:
+        return MarkStepSensitivity(
+            self.case_id, self.step_id, self.sensitive, self.reason
+        )
+
+
+@strawberry.input(
+    description="Share the case with one barrister for one purpose, until a "
+    "day. Needs the survivor's consent to sharing with counsel on record; "
+    "withdrawing that consent ends every share."
+)
+class ShareWithCounselInput(CaseCommandInput):
+    counsel: str = strawberry.field(
+        description="The barrister: the subject their token names (a person, "
+        "not an organisation), at most 200 characters."
+    )
+    purpose: SharePurpose = strawberry.field(
+        description="What counsel may read: that purpose's chronology (and, for "
+        "CICA, the compensation evidence pack)."
+    )
+    expires_on: date = strawberry.field(
+        description="The last day counsel may read it: from today to 366 days ahead."
+    )
+    include_sensitive: bool = strawberry.field(
+        default=False,
+        description="Also share the sensitive steps of the purpose's areas (e.g. "
+        '"CICA including sensitive steps"); by default they are left out.',
+    )
+
+    def command(self) -> CaseCommand:
+        return ShareWithCounsel(
+            self.case_id,
+            self.counsel,
+            self.purpose.value,
+            self.expires_on,
+            self.include_sensitive,
+        )
+
+
+@strawberry.input(description="End a share with counsel before it expires.")
+class RevokeShareInput(CaseCommandInput):
+    share_id: UUID = strawberry.field(
+        description="The share, as returned by `shareWithCounsel`."
+    )
+    reason: str = strawberry.field(description=REASON)
+
+    def command(self) -> CaseCommand:
+        return RevokeShare(self.case_id, self.share_id, self.reason)
 
 
 def _details(details: object) -> dict[str, Any] | None:

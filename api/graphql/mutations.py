@@ -3,12 +3,12 @@ worker thread, and answers with its success type or a typed failure."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, TypeAlias, TypeVar
 
 import strawberry
 
-from api.auth import Principal
-from api.graphql.access import require_writer
+from api.graphql.access import Gate
 from api.graphql.bundles import (
     AssembleBundleInput,
     AssembleBundleResult,
@@ -27,11 +27,14 @@ from api.graphql.inputs import (
     CorrectStepInput,
     DisputeStepInput,
     GiveConsentInput,
+    MarkStepSensitivityInput,
     OpenCaseInput,
     RecordDateOfBirthInput,
     RecordStepInput,
     ReopenCaseInput,
     RetractStepInput,
+    RevokeShareInput,
+    ShareWithCounselInput,
     TransferCaseInput,
     WithdrawConsentInput,
 )
@@ -45,17 +48,23 @@ from api.graphql.results import (
     CommandSucceeded,
     ConsentGiven,
     ConsentWithdrawn,
+    CounselShared,
     DateOfBirthRecorded,
     EvidenceAttached,
     NotPermittedError,
+    ShareRevoked,
     StepCorrected,
     StepDisputed,
     StepRecorded,
     StepRetracted,
+    StepSensitivityMarked,
     failure_for,
 )
-from domain.application import CaseJourneys, CommandResult
+from api.policy import Action
+from domain.application import CommandResult
+from domain.commands import CaseCommand, TransferCase
 from domain.errors import CommandRefused, InvalidField
+from projections.audit import Operation
 
 S = TypeVar("S", bound=CommandSucceeded)
 
@@ -125,25 +134,60 @@ ReopenCaseResult: TypeAlias = Annotated[
     CaseReopened | AnyFailure,
     strawberry.union("ReopenCaseResult", description=_OUTCOME.format("CaseReopened")),
 ]
+MarkStepSensitivityResult: TypeAlias = Annotated[
+    StepSensitivityMarked | AnyFailure,
+    strawberry.union(
+        "MarkStepSensitivityResult",
+        description=_OUTCOME.format("StepSensitivityMarked"),
+    ),
+]
+ShareWithCounselResult: TypeAlias = Annotated[
+    CounselShared | AnyFailure,
+    strawberry.union(
+        "ShareWithCounselResult", description=_OUTCOME.format("CounselShared")
+    ),
+]
+RevokeShareResult: TypeAlias = Annotated[
+    ShareRevoked | AnyFailure,
+    strawberry.union("RevokeShareResult", description=_OUTCOME.format("ShareRevoked")),
+]
 
 
 async def _on_case(
-    info: Information, input: CaseCommandInput, success: type[S]
+    info: Information,
+    input: CaseCommandInput,
+    success: type[S],
+    action: Action = Action.RECORD,
+    audited: Operation | None = None,
+    first: Callable[[Gate, CaseCommand], None] | None = None,
 ) -> S | AnyFailure:
-    """Runs a command on an existing case the caller may change."""
-    journeys, principal = info.context.journeys, info.context.principal
+    """Runs a command on an existing case the caller may change; ``audited``
+    commands (shares and their revocation) are recorded in the audit too;
+    ``first`` checks what the command names beyond the case."""
+    gate = info.context.gate
 
     def work() -> CommandResult:
-        require_writer(principal)
-        # The domain checks the organisation on the case it changes, in the same
+        command = input.command()
+        if first is not None:
+            gate.require(action)
+            first(gate, command)
+        # The policy checks the very case the command changes, in the same
         # load, so nothing can move the case between the check and the change.
-        return journeys.handle(
-            input.command(),
-            recorded_by=principal.subject,
+        result = gate.journeys.handle(
+            command,
+            recorded_by=gate.principal.subject,
             idempotency_key=input.idempotency_key,
             expected_version=input.expected_version,
-            on_behalf_of=principal.acts_for,
+            guard=gate.guard(action),
         )
+        if audited is not None:
+            gate.record(
+                audited,
+                case_ids=[result.case_id],
+                item_ids=[result.id],
+                purpose=getattr(command, "purpose", None),
+            )
+        return result
 
     try:
         result = await info.context.in_thread(work)
@@ -152,16 +196,20 @@ async def _on_case(
     return success.from_result(result)
 
 
-def _open(
-    journeys: CaseJourneys, principal: Principal, data: OpenCaseInput
-) -> CommandResult:
-    require_writer(principal)
+def _known_target(gate: Gate, command: CaseCommand) -> None:
+    """A transfer names an organisation that exists."""
+    assert isinstance(command, TransferCase)
+    gate.policy.transfer_target(command.to_organisation_id, gate.journeys.organisations)
+
+
+def _open(gate: Gate, data: OpenCaseInput) -> CommandResult:
+    gate.require(Action.OPEN_CASE)
+    principal = gate.principal
     organisation_id = (data.organisation_id or "").strip() or principal.organisation_id
     if not organisation_id:
         raise InvalidField("organisationId", "name the organisation holding the case")
-    if not principal.may_change(organisation_id):
-        raise NotPermittedError("cases may be opened only for your own organisation")
-    return journeys.open_case(
+    gate.policy.own_organisation(principal, organisation_id)
+    return gate.journeys.open_case(
         reference=data.reference,
         organisation_id=organisation_id,
         jurisdiction=data.jurisdiction.value,
@@ -206,9 +254,7 @@ class Mutation:
     ) -> OpenCaseResult:
         context = info.context
         try:
-            result = await context.in_thread(
-                _open, context.journeys, context.principal, input
-            )
+            result = await context.in_thread(_open, context.gate, input)
         except (CommandRefused, NotPermittedError) as error:
             return failure_for(error)
         return CaseOpened.from_result(result)
@@ -267,20 +313,26 @@ class Mutation:
     ) -> WithdrawConsentResult:
         return await _on_case(info, input, ConsentWithdrawn)
 
-    @strawberry.mutation(description="Assign an advocate to the case, or hand it over.")
+    @strawberry.mutation(
+        description="Assign an advocate to the case; re-assigning a case that "
+        "has an advocate (a hand-over) is a manager's."
+    )
     async def assign_advocate(
         self, info: Information, input: Annotated[AssignAdvocateInput, INPUT]
     ) -> AssignAdvocateResult:
-        return await _on_case(info, input, AdvocateAssigned)
+        return await _on_case(info, input, AdvocateAssigned, Action.ASSIGN_ADVOCATE)
 
     @strawberry.mutation(
-        description="Transfer the case to another organisation; the caller's "
-        "organisation then no longer sees it."
+        description="Transfer the case to another organisation that exists "
+        "(named in WAYMARK_ORGANISATIONS or holding cases); a manager's. The "
+        "caller's organisation then no longer sees it."
     )
     async def transfer_case(
         self, info: Information, input: Annotated[TransferCaseInput, INPUT]
     ) -> TransferCaseResult:
-        return await _on_case(info, input, CaseTransferred)
+        return await _on_case(
+            info, input, CaseTransferred, Action.TRANSFER, first=_known_target
+        )
 
     @strawberry.mutation(description="Close the case, with a reason.")
     async def close_case(
@@ -293,3 +345,35 @@ class Mutation:
         self, info: Information, input: Annotated[ReopenCaseInput, INPUT]
     ) -> ReopenCaseResult:
         return await _on_case(info, input, CaseReopened)
+
+    @strawberry.mutation(
+        description="Mark a step sensitive, or not: sensitive steps stay out of "
+        "shares, exports and evaluation unless the purpose names them."
+    )
+    async def mark_step_sensitivity(
+        self, info: Information, input: Annotated[MarkStepSensitivityInput, INPUT]
+    ) -> MarkStepSensitivityResult:
+        return await _on_case(
+            info, input, StepSensitivityMarked, Action.MARK_SENSITIVITY
+        )
+
+    @strawberry.mutation(
+        description="Share the case with one barrister for one purpose until a "
+        "day (recorded in the audit); needs the survivor's consent to sharing "
+        "with counsel."
+    )
+    async def share_with_counsel(
+        self, info: Information, input: Annotated[ShareWithCounselInput, INPUT]
+    ) -> ShareWithCounselResult:
+        return await _on_case(info, input, CounselShared, Action.SHARE, Operation.SHARE)
+
+    @strawberry.mutation(
+        description="Revoke a share with counsel (recorded in the audit); counsel "
+        "then no longer see the case."
+    )
+    async def revoke_share(
+        self, info: Information, input: Annotated[RevokeShareInput, INPUT]
+    ) -> RevokeShareResult:
+        return await _on_case(
+            info, input, ShareRevoked, Action.SHARE, Operation.REVOKE_SHARE
+        )

@@ -22,23 +22,22 @@ from uuid import UUID
 
 import strawberry
 
+from api.policy import NotPermittedError as NotPermittedError
 from domain.application import CommandResult, TooManyConcurrentWrites
 from domain.errors import (
     CaseIsClosed,
     CaseIsOpen,
     CaseNotFound,
     CommandRefused,
+    ConsentRequired,
     IdempotencyKeyReused,
     InvalidField,
     NothingToChange,
+    ShareNotFound,
     StepIsRetracted,
     StepNotFound,
 )
 from domain.errors import VersionConflict as VersionClash
-
-
-class NotPermittedError(Exception):
-    """The caller's role may not do this (answered as ``NotPermitted``)."""
 
 
 class NotFoundError(Exception):
@@ -112,6 +111,11 @@ class RefusalReason(Enum):
         "idempotency_key_reused",
         description="The idempotency key was used for a different command.",
     )
+    CONSENT_REQUIRED = strawberry.enum_value(
+        "consent_required",
+        description="The survivor's consent the command needs is not on record "
+        "(sharing with counsel needs consent to sharing with counsel).",
+    )
     TOO_MANY_CONCURRENT_WRITES = strawberry.enum_value(
         "too_many_concurrent_writes",
         description="The case kept changing under the command; retry it.",
@@ -132,6 +136,7 @@ _REASONS: tuple[tuple[type[CommandRefused], RefusalReason], ...] = (
     (StepIsRetracted, RefusalReason.STEP_IS_RETRACTED),
     (NothingToChange, RefusalReason.NOTHING_TO_CHANGE),
     (IdempotencyKeyReused, RefusalReason.IDEMPOTENCY_KEY_REUSED),
+    (ConsentRequired, RefusalReason.CONSENT_REQUIRED),
     (TooManyConcurrentWrites, RefusalReason.TOO_MANY_CONCURRENT_WRITES),
 )
 
@@ -156,7 +161,7 @@ def failure_for(error: Exception) -> AnyFailure:
             expected_version=error.expected,
             actual_version=error.actual,
         )
-    if isinstance(error, CaseNotFound | StepNotFound):
+    if isinstance(error, CaseNotFound | StepNotFound | ShareNotFound):
         return NotFound(message=error.message)
     if isinstance(error, InvalidField):
         return ValidationFailed(message=error.message, field=error.field or "input")
@@ -288,4 +293,34 @@ class CaseClosed(CommandSucceeded):
 
 @strawberry.type(description="The case was reopened.")
 class CaseReopened(CommandSucceeded):
+    pass
+
+
+@strawberry.type(description="A step was marked sensitive, or not sensitive.")
+class StepSensitivityMarked(StepCommandSucceeded):
+    pass
+
+
+@strawberry.interface(description="A command concerning one share with counsel.")
+class ShareCommandSucceeded(CommandSucceeded):
+    share_id: UUID = strawberry.field(description="The share made or concerned.")
+
+    @classmethod
+    def from_result(cls, result: CommandResult) -> Self:
+        return cls(
+            case_id=result.case_id,
+            share_id=result.id,
+            case_version=result.version,
+            position=result.position,
+            replayed=result.replayed,
+        )
+
+
+@strawberry.type(description="The case was shared with counsel.")
+class CounselShared(ShareCommandSucceeded):
+    pass
+
+
+@strawberry.type(description="A share with counsel was revoked.")
+class ShareRevoked(ShareCommandSucceeded):
     pass

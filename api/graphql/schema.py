@@ -9,6 +9,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 
 from api.auth import Role
+from api.graphql.audit import resolve_audit_trail
 from api.graphql.bundles import resolve_bundles
 from api.graphql.caseload import resolve_caseload
 from api.graphql.cases import resolve_case, resolve_cases
@@ -24,6 +25,7 @@ from api.graphql.evaluation import (
 )
 from api.graphql.exports import resolve_verify_export
 from api.graphql.mutations import Mutation
+from api.graphql.shares import resolve_shared_with_me
 from api.graphql.steps import StepKind, describe_kinds
 from domain.vocabulary import STEP_KINDS
 
@@ -46,7 +48,9 @@ class Viewer:
 
 
 @strawberry.type(
-    description="Reading cases and their chronologies; for evaluators, statistics."
+    description="Reading cases and their chronologies; for counsel, what is "
+    "shared with them; for evaluators, statistics; for managers and "
+    "administrators, the audit."
 )
 class Query:
     case = strawberry.field(
@@ -97,7 +101,7 @@ class Query:
     )
     evaluation = strawberry.field(
         resolver=resolve_evaluation,
-        description="Evaluation statistics for evaluators and administrators: the "
+        description="Evaluation statistics for evaluators: the "
         "metrics over a period and cohort, optionally broken down, from the "
         "evaluation view (consenting cases only), every count under disclosure "
         "control.",
@@ -105,7 +109,7 @@ class Query:
     evaluation_definitions = strawberry.field(
         resolver=resolve_evaluation_definitions,
         description="What each evaluation metric counts, in the words published "
-        "with it, for evaluators and administrators.",
+        "with it, for evaluators.",
     )
     cohort_export = strawberry.field(
         resolver=resolve_cohort_export,
@@ -113,6 +117,19 @@ class Query:
         "per consenting client of a named period (a quarter or financial year; no "
         "other filter, so two downloads cannot be told apart by difference), "
         "coarse values only, pseudonyms keyed to the evaluator. Evaluators only.",
+    )
+    shared_with_me = strawberry.field(
+        resolver=resolve_shared_with_me,
+        description="For counsel: the cases shared with you, live now, each with "
+        "what changed since you last read its chronology.",
+    )
+    audit_trail = strawberry.field(
+        resolver=resolve_audit_trail,
+        description="Who looked at what: a case's trail (`caseId`, for its "
+        "organisation's managers) or a person's (`subject`, for "
+        "administrators). Every read of a case, chronology, deadlines, evidence "
+        "pack, caseload, evaluation table or cohort, and every share, revocation "
+        "and erasure, is recorded; nothing can alter or remove a record.",
     )
 
     @strawberry.field(

@@ -9,7 +9,7 @@ costs one pass over its events.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -64,13 +64,23 @@ class ChronologyFold(StepHistoryFold):
         as_at: datetime | None,
         changed_since: datetime | None,
         bundle: BundleChoice | None = None,
+        *,
+        include_sensitive: bool = True,
+        sensitive_now: Collection[UUID] | None = None,
     ) -> Chronology:
+        """The chronology as folded. Sensitive steps are left out (and counted)
+        unless ``include_sensitive``; which steps are sensitive is as the fold
+        stands, or ``sensitive_now`` (a past moment's chronology still leaves
+        out what is marked sensitive today)."""
         opened, last = self.opening()
         chosen = self.bundle(bundle.bundle_id, bundle.version) if bundle else None
         if bundle is not None and chosen is None:
             raise UnknownBundle(bundle)
         self._placements = chosen.placements() if chosen else None
-        rows, left_out = self.rows(purpose, changed_since)
+        hidden: Collection[UUID] = ()
+        if not include_sensitive:
+            hidden = self.sensitive_steps() if sensitive_now is None else sensitive_now
+        rows, left_out, sensitive_left_out = self.rows(purpose, changed_since, hidden)
         return Chronology(
             case_id=opened.originator_id,
             reference=opened.reference,
@@ -83,19 +93,25 @@ class ChronologyFold(StepHistoryFold):
             version=last.originator_version,
             chain_head=last.chain_hash(),
             bundle=chosen,
+            sensitive_left_out=sensitive_left_out,
         )
 
     def rows(
-        self, purpose: Purpose, changed_since: datetime | None
-    ) -> tuple[list[ChronologyRow], Counter[LeftOut]]:
-        """The rows the purpose shows, in order, and how many steps each of its
-        reasons left out (of those ``changed_since`` would list)."""
+        self,
+        purpose: Purpose,
+        changed_since: datetime | None,
+        hidden: Collection[UUID] = (),
+    ) -> tuple[list[ChronologyRow], Counter[LeftOut], int]:
+        """The rows the purpose shows, in order; how many steps each of its
+        reasons left out; and how many of the rest were ``hidden`` as sensitive
+        (of those ``changed_since`` would list)."""
         selection = selection_for(purpose)
         on_record = {
             draft.kind for draft in self.steps.values() if draft.retraction is None
         }
         rows = []
         left_out: Counter[LeftOut] = Counter()
+        sensitive_left_out = 0
         for step_id, draft in self.steps.items():
             if changed_since is not None and draft.last_changed_at() <= changed_since:
                 continue
@@ -103,9 +119,12 @@ class ChronologyFold(StepHistoryFold):
             if reason is not None:
                 left_out[reason] += 1
                 continue
+            if step_id in hidden:
+                sensitive_left_out += 1
+                continue
             rows.append((self._row(step_id, draft, on_record), draft.sequence))
         rows.sort(key=lambda pair: pair[0].sort_key(pair[1]))
-        return [row for row, _ in rows], left_out
+        return [row for row, _ in rows], left_out, sensitive_left_out
 
     def _row(
         self, step_id: UUID, draft: StepHistory, on_record: set[str]
@@ -201,6 +220,8 @@ def chronology_of(
     as_at: datetime | None = None,
     changed_since: datetime | None = None,
     bundle: BundleChoice | None = None,
+    include_sensitive: bool = True,
+    sensitive_now: Collection[UUID] | None = None,
 ) -> Chronology:
     """The chronology of one case from its events, earliest first; its sources'
     page references follow ``bundle`` when one is chosen."""
@@ -209,4 +230,11 @@ def chronology_of(
         if as_at is not None and event.timestamp > as_at:
             break
         state.fold(event)
-    return state.freeze(purpose, as_at, changed_since, bundle)
+    return state.freeze(
+        purpose,
+        as_at,
+        changed_since,
+        bundle,
+        include_sensitive=include_sensitive,
+        sensitive_now=sensitive_now,
+    )

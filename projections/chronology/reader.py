@@ -36,21 +36,33 @@ class ChronologyReader:
         as_at: datetime | None = None,
         changed_since: datetime | None = None,
         bundle: BundleChoice | None = None,
+        include_sensitive: bool = True,
     ) -> Chronology:
-        if as_at is not None:
-            events = self.journeys.case_events(case_id, until=as_at)
-            return chronology_of(
-                events,
-                purpose=purpose,
-                as_at=as_at,
-                changed_since=changed_since,
-                bundle=bundle,
-            )
+        """``include_sensitive=False`` leaves out the steps sensitive now (even
+        as at a past moment), saying how many."""
         lock, fold = self._warm_fold(case_id)
         with lock:
             for event in self.journeys.case_events(case_id, after_version=fold.version):
                 fold.fold(event)
-            return fold.freeze(purpose, None, changed_since, bundle)
+            if as_at is None:
+                return fold.freeze(
+                    purpose,
+                    None,
+                    changed_since,
+                    bundle,
+                    include_sensitive=include_sensitive,
+                )
+            sensitive_now = fold.sensitive_steps()
+        events = self.journeys.case_events(case_id, until=as_at)
+        return chronology_of(
+            events,
+            purpose=purpose,
+            as_at=as_at,
+            changed_since=changed_since,
+            bundle=bundle,
+            include_sensitive=include_sensitive,
+            sensitive_now=sensitive_now,
+        )
 
     def _warm_fold(self, case_id: UUID) -> tuple[threading.Lock, ChronologyFold]:
         with self._folds_lock:

@@ -151,3 +151,6 @@ class Chronology:
     #: The bundle version whose pages the references follow; None: each
     #: document's own reference, as attached.
     bundle: Bundle | None = None
+    #: Steps of the purpose's areas left out because they are sensitive (the
+    #: purpose does not name sensitive steps).
+    sensitive_left_out: int = 0

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from domain.case import CaseEvent, ChronologyServed
 from domain.errors import CommandRefused
+from projections.case_stream import StepHistoryFold
 from projections.chronology.fold import BundleChoice, chronology_of
 from projections.chronology.rows import Chronology
 from projections.chronology.selection import Purpose
@@ -61,16 +62,25 @@ def services_of(events: Sequence[CaseEvent]) -> list[Service]:
 
 
 def as_served(
-    events: Sequence[CaseEvent], service_id: UUID
+    events: Sequence[CaseEvent], service_id: UUID, *, include_sensitive: bool = True
 ) -> tuple[Service, Chronology]:
-    """The service, and the chronology exactly as it was served."""
+    """The service, and the chronology exactly as it was served (without the
+    steps sensitive now, unless ``include_sensitive``)."""
     service = next((s for s in services_of(events) if s.service_id == service_id), None)
     if service is None:
         raise ServiceNotFound(service_id)
+    sensitive_now = None
+    if not include_sensitive:
+        everything = StepHistoryFold()
+        for event in events:
+            everything.fold(event)
+        sensitive_now = everything.sensitive_steps()
     served = chronology_of(
         events[: service.case_version],
         purpose=service.purpose,
         bundle=service.bundle,
+        include_sensitive=include_sensitive,
+        sensitive_now=sensitive_now,
     )
     return service, served
 

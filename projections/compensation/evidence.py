@@ -252,6 +252,9 @@ class CompensationEvidence:
     claim_history: tuple[ClaimStep, ...]
     missing: tuple[Missing, ...]
     notes: tuple[Note, ...]
+    #: Steps on record left out because they are sensitive and the reader's
+    #: purpose does not include sensitive steps.
+    sensitive_left_out: int = 0
 
     @property
     def losses_total(self) -> Decimal:

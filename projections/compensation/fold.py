@@ -71,12 +71,17 @@ class CompensationFold(StepHistoryFold):
 
     # Freezing
 
-    def freeze(self, stage: Stage) -> CompensationEvidence:
+    def freeze(
+        self, stage: Stage, *, include_sensitive: bool = True
+    ) -> CompensationEvidence:
+        """The evidence for ``stage``; without sensitive steps (counted) unless
+        ``include_sensitive``."""
         opened, last = self.opening()
         by_kind: dict[str, list[EvidenceStep]] = {}
         details: dict[UUID, dict[str, Any]] = {}
+        left_out = set() if include_sensitive else self.sensitive_steps()
         for step_id, draft in self.steps.items():
-            if draft.retracted:
+            if draft.retracted or step_id in left_out:
                 continue
             reading = StepReading.from_record(draft.reading)
             step = self._evidence_step(step_id, draft, reading)
@@ -101,6 +106,9 @@ class CompensationFold(StepHistoryFold):
             claim_history=gathered.claim_history(),
             missing=(),
             notes=(),
+            sensitive_left_out=sum(
+                1 for step_id in left_out if not self.steps[step_id].retracted
+            ),
         )
         return replace(
             evidence, missing=missing_for(evidence), notes=notes_for(evidence)
@@ -362,10 +370,13 @@ def _explain(
 
 
 def compensation_evidence_of(
-    events: Iterable[CaseEvent], stage: Stage = Stage.APPLICATION
+    events: Iterable[CaseEvent],
+    stage: Stage = Stage.APPLICATION,
+    *,
+    include_sensitive: bool = True,
 ) -> CompensationEvidence:
     """What one case's record holds, and lacks, for the claim stage asked."""
     state = CompensationFold()
     for event in events:
         state.fold(event)
-    return state.freeze(stage)
+    return state.freeze(stage, include_sensitive=include_sensitive)

@@ -1,5 +1,9 @@
 """The evaluation projection's event handlers: which facts each case event gives.
 
+Sensitivity decides too: a step marked sensitive is not evaluated (its facts
+are cleared, and a correction of it notes none) until it is marked otherwise.
+The kinds sensitive by default give no facts anyway.
+
 Consent decides what reaches the view. When a survivor consents to evaluation,
 the case's earlier events are read again from the log (``history``) and their
 facts follow the consent, so a consent given months after opening still counts
@@ -167,7 +171,37 @@ class EvaluationProjection(BatchProjection[EvaluationView]):
 
     @facts.register
     def _(self, e: events.StepCorrected) -> Sequence[Change]:
-        return [StepCleared(e.originator_id, e.step_id), *self._step(e)]
+        cleared: list[Change] = [StepCleared(e.originator_id, e.step_id)]
+        if self._standing(e.originator_id, e.originator_version, e.step_id)[1]:
+            return cleared  # marked sensitive: its new reading is not evaluated
+        return [*cleared, *self._step(e)]
+
+    @facts.register
+    def _(self, e: events.StepSensitivityMarked) -> Sequence[Change]:
+        cleared: list[Change] = [StepCleared(e.originator_id, e.step_id)]
+        if e.sensitive:
+            return cleared
+        current, _ = self._standing(e.originator_id, e.originator_version, e.step_id)
+        return [*cleared, *self._step(current)] if current is not None else cleared
+
+    def _standing(
+        self, case_id: UUID, version: int, step_id: UUID
+    ) -> tuple[events.StepRecorded | events.StepCorrected | None, bool]:
+        """The step's current reading before ``version`` (None if retracted),
+        and whether it is marked sensitive then. Read from the case's history:
+        corrections and markings are rare, so the view keeps no step state."""
+        current: events.StepRecorded | events.StepCorrected | None = None
+        marked = False
+        for earlier in self._history(case_id, version):
+            if getattr(earlier, "step_id", None) != step_id:
+                continue
+            if isinstance(earlier, events.StepRecorded | events.StepCorrected):
+                current = earlier
+            elif isinstance(earlier, events.StepRetracted):
+                current = None
+            elif isinstance(earlier, events.StepSensitivityMarked):
+                marked = earlier.sensitive
+        return current, marked
 
     @facts.register
     def _(self, e: events.StepRetracted) -> Sequence[Change]:

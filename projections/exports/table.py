@@ -89,6 +89,10 @@ class Proof:
     bundle_version: int | None = None
     #: The service the export reproduces, when it is "as served".
     service_id: UUID | None = None
+    #: Whether sensitive steps were shown; if not, which steps were sensitive
+    #: when it was exported (ids only), so a check can leave out the same.
+    include_sensitive: bool = True
+    sensitive_steps: tuple[UUID, ...] = ()
 
     def as_json(self) -> bytes:
         record: dict[str, Any] = {"format": PROOF_FORMAT, **asdict(self)}
@@ -118,6 +122,8 @@ class Proof:
                 else None
             ),
             service_id=_optional_uuid(record.get("service_id")),
+            include_sensitive=bool(record.get("include_sensitive", True)),
+            sensitive_steps=tuple(UUID(i) for i in record.get("sensitive_steps", ())),
         )
 
 
@@ -185,7 +191,9 @@ def export_table(
     with_history: bool = False,
     service_id: UUID | None = None,
     served: str | None = None,
+    sensitive_steps: tuple[UUID, ...] | None = None,
 ) -> ExportedChronology:
+    """``sensitive_steps``: the steps left out as sensitive, when they were."""
     """The rows and proof of ``chronology``; retracted steps only ``with_history``."""
     rows = tuple(
         export_row(row)
@@ -207,6 +215,8 @@ def export_table(
         bundle_id=bundle.bundle_id if bundle else None,
         bundle_version=bundle.version if bundle else None,
         service_id=service_id,
+        include_sensitive=sensitive_steps is None,
+        sensitive_steps=tuple(sorted(sensitive_steps or ())),
     )
     statement = chronology.selection
     return ExportedChronology(

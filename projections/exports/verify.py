@@ -90,13 +90,19 @@ def check_record(journeys: CaseJourneys, proof: Proof) -> RecordCheck:
             else None
         )
         then = chronology_of(
-            reached, purpose=proof.purpose, as_at=proof.as_at, bundle=bundle
+            reached,
+            purpose=proof.purpose,
+            as_at=proof.as_at,
+            bundle=bundle,
+            include_sensitive=proof.include_sensitive,
+            sensitive_now=frozenset(proof.sensitive_steps),
         )
         again = export_table(
             then,
             log_position=proof.log_position,
             exported_at=proof.exported_at,
             with_history=proof.with_history,
+            sensitive_steps=None if proof.include_sensitive else proof.sensitive_steps,
         )
         rows_match = again.proof.rows_sha256 == proof.rows_sha256
     since = reached[-1].timestamp if head_matches else None
@@ -104,7 +110,11 @@ def check_record(journeys: CaseJourneys, proof: Proof) -> RecordCheck:
         tuple(
             export_row(row)
             for row in chronology_of(
-                events, purpose=proof.purpose, changed_since=since
+                events,
+                purpose=proof.purpose,
+                changed_since=since,
+                include_sensitive=proof.include_sensitive,
+                sensitive_now=frozenset(proof.sensitive_steps),
             ).rows
         )
         if since is not None and len(events) > proof.case_version

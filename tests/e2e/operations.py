@@ -207,10 +207,11 @@ CHRONOLOGY = (
     """
 query Chronology(
   $caseId: UUID!, $purpose: ChronologyPurpose! = FULL,
-  $asAt: DateTime, $changedSince: DateTime
+  $asAt: DateTime, $changedSince: DateTime, $includeSensitive: Boolean! = true
 ) {
   chronology(
-    caseId: $caseId, purpose: $purpose, asAt: $asAt, changedSince: $changedSince
+    caseId: $caseId, purpose: $purpose, asAt: $asAt, changedSince: $changedSince,
+    includeSensitive: $includeSensitive
   ) {
     __typename
     ... on Chronology {
@@ -219,6 +220,7 @@ query Chronology(
         includes includedAreas stepsLeftOut
         leftOut { reason why areas kinds steps }
       }
+      sensitiveLeftOut
       rows {
         stepId kind label area when occurred earliest latest order summary details
         sources { document pin title bundleRef cite } citation
@@ -259,6 +261,79 @@ mutation Born($input: RecordDateOfBirthInput!) {
   recordDateOfBirth(input: $input) {
     __typename
     ... on DateOfBirthRecorded { caseId caseVersion }
+    ...failure
+  }
+}
+"""
+    + FAILURE
+)
+
+SHARE_WITH_COUNSEL = (
+    """
+mutation Share($input: ShareWithCounselInput!) {
+  shareWithCounsel(input: $input) {
+    __typename
+    ... on CounselShared { caseId shareId caseVersion position replayed }
+    ...failure
+  }
+}
+"""
+    + FAILURE
+)
+
+REVOKE_SHARE = (
+    """
+mutation Revoke($input: RevokeShareInput!) {
+  revokeShare(input: $input) {
+    __typename
+    ... on ShareRevoked { caseId shareId caseVersion replayed }
+    ...failure
+  }
+}
+"""
+    + FAILURE
+)
+
+MARK_STEP_SENSITIVITY = (
+    """
+mutation Mark($input: MarkStepSensitivityInput!) {
+  markStepSensitivity(input: $input) {
+    __typename
+    ... on StepSensitivityMarked { caseId stepId caseVersion replayed }
+    ...failure
+  }
+}
+"""
+    + FAILURE
+)
+
+SHARED_WITH_ME = (
+    """
+query Shared {
+  sharedWithMe {
+    __typename
+    ... on SharedWithMe {
+      shares {
+        caseId reference shareId purpose expiresOn includeSensitive
+        lastLookedAt changedSinceLastLook
+      }
+    }
+    ...failure
+  }
+}
+"""
+    + FAILURE
+)
+
+AUDIT_TRAIL = (
+    """
+query Audit($caseId: UUID, $subject: String) {
+  auditTrail(caseId: $caseId, subject: $subject) {
+    __typename
+    ... on AuditTrail {
+      caseId subject
+      entries { at subject role organisationId operation purpose caseIds itemIds }
+    }
     ...failure
   }
 }

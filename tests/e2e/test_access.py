@@ -1,7 +1,10 @@
 """Who may see and change what, enforced over HTTP.
 
 No operation runs without a valid bearer token; advocates and managers work on
-their own organisation's cases; counsel read only; evaluators see no case.
+their own organisation's cases (hand-over and transfer are a manager's); counsel
+read only what is shared with them, for its purpose; evaluators and
+administrators see no case. The full role x operation matrix is in
+``test_access_matrix``.
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ from tests.e2e.operations import (
     CASE,
     CASES,
     CHRONOLOGY,
-    GIVE_CONSENT,
     OPEN_CASE,
     RECORD_STEP,
     TRANSFER_CASE,
 )
+from tests.e2e.sharing import consent_to_sharing, share
 from tests.e2e.test_case_journey import open_case, record
 
 STEP = {"kind": "housing.advocacy", "occurred": "2022-04", "summary": "Called."}
@@ -120,19 +123,26 @@ def test_what_a_caller_records_is_recorded_by_their_tokens_subject(
     }
 
 
-def test_counsel_read_a_consenting_case_but_cannot_change_it(api: Api) -> None:
+def test_counsel_read_only_through_a_share_and_never_change_the_case(
+    api: Api,
+) -> None:
     case_id = open_case(api)
-    counsel = api.token(role="counsel", subject="counsel-1")
+    counsel = api.token(role="counsel", organisation_id="chambers-1", subject="c-1")
 
-    hidden = api.call(CASE, {"id": case_id}, token=counsel)["case"]
-    assert hidden["__typename"] == "NotFound"
-    api.call(
-        GIVE_CONSENT, {"input": {"caseId": case_id, "purpose": "SHARING_WITH_COUNSEL"}}
-    )
-    shown = api.call(CASE, {"id": case_id}, token=counsel)["case"]
-    assert shown["__typename"] == "Case"
-    read = api.call(CHRONOLOGY, {"caseId": case_id}, token=counsel)["chronology"]
-    assert read["__typename"] == "Chronology"
+    def cica(**arguments: object) -> dict[str, object]:
+        variables = {"caseId": case_id, "purpose": "CICA", **arguments}
+        return api.call(CHRONOLOGY, variables, token=counsel)["chronology"]
+
+    assert cica()["__typename"] == "NotFound"
+    consent_to_sharing(api, case_id)
+    assert cica()["__typename"] == "NotFound"  # consent alone shares nothing
+    share(api, case_id, "c-1", "CICA")
+
+    assert cica()["__typename"] == "Chronology"
+    assert cica(purpose="FULL")["__typename"] == "NotFound"
+    assert cica(purpose="IMMIGRATION")["__typename"] == "NotFound"
+    details = api.call(CASE, {"id": case_id}, token=counsel)["case"]
+    assert details["__typename"] == "NotPermitted"
     position = api.journeys.log_position()
 
     refused = api.call(
@@ -182,64 +192,63 @@ def test_another_organisations_advocate_can_neither_see_nor_change_the_case(
 
 
 def test_an_advocate_opens_cases_only_for_their_own_organisation(api: Api) -> None:
-    opened = api.call(
-        OPEN_CASE,
-        {
-            "input": {
-                "reference": "X",
-                "jurisdiction": "NORTHERN_IRELAND",
-                "organisationId": "org-south",
-            }
-        },
-    )["openCase"]
+    elsewhere = {
+        "input": {
+            "reference": "X",
+            "jurisdiction": "NORTHERN_IRELAND",
+            "organisationId": "org-south",
+        }
+    }
+    opened = api.call(OPEN_CASE, elsewhere)["openCase"]
     assert opened["__typename"] == "NotPermitted"
 
     admin = api.token(role="administrator", organisation_id=None, subject="admin-1")
-    by_admin = api.call(
-        OPEN_CASE,
-        {
-            "input": {
-                "reference": "X",
-                "jurisdiction": "NORTHERN_IRELAND",
-                "organisationId": "org-south",
-            }
-        },
-        token=admin,
-    )["openCase"]
-    assert by_admin["__typename"] == "CaseOpened"
-    case = api.call(CASE, {"id": by_admin["caseId"]}, token=admin)["case"]
-    assert (case["organisationId"], case["jurisdiction"]) == (
-        "org-south",
-        "NORTHERN_IRELAND",
-    )
-    without = api.call(
-        OPEN_CASE,
-        {"input": {"reference": "Y", "jurisdiction": "SCOTLAND"}},
-        token=admin,
-    )["openCase"]
-    assert (without["__typename"], without["field"]) == (
-        "ValidationFailed",
-        "organisationId",
-    )
+    by_admin = api.call(OPEN_CASE, elsewhere, token=admin)["openCase"]
+    assert by_admin["__typename"] == "NotPermitted"  # no case content
+    assert api.journeys.log_position() == 0
 
 
-def test_a_transferred_case_passes_to_the_other_organisation(api: Api) -> None:
+def test_a_manager_transfers_a_case_to_an_organisation_that_exists(
+    api: Api,
+) -> None:
     case_id = open_case(api)
-    transferred = api.call(
-        TRANSFER_CASE,
-        {
-            "input": {
-                "caseId": case_id,
-                "toOrganisationId": "org-south",
-                "reason": "The survivor moved area.",
-            }
-        },
-    )["transferCase"]
-    assert transferred["__typename"] == "CaseTransferred"
+    manager = api.token(role="manager", subject="manager-1")
 
+    def transfer(to: str, token: str | None = None) -> dict[str, object]:
+        given = {"caseId": case_id, "toOrganisationId": to, "reason": "Moved."}
+        return api.call(TRANSFER_CASE, {"input": given}, token=token or manager)[
+            "transferCase"
+        ]
+
+    by_advocate = transfer("org-south", token=api.token())
+    nowhere = transfer("org-nowhere")
+    assert by_advocate["__typename"] == "NotPermitted"
+    assert (nowhere["__typename"], nowhere["field"]) == (
+        "ValidationFailed",
+        "toOrganisationId",
+    )
+
+    assert transfer("org-south")["__typename"] == "CaseTransferred"
     south = api.token(organisation_id="org-south", subject="advocate-9")
     assert api.call(CASE, {"id": case_id})["case"]["__typename"] == "NotFound"
     assert api.call(CASE, {"id": case_id}, token=south)["case"]["__typename"] == "Case"
+
+
+def test_a_hand_over_is_a_managers_but_the_first_assignment_is_anyones(
+    api: Api,
+) -> None:
+    case_id = open_case(api)
+
+    def assign(advocate: str, **caller: object) -> dict[str, object]:
+        given = {"caseId": case_id, "advocateId": advocate}
+        return api.call(ASSIGN_ADVOCATE, {"input": given}, **caller)["assignAdvocate"]
+
+    assert assign("advocate-1")["__typename"] == "AdvocateAssigned"
+    handover = assign("advocate-2")
+    assert handover["__typename"] == "NotPermitted"
+    assert "hand a case over" in handover["message"]
+    by_manager = assign("advocate-2", role="manager", subject="manager-1")
+    assert by_manager["__typename"] == "AdvocateAssigned"
 
 
 def test_an_evaluator_sees_no_case_data(api: Api) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from tests.e2e.conftest import Api
 from tests.e2e.operations import CORRECT_STEP, FAILURE, GIVE_CONSENT, RETRACT_STEP
+from tests.e2e.sharing import share
 from tests.e2e.test_case_journey import MISSING, open_case, record
 
 COMPENSATION_EVIDENCE = (
@@ -266,7 +267,7 @@ def test_an_advocate_reads_a_claims_evidence_for_a_tribunal_appeal_with_cites(
     assert found["notes"][0]["stepIds"] == [stop]
 
 
-def test_counsel_read_evidence_only_on_a_consenting_case_and_evaluators_never(
+def test_counsel_read_evidence_only_on_a_case_shared_for_cica_and_evaluators_never(
     api: Api,
 ) -> None:
     case_id = open_case(api, reference="JIN-11")
@@ -286,6 +287,12 @@ def test_counsel_read_evidence_only_on_a_consenting_case_and_evaluators_never(
     api.call(
         GIVE_CONSENT, {"input": {"caseId": case_id, "purpose": "SHARING_WITH_COUNSEL"}}
     )
+    consented = evidence(api, case_id, "APPLICATION", token=counsel)
+    assert consented["__typename"] == "NotFound"  # consent alone shares nothing
+    share(api, case_id, "counsel-1", "IMMIGRATION")
+    for_immigration = evidence(api, case_id, "APPLICATION", token=counsel)
+    assert for_immigration["__typename"] == "NotFound"  # the pack is CICA's
+    share(api, case_id, "counsel-1", "CICA")
     shown = evidence(api, case_id, "REVIEW", token=counsel)
     refused = evidence(api, case_id, "APPLICATION", token=evaluator)
     stranger = evidence(

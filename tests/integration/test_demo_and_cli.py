@@ -19,7 +19,14 @@ from typer.testing import CliRunner
 from api.auth import Role, authenticate
 from api.cli import app
 from api.settings import Settings
-from demo.cases import DEMO_ADVOCATE, DEMO_ORGANISATION, DemoSummary, load_demo
+from demo.cases import (
+    DEMO_ADVOCATE,
+    DEMO_COUNSEL,
+    DEMO_ORGANISATION,
+    DEMO_SHARED_CASE,
+    DemoSummary,
+    load_demo,
+)
 from domain.application import CaseJourneys
 from domain.clocks import ClockKind
 from domain.dates import uk_day
@@ -104,6 +111,25 @@ def test_loading_the_demo_twice_records_nothing_new(
     assert again.position == demo.position == journeys.log_position()
     assert again.cases == demo.cases
     assert len(list(journeys.case_ids())) == len(demo.cases)
+
+
+def test_the_demo_counsel_has_a_cica_share_of_one_case_leaving_out_its_diagnosis(
+    journeys: CaseJourneys, demo: DemoSummary
+) -> None:
+    shared = [
+        case.reference
+        for case in demo.cases
+        if journeys.case_access(case.case_id).live_shares(DEMO_COUNSEL)
+    ]
+    assert shared == [DEMO_SHARED_CASE]
+    case_id = demo.case_id(DEMO_SHARED_CASE)
+    (share,) = journeys.case_access(case_id).live_shares(DEMO_COUNSEL)
+    assert (share.purpose, share.include_sensitive) == ("cica", False)
+    events = journeys.case_events(case_id)
+    cica = chronology_of(events, purpose=Purpose.CICA, include_sensitive=False)
+    # The clinical psychologist's diagnosis is mental-health content.
+    assert cica.sensitive_left_out == 1
+    assert "health.diagnosis" not in {row.current.kind for row in cica.rows}
 
 
 def test_every_demo_case_chain_verifies(

@@ -538,6 +538,64 @@ def test_corrected_and_retracted_steps_count_as_they_stand(cohorts: Cohorts) -> 
     assert figure(row, Metric.ADVOCACY_HOUSING).numerator.value == 9
 
 
+def test_a_step_marked_sensitive_is_not_evaluated_until_marked_otherwise(
+    cohorts: Cohorts,
+) -> None:
+    cases = [cohorts.open(date(2023, 4, 3)) for _ in range(20)]
+    steps = [
+        cohorts.step(
+            case_id,
+            "housing.accommodation_secured",
+            date(2023, 5, 2),
+            {"tenure": "permanent"},
+        )
+        for case_id in cases
+    ]
+
+    def mark(case_id: UUID, step_id: UUID, sensitive: bool) -> None:
+        cohorts.do(
+            date(2023, 6, 1),
+            "mark_step_sensitivity",
+            case_id,
+            step_id,
+            sensitive=sensitive,
+            reason="Safe-house address.",
+        )
+
+    for case_id, step_id in zip(cases[:6], steps[:6], strict=True):
+        mark(case_id, step_id, True)
+    # A correction while marked brings nothing back.
+    temporary = StepInput(
+        "housing.accommodation_secured",
+        "2023-05-02",
+        "Synthetic",
+        {"tenure": "temporary"},
+    )
+    for case_id, step_id in zip(cases[:3], steps[:3], strict=True):
+        cohorts.do(
+            date(2023, 6, 2),
+            "correct_step",
+            case_id,
+            step_id,
+            temporary,
+            reason="it was temporary",
+        )
+    marked = total(cohorts.table(Request(FY)))
+    assert figure(marked, Metric.PERMANENT_ACCOMMODATION).numerator.value == 14
+    assert figure(marked, Metric.ADVOCACY_HOUSING).numerator.value == 14
+
+    # Marked otherwise, each counts as it now stands (three as corrected).
+    for case_id, step_id in zip(cases[:6], steps[:6], strict=True):
+        mark(case_id, step_id, False)
+    unmarked = total(cohorts.table(Request(FY)))
+    assert figure(unmarked, Metric.PERMANENT_ACCOMMODATION).numerator.value == 17
+    rebuild_evaluation(
+        cohorts.journeys, cohorts.persistence, live=cohorts.worker.projection.view
+    )
+    rebuilt = total(cohorts.table(Request(FY)))
+    assert figure(rebuilt, Metric.PERMANENT_ACCOMMODATION).numerator.value == 17
+
+
 def test_the_organisation_and_area_are_where_the_case_stood_at_the_periods_end(
     cohorts: Cohorts,
 ) -> None:

@@ -172,36 +172,6 @@ def test_without_cryptography_an_identity_providers_key_is_a_clear_error(
         authenticate(provider, f"Bearer {signed()}")
 
 
-@pytest.mark.parametrize(
-    ("role", "organisation", "sees", "changes"),
-    [
-        (Role.ADVOCATE, "org-north", True, True),
-        (Role.ADVOCATE, "org-south", False, False),
-        (Role.MANAGER, "org-north", True, True),
-        (Role.MANAGER, "org-south", False, False),
-        (Role.COUNSEL, "org-north", False, False),
-        (Role.EVALUATOR, "org-north", False, False),
-        (Role.ADMINISTRATOR, "org-south", True, True),
-    ],
-)
-def test_what_each_role_may_do_with_a_case(
-    role: Role, organisation: str, sees: bool, changes: bool
-) -> None:
-    principal = Principal("someone", role, "org-north")
-
-    assert principal.may_see(organisation, ()) is sees
-    assert principal.may_change(organisation) is changes
-
-
-def test_counsel_see_their_organisations_cases_only_with_consent_to_share() -> None:
-    counsel = Principal("counsel-1", Role.COUNSEL, "org-north")
-
-    assert counsel.may_see("org-north", ("sharing_with_counsel",))
-    assert not counsel.may_see("org-south", ("sharing_with_counsel",))
-    assert not counsel.may_see("org-north", ("record_keeping",))
-    assert not counsel.may_change("org-north")
-
-
 def test_a_token_is_verified_once_and_again_only_after_it_expires(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

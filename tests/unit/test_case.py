@@ -54,6 +54,9 @@ def test_every_case_event_is_stored_under_the_topic_that_names_it() -> None:
             "CaseReopened",
             "BundleVersionRecorded",
             "ChronologyServed",
+            "StepSensitivityMarked",
+            "CounselShared",
+            "ShareRevoked",
         )
     }
     assert SurvivorCase.TOPIC == "waymark.case:SurvivorCase"  # type: ignore[attr-defined]
