@@ -23,6 +23,7 @@ from projections.evaluation.reader import EvaluationReader
 from projections.evaluation.rebuild import rebuild_evaluation
 from projections.tracking import ProjectionWorker, store_kind
 from projections.tracking.worker import POLL_SECONDS
+from storage.keyring import keyring_env
 
 #: Drift: an open case with no contact for this many days (default 28).
 DRIFT_DAYS_SETTING = "WAYMARK_DRIFT_DAYS"
@@ -39,7 +40,16 @@ _YES, _NO = {"1", "yes", "y", "true", "on"}, {"0", "no", "n", "false", "off"}
 def build_journeys(
     settings: Settings, *, today: Callable[[], date] | None = None
 ) -> CaseJourneys:
-    return CaseJourneys(env=dict(settings.persistence), today=today)
+    return CaseJourneys(env=journeys_env(settings), today=today)
+
+
+def journeys_env(settings: Settings) -> dict[str, str]:
+    """The store's settings, with each case sealed under its own key when the
+    settings hold a master key."""
+    env = dict(settings.persistence)
+    if settings.master_key:
+        env.update(keyring_env(settings.master_key, settings.previous_master_keys))
+    return env
 
 
 def build_rule_book(settings: Settings) -> RuleBook:

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from domain.clocks import DEFAULT_RULES, RuleBook
+from storage.keyring import decode_master_key, new_master_key
 from storage.settings import persistence_env
 
 DEFAULT_DATABASE_FILE = "waymark.db"
@@ -28,6 +29,16 @@ DEFAULT_THRESHOLD, MIN_THRESHOLD, MAX_THRESHOLD = 10, 3, 1000
 #: The key of evaluators' cohort pseudonyms; by default derived from the token
 #: secret, so a deployment's pseudonyms stay the same from run to run.
 PSEUDONYM_KEY_SETTING = "WAYMARK_PSEUDONYM_KEY"
+#: The master key that wraps every case's data key (base64 of 32 bytes); by
+#: default kept in ``DEFAULT_MASTER_KEY_FILE``, made on the first run.
+MASTER_KEY_SETTING = "WAYMARK_MASTER_KEY"
+#: Master keys rotated out, comma-separated: still unwrap data keys until
+#: ``waymark keys rotate`` has rewrapped them under the current one.
+PREVIOUS_MASTER_KEYS_SETTING = "WAYMARK_PREVIOUS_MASTER_KEYS"
+DEFAULT_MASTER_KEY_FILE = ".waymark-master-key"
+#: Days a case is kept after it closes; unset: no retention period is applied.
+RETENTION_DAYS_SETTING = "WAYMARK_RETENTION_DAYS"
+MAX_RETENTION_DAYS = 36_500
 
 
 @dataclass(frozen=True)
@@ -49,6 +60,11 @@ class Settings:
     evaluation_threshold: int = DEFAULT_THRESHOLD
     #: None: derived from ``token_secret``.
     pseudonym_key: str | None = None
+    #: Seals each case's events under its own key (base64); None: plaintext.
+    master_key: str | None = None
+    previous_master_keys: tuple[str, ...] = ()
+    #: Days a closed case is kept before ``waymark retention`` erases it.
+    retention_days: int | None = None
 
     def pseudonym_key_bytes(self) -> bytes:
         if self.pseudonym_key:
@@ -75,7 +91,53 @@ class Settings:
             clock_periods=clock_periods(environ),
             evaluation_threshold=evaluation_threshold(environ),
             pseudonym_key=environ.get(PSEUDONYM_KEY_SETTING) or None,
+            master_key=master_key(environ, workdir / DEFAULT_MASTER_KEY_FILE),
+            previous_master_keys=previous_master_keys(environ),
+            retention_days=retention_days(environ),
         )
+
+
+def master_key(environ: Mapping[str, str], key_file: Path) -> str:
+    """``WAYMARK_MASTER_KEY``, else the key file (made owner-only on first run)."""
+    text = environ.get(MASTER_KEY_SETTING, "").strip()
+    if text:
+        decode_master_key(text)
+        return text
+    if key_file.exists():
+        text = key_file.read_text().strip()
+        decode_master_key(text, str(key_file))
+        return text
+    text = new_master_key()
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    return text
+
+
+def previous_master_keys(environ: Mapping[str, str]) -> tuple[str, ...]:
+    keys = tuple(
+        key.strip()
+        for key in environ.get(PREVIOUS_MASTER_KEYS_SETTING, "").split(",")
+        if key.strip()
+    )
+    for key in keys:
+        decode_master_key(key, PREVIOUS_MASTER_KEYS_SETTING)
+    return keys
+
+
+def retention_days(environ: Mapping[str, str]) -> int | None:
+    text = environ.get(RETENTION_DAYS_SETTING, "").strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or not (
+        1 <= int(text) <= MAX_RETENTION_DAYS
+    ):
+        msg = (
+            f"{RETENTION_DAYS_SETTING} must be a whole number of days from 1 to "
+            f"{MAX_RETENTION_DAYS}, not {text!r}."
+        )
+        raise ValueError(msg)
+    return int(text)
 
 
 def clock_setting(rule_id: str) -> str:

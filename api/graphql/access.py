@@ -27,6 +27,16 @@ def require_writer(principal: Principal) -> None:
     raise NotPermittedError(f"the {principal.role.value} role may not change cases")
 
 
+def require_eraser(principal: Principal, organisation_id: str, case_id: UUID) -> None:
+    """Erasure: managers of the organisation holding the case. Anyone else in
+    that organisation is refused; anyone outside it finds no case."""
+    if principal.role is Role.MANAGER and principal.may_change(organisation_id):
+        return
+    if principal.organisation_id == organisation_id:
+        raise NotPermittedError("only a manager of the organisation may erase a case")
+    raise CaseNotFound(case_id)
+
+
 def readable_case(
     journeys: CaseJourneys, principal: Principal, case_id: UUID
 ) -> CaseSummary:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.case import ConsentPurpose, Jurisdiction
+from domain.erasure import ErasureGround
 from projections.chronology import Purpose, RowStatus
 
 strawberry.enum(
@@ -33,6 +34,19 @@ strawberry.enum(
     "DISPUTED (another version stands beside it), or RETRACTED.",
 )
 
+strawberry.enum(
+    ErasureGround,
+    description="Why a case is erased: the survivor's request (UK GDPR art. 17), "
+    "the retention period after closure has passed, or the consent the record "
+    "rested on was withdrawn.",
+)
+
 ChronologyPurpose = Purpose
 
-__all__ = ["ChronologyPurpose", "ConsentPurpose", "Jurisdiction", "RowStatus"]
+__all__ = [
+    "ChronologyPurpose",
+    "ConsentPurpose",
+    "ErasureGround",
+    "Jurisdiction",
+    "RowStatus",
+]

@@ -11,7 +11,7 @@ from uuid import UUID
 import strawberry
 from strawberry.scalars import JSON
 
-from api.graphql.enums import ConsentPurpose, Jurisdiction
+from api.graphql.enums import ConsentPurpose, ErasureGround, Jurisdiction
 from domain.commands import (
     AssignAdvocate,
     AttachEvidence,
@@ -281,6 +281,18 @@ class ReopenCaseInput(CaseCommandInput):
 
     def command(self) -> CaseCommand:
         return ReopenCase(self.case_id, self.reason)
+
+
+@strawberry.input(
+    description="Erase a case for good: its keys are destroyed and none of its "
+    "events can be read again. Managers of the organisation holding it only."
+)
+class EraseCaseInput:
+    case_id: UUID = strawberry.field(description=CASE_ID)
+    ground: ErasureGround = strawberry.field(description="Why the case is erased.")
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=IDEMPOTENCY_KEY
+    )
 
 
 def _details(details: object) -> dict[str, Any] | None:

@@ -8,7 +8,7 @@ from typing import Annotated, TypeAlias, TypeVar
 import strawberry
 
 from api.auth import Principal
-from api.graphql.access import require_writer
+from api.graphql.access import require_eraser, require_writer
 from api.graphql.context import Information
 from api.graphql.inputs import (
     AssignAdvocateInput,
@@ -17,6 +17,7 @@ from api.graphql.inputs import (
     CloseCaseInput,
     CorrectStepInput,
     DisputeStepInput,
+    EraseCaseInput,
     GiveConsentInput,
     OpenCaseInput,
     RecordDateOfBirthInput,
@@ -30,6 +31,7 @@ from api.graphql.results import (
     AdvocateAssigned,
     AnyFailure,
     CaseClosed,
+    CaseErased,
     CaseOpened,
     CaseReopened,
     CaseTransferred,
@@ -112,6 +114,10 @@ CloseCaseResult: TypeAlias = Annotated[
     CaseClosed | AnyFailure,
     strawberry.union("CloseCaseResult", description=_OUTCOME.format("CaseClosed")),
 ]
+EraseCaseResult: TypeAlias = Annotated[
+    CaseErased | AnyFailure,
+    strawberry.union("EraseCaseResult", description=_OUTCOME.format("CaseErased")),
+]
 ReopenCaseResult: TypeAlias = Annotated[
     CaseReopened | AnyFailure,
     strawberry.union("ReopenCaseResult", description=_OUTCOME.format("CaseReopened")),
@@ -159,6 +165,21 @@ def _open(
         local_authority=data.local_authority,
         recorded_by=principal.subject,
         idempotency_key=data.idempotency_key,
+    )
+
+
+def _erase(
+    journeys: CaseJourneys, principal: Principal, data: EraseCaseInput
+) -> CommandResult:
+    organisation_id = journeys.organisation_of(data.case_id)
+    require_eraser(principal, organisation_id, data.case_id)
+    # The domain checks the organisation again on the case it erases.
+    return journeys.erase_case(
+        data.case_id,
+        data.ground.value,
+        erased_by=principal.subject,
+        idempotency_key=data.idempotency_key,
+        on_behalf_of=organisation_id,
     )
 
 
@@ -259,3 +280,21 @@ class Mutation:
         self, info: Information, input: Annotated[ReopenCaseInput, INPUT]
     ) -> ReopenCaseResult:
         return await _on_case(info, input, CaseReopened)
+
+    @strawberry.mutation(
+        description="Erase a case (crypto-shredding): its keys are destroyed, so "
+        "none of its events can be read again, and it leaves every view; "
+        "anonymous evaluation figures stay. The erasure is recorded without "
+        "personal data. Managers of the case's organisation only."
+    )
+    async def erase_case(
+        self, info: Information, input: Annotated[EraseCaseInput, INPUT]
+    ) -> EraseCaseResult:
+        context = info.context
+        try:
+            result = await context.in_thread(
+                _erase, context.journeys, context.principal, input
+            )
+        except (CommandRefused, NotPermittedError) as error:
+            return failure_for(error)
+        return CaseErased.from_result(result)

@@ -289,3 +289,11 @@ class CaseClosed(CommandSucceeded):
 @strawberry.type(description="The case was reopened.")
 class CaseReopened(CommandSucceeded):
     pass
+
+
+@strawberry.type(
+    description="The case was erased: its keys are destroyed, none of its events "
+    "can be read again, and the erasure itself is on record."
+)
+class CaseErased(CommandSucceeded):
+    pass

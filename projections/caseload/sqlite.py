@@ -24,6 +24,7 @@ from projections.caseload.view import (
     BornNoted,
     CaseAdded,
     CaseDeadline,
+    CaseForgotten,
     CaseloadEntry,
     CaseloadView,
     Change,
@@ -329,6 +330,13 @@ STATEMENTS: dict[type[Any], list[Statement]] = {
                 "open_warnings": c.open_warnings,
             },
         )
+    ],
+    CaseForgotten: [
+        (
+            f"DELETE FROM {table} WHERE case_id = :case_id",
+            lambda c: {"case_id": str(c.case_id)},
+        )
+        for table in TABLES
     ],
 }
 

@@ -35,6 +35,7 @@ class SQLiteReading(Reading):
 class SQLiteEvaluationView(SQLiteCompareAndSetTracking, EvaluationView):
     #: The same in every file: a rebuild fills a file of its own.
     prefix = "evaluation"
+    random_id = "lower(hex(randomblob(16)))"
 
     def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
