@@ -181,7 +181,7 @@ def serve(
     _check_port_free(host, port)
     with _journeys(settings) as journeys, _views(settings, journeys, options) as views:
         if demo:
-            if next(iter(journeys.case_ids()), None) is None:
+            if next(iter(journeys.case_ids(erased=True)), None) is None:
                 typer.echo(_describe_demo(load_demo(journeys)))
                 typer.echo(_describe_cohort(load_cohort(journeys), DEMO_COHORT))
                 typer.echo(f"Log position {journeys.log_position()}.")
@@ -395,7 +395,7 @@ def verify(
     settings = _settings()
     checked = broken = unreadable = erased = 0
     with _journeys(settings) as journeys:
-        for case_id in journeys.case_ids():
+        for case_id in journeys.case_ids(erased=True):
             checked += 1
             try:
                 report = journeys.verify_chain(case_id)

@@ -130,6 +130,14 @@ class ChainReport:
         return not self.breaks and not self.sealed
 
 
+class KeyOfAnErasedCase(CommandRefused):
+    def __init__(self) -> None:
+        super().__init__(
+            "the case this idempotency key opened was erased; use another key",
+            field="idempotencyKey",
+        )
+
+
 class PlaintextEvents(CommandRefused):
     def __init__(self, count: int) -> None:
         super().__init__(
@@ -215,6 +223,8 @@ class CaseJourneys(Application[UUID]):
             try:
                 recordings = self.save(case)
             except RecordConflictError:
+                if self.erasure_of(case.id) is not None:
+                    raise KeyOfAnErasedCase from None
                 continue  # the same key opened it concurrently: answer as a retry
             return CommandResult(
                 case.id, case.id, case.version, recordings[-1].notification.id
@@ -485,12 +495,19 @@ class CaseJourneys(Application[UUID]):
     def case_summary(self, case_id: UUID) -> CaseSummary:
         return _summary(self._fresh(case_id))
 
-    def case_ids(self) -> Iterator[UUID]:
-        """Every case, in the order opened."""
+    def case_ids(self, *, erased: bool = False) -> Iterator[UUID]:
+        """Every case, in the order opened; erased ones only if ``erased``."""
+        gone = set() if erased else set(self._ids_of(CaseErased.TOPIC))
+        for case_id in self._ids_of(CaseOpened.TOPIC):
+            if case_id not in gone:
+                yield case_id
+
+    def _ids_of(self, topic: str) -> Iterator[UUID]:
+        """The case of each event with ``topic``, in log order."""
         start: int | None = None
         while True:
             page = self.recorder.select_notifications(
-                start, limit=500, topics=[CaseOpened.TOPIC], inclusive_of_start=False
+                start, limit=500, topics=[topic], inclusive_of_start=False
             )
             for notification in page:
                 yield UUID(str(notification.originator_id))

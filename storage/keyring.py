@@ -44,7 +44,13 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import Cipher
 from eventsourcing.utils import Environment
 
-from storage.keys import KeyStore, WrappedKey, every_key_page, key_store
+from storage.keys import (
+    KeyStore,
+    MemoryKeyStore,
+    WrappedKey,
+    every_key_page,
+    key_store,
+)
 
 #: eventsourcing settings the keyring reads (beside the store's own).
 MASTER_KEY = "MASTER_KEY"
@@ -133,6 +139,11 @@ class CaseKeyring(Cipher):
     @property
     def master_key_id(self) -> str:
         return self._master_id
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the key table lives in this process only (the in-memory store)."""
+        return isinstance(self.store, MemoryKeyStore)
 
     @property
     def store(self) -> KeyStore:

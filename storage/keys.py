@@ -179,6 +179,9 @@ class SQLKeyStore(KeyStore):
 
     def destroy(self, case_id: UUID) -> int:
         with self.datastore.transaction(commit=True) as cursor:
+            if not self.postgres:
+                # The file's freed space is zeroed, not left holding the key.
+                cursor.execute("PRAGMA secure_delete = ON")
             cursor.execute(
                 self._sql("SELECT COUNT(*) AS keys FROM {table} WHERE case_id = ?"),
                 (str(case_id),),
@@ -187,6 +190,10 @@ class SQLKeyStore(KeyStore):
             cursor.execute(
                 self._sql("DELETE FROM {table} WHERE case_id = ?"), (str(case_id),)
             )
+        if not self.postgres:
+            # Nor the write-ahead log, which holds the page as it was.
+            with self.datastore.get_connection(commit=True) as connection:
+                connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return count
 
     def not_under(self, master_key_id: str, limit: int) -> list[WrappedKey]:

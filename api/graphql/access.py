@@ -27,14 +27,20 @@ def require_writer(principal: Principal) -> None:
     raise NotPermittedError(f"the {principal.role.value} role may not change cases")
 
 
-def require_eraser(principal: Principal, organisation_id: str, case_id: UUID) -> None:
-    """Erasure: managers of the organisation holding the case. Anyone else in
-    that organisation is refused; anyone outside it finds no case."""
-    if principal.role is Role.MANAGER and principal.may_change(organisation_id):
-        return
-    if principal.organisation_id == organisation_id:
-        raise NotPermittedError("only a manager of the organisation may erase a case")
-    raise CaseNotFound(case_id)
+def require_eraser(
+    journeys: CaseJourneys, principal: Principal, case_id: UUID
+) -> str:
+    """Erasure is for managers of the organisation holding the case; returns
+    that organisation. Other roles are refused; a manager elsewhere finds no
+    case."""
+    if principal.role is not Role.MANAGER:
+        raise NotPermittedError(
+            "only a manager of the organisation holding the case may erase it"
+        )
+    organisation_id = journeys.organisation_of(case_id)
+    if not principal.may_change(organisation_id):
+        raise CaseNotFound(case_id)
+    return organisation_id
 
 
 def readable_case(

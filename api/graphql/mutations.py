@@ -171,8 +171,7 @@ def _open(
 def _erase(
     journeys: CaseJourneys, principal: Principal, data: EraseCaseInput
 ) -> CommandResult:
-    organisation_id = journeys.organisation_of(data.case_id)
-    require_eraser(principal, organisation_id, data.case_id)
+    organisation_id = require_eraser(journeys, principal, data.case_id)
     # The domain checks the organisation again on the case it erases.
     return journeys.erase_case(
         data.case_id,

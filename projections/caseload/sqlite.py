@@ -42,6 +42,7 @@ from projections.caseload.view import (
 )
 from projections.tracking.compare_and_set import SQLiteCompareAndSetTracking
 from projections.tracking.rounds import in_rounds
+from projections.tracking.scrub import truncate_log, zero_what_is_deleted
 
 CREATE_TABLES = [
     """
@@ -359,8 +360,11 @@ class SQLiteCaseloadView(SQLiteCompareAndSetTracking, CaseloadView):
         self, changes: Sequence[Change], tracking: Tracking, *, after: int | None = None
     ) -> None:
         with self.datastore.transaction(commit=True) as cursor:
+            zero_what_is_deleted(cursor)
             self._insert_tracking_after(cursor, tracking, after)
             self._write(cursor, changes)
+        if any(isinstance(change, CaseForgotten) for change in changes):
+            truncate_log(self.datastore)
 
     def _write(self, cursor: SQLiteCursor, changes: Sequence[Change]) -> None:
         for change_type, batch in in_rounds(changes):

@@ -482,6 +482,7 @@ MUTATIONS = {
     },
     "closeCase": lambda ids: {"caseId": ids["case"], "reason": REASON},
     "reopenCase": lambda ids: {"caseId": ids["case"], "reason": REASON},
+    "eraseCase": lambda ids: {"caseId": ids["case"], "ground": "ERASURE_REQUEST"},
 }
 
 
