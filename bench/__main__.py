@@ -1,4 +1,5 @@
-"""``python -m bench [record_steps|chronology|caseload|evaluation|all] [options]``:
+"""``python -m bench [record_steps|chronology|caseload|evaluation|encryption|all]
+[options]``:
 runs them.
 
 Options go to every benchmark run (``--help`` lists them); each uses those it needs.
@@ -8,13 +9,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import caseload, chronology, evaluation, harness, record_steps
+from bench import caseload, chronology, encryption, evaluation, harness, record_steps
 
 BENCHMARKS = {
     "record_steps": record_steps.main,
     "chronology": chronology.main,
     "caseload": caseload.main,
     "evaluation": evaluation.main,
+    "encryption": encryption.main,
 }
 
 

@@ -19,7 +19,6 @@ own cipher, or none) this mapper is the chain-preserving mapper unchanged.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import cast
 from uuid import UUID
 
@@ -34,7 +33,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import get_topic
 
 from domain.erasure import CaseErased, SealedEvent
-from storage.keyring import SYSTEM, CaseKeyring, KeyringError, is_sealed
+from storage.keyring import MAGIC, SYSTEM, CaseKeyring, KeyringError, is_sealed
 from storage.mapper import ChainPreservingMapper
 
 
@@ -85,48 +84,35 @@ class CaseEncryptingMapper(ChainPreservingMapper):
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
-        if not is_sealed(stored_event.state):
+        state = stored_event.state
+        if not state.startswith(MAGIC):
             return super().to_domain_event(stored_event)  # plaintext, from before
-        opened = self._opened(stored_event)
-        if opened is None:
-            return cast(
-                DomainEventProtocol[UUID],
-                SealedEvent(
-                    UUID(str(stored_event.originator_id)),
-                    stored_event.originator_version,
-                    stored_event.topic,
-                ),
-            )
-        event = super().to_domain_event(opened)
-        if isinstance(event, CaseErased) and self.keyring is not None:
-            # Another process erased the case: its keys leave this one's memory.
-            self.keyring.forget(event.originator_id)
-        return event
-
-    def _opened(self, stored_event: StoredEvent) -> StoredEvent | None:
-        """The stored event with its state opened; None when its key is gone."""
         if self.keyring is None:
-            raise ValueError(
-                "a sealed event needs the keyring: set WAYMARK_MASTER_KEY "
-                "(storage.keyring)"
+            raise MapperDeserialisationError(
+                "a sealed event needs the keyring: set WAYMARK_MASTER_KEY"
             )
-        case_id = UUID(str(stored_event.originator_id))
+        case_id = stored_event.originator_id
+        if not isinstance(case_id, UUID):
+            case_id = UUID(case_id)
+        version, topic = stored_event.originator_version, stored_event.topic
         try:
             plaintext = self.keyring.open(
-                case_id,
-                stored_event.state,
-                _place(case_id, stored_event.originator_version, stored_event.topic),
+                case_id, state, _place(case_id, version, topic)
             )
         except KeyringError as error:
             # Altered, moved, or under a master key this process lacks: never
             # read as erased.
             raise MapperDeserialisationError(
-                f"cannot open version {stored_event.originator_version} of case "
-                f"{case_id}: {error}"
+                f"cannot open version {version} of case {case_id}: {error}"
             ) from error
         if plaintext is None:
-            return None
-        return replace(stored_event, state=plaintext)
+            placeholder = SealedEvent(case_id, version, topic)
+            return cast(DomainEventProtocol[UUID], placeholder)
+        event = super().to_domain_event(StoredEvent(case_id, version, topic, plaintext))
+        if type(event) is CaseErased:
+            # Another process erased the case: its keys leave this one's memory.
+            self.keyring.forget(case_id)
+        return event
 
     # Erasure (domain.erasure.CaseKeys)
 

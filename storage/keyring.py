@@ -36,7 +36,6 @@ import struct
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
@@ -67,6 +66,7 @@ FORMAT = 1
 _HEADER = struct.Struct("!3sBBI")
 HEADER_SIZE = _HEADER.size
 NONCE_SIZE = 12
+_BODY = HEADER_SIZE + NONCE_SIZE
 KEY_BYTES = 32
 DEFAULT_CACHE_SIZE = 10_000
 
@@ -96,20 +96,7 @@ def master_key_id(key: bytes) -> str:
 
 
 def is_sealed(state: bytes) -> bool:
-    return state[:3] == MAGIC
-
-
-@dataclass(frozen=True)
-class Header:
-    scope: int
-    version: int
-
-
-def read_header(state: bytes) -> Header:
-    magic, form, scope, version = _HEADER.unpack_from(state)
-    if magic != MAGIC or form != FORMAT or scope not in (CASE_SCOPE, SYSTEM_SCOPE):
-        raise KeyringError(f"unknown sealed format {form} (scope {scope})")
-    return Header(scope, version)
+    return state.startswith(MAGIC)
 
 
 class CaseKeyring(Cipher):
@@ -178,15 +165,20 @@ class CaseKeyring(Cipher):
     def open(self, case_id: UUID, sealed: bytes, context: bytes = b"") -> bytes | None:
         """The plaintext of ``sealed``; None when the case's key was destroyed
         (the case was erased). A tampered or misplaced ciphertext raises."""
-        header = read_header(sealed)
-        owner = SYSTEM if header.scope == SYSTEM_SCOPE else case_id
-        aead = self._reader(owner, header.version)
+        # On the path of every event read: kept to a few steps.
+        magic, form, scope, version = _HEADER.unpack_from(sealed)
+        if magic != MAGIC or form != FORMAT or scope > SYSTEM_SCOPE:
+            raise KeyringError(f"unknown sealed format {form} (scope {scope})")
+        owner = SYSTEM if scope == SYSTEM_SCOPE else case_id
+        aead = self._keys.get((owner, version)) or self._reader(owner, version)
         if aead is None:
             return None
-        nonce = sealed[HEADER_SIZE : HEADER_SIZE + NONCE_SIZE]
-        body = sealed[HEADER_SIZE + NONCE_SIZE :]
         try:
-            return aead.decrypt(nonce, body, sealed[:HEADER_SIZE] + context)
+            return aead.decrypt(
+                sealed[HEADER_SIZE:_BODY],
+                sealed[_BODY:],
+                sealed[:HEADER_SIZE] + context,
+            )
         except InvalidTag:
             raise KeyringError(
                 f"a sealed record of case {case_id} fails its integrity check"
@@ -266,11 +258,11 @@ class CaseKeyring(Cipher):
         return key.version, aead
 
     def _reader(self, case_id: UUID, version: int) -> AESGCM | None:
-        with self._lock:
-            aead = self._keys.get((case_id, version))
-            if aead is not None:
-                self._keys.move_to_end((case_id, version))
-                return aead
+        # The hot path takes no lock (a dict read is atomic) and leaves the order
+        # alone: the cache forgets the keys it learnt first, not those used last.
+        aead = self._keys.get((case_id, version))
+        if aead is not None:
+            return aead
         key = self.store.get(case_id, version)
         if key is None:
             return None
