@@ -71,8 +71,9 @@ def _settings() -> Settings:
         _fail(str(error))
     except OSError as error:
         _fail(
-            f"cannot keep the local token secret ({error.strerror}); "
-            "set WAYMARK_TOKEN_SECRET or run from a writable directory"
+            f"cannot keep the local token secret or master key ({error.strerror}); "
+            "set WAYMARK_TOKEN_SECRET and WAYMARK_MASTER_KEY, or run from a "
+            "writable directory"
         )
 
 

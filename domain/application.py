@@ -524,11 +524,12 @@ class CaseJourneys(Application[UUID]):
     ) -> list[CaseEvent]:
         """The case's events in order: those recorded up to and including ``until``,
         or those after ``after_version`` (none, when nothing new was recorded)."""
-        events = [
-            e
-            for e in self.events.get(case_id, gt=after_version)
-            if isinstance(e, CaseEvent)
-        ]
+        events = []
+        for e in self.events.get(case_id, gt=after_version):
+            if isinstance(e, CaseEvent):
+                events.append(e)
+            elif isinstance(e, CaseErased | SealedEvent):
+                raise CaseNotFound(case_id)  # erased, even since a reader's fold
         if not events and after_version is None:
             raise CaseNotFound(case_id)
         if until is not None:

@@ -28,6 +28,7 @@ from domain.application import (
 )
 from domain.erasure import CaseErased, SealedEvent
 from domain.errors import CaseNotFound, InvalidField
+from projections.chronology import ChronologyReader
 from storage.encryption import CaseEncryptingMapper, _place
 from storage.keyring import HEADER_SIZE, NONCE_SIZE, CaseKeyring, is_sealed
 from storage.keys import SQLKeyStore
@@ -203,6 +204,19 @@ def test_an_erased_case_answers_not_found_and_takes_no_more_commands(
         journeys.record_step(case_id, CONTACT, recorded_by=ADVOCATE)
 
 
+def test_a_chronology_kept_warm_is_not_served_once_its_case_is_erased(
+    journeys: CaseJourneys,
+) -> None:
+    case_id = _open(journeys, REFERENCE)
+    reader = ChronologyReader(journeys)
+    assert len(reader.chronology(case_id).rows) == 1
+
+    journeys.erase_case(case_id, "erasure_request", erased_by=MANAGER)
+
+    with pytest.raises(CaseNotFound):
+        reader.chronology(case_id)
+
+
 def test_another_process_that_cached_the_case_finds_it_gone_after_erasure(
     settings: Settings, journeys: CaseJourneys
 ) -> None:
@@ -353,8 +367,10 @@ def test_a_new_master_key_rewraps_the_data_keys_and_old_events_still_read(
     try:
         assert after.case_summary(case_id).step_count == 2
         assert after.verify_chain(case_id).intact
-        versions = [e.state[7:9] for e in _stored(after, case_id)]
-        assert versions[0] != versions[-1]
+        versions = [
+            int.from_bytes(e.state[5:9], "big") for e in _stored(after, case_id)
+        ]
+        assert (versions[0], versions[-1]) == (1, 2)
     finally:
         after.close()
 
