@@ -23,6 +23,7 @@ from projections.evaluation.reader import EvaluationReader
 from projections.evaluation.rebuild import rebuild_evaluation
 from projections.tracking import ProjectionWorker, store_kind
 from projections.tracking.worker import POLL_SECONDS
+from storage.encryption import share_connections
 from storage.keyring import keyring_env
 
 #: Drift: an open case with no contact for this many days (default 28).
@@ -40,7 +41,9 @@ _YES, _NO = {"1", "yes", "y", "true", "on"}, {"0", "no", "n", "false", "off"}
 def build_journeys(
     settings: Settings, *, today: Callable[[], date] | None = None
 ) -> CaseJourneys:
-    return CaseJourneys(env=journeys_env(settings), today=today)
+    journeys = CaseJourneys(env=journeys_env(settings), today=today)
+    share_connections(journeys)
+    return journeys
 
 
 def journeys_env(settings: Settings) -> dict[str, str]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import cast
 from uuid import UUID
 
+from eventsourcing.application import Application
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import (
     Cipher,
@@ -34,6 +35,7 @@ from eventsourcing.utils import get_topic
 
 from domain.erasure import CaseErased, SealedEvent
 from storage.keyring import MAGIC, SYSTEM, CaseKeyring, KeyringError, is_sealed
+from storage.keys import shared_key_store
 from storage.mapper import ChainPreservingMapper
 
 
@@ -135,3 +137,13 @@ class CaseEncryptingMapper(ChainPreservingMapper):
     def close(self) -> None:
         if self.keyring is not None:
             self.keyring.close()
+
+
+def share_connections(application: Application[UUID]) -> None:
+    """The key table on the application's own database connections, so that
+    encryption adds no connections (the keyring opens its own otherwise)."""
+    mapper = application.mapper
+    if isinstance(mapper, CaseEncryptingMapper) and mapper.keyring is not None:
+        store = shared_key_store(application.factory)
+        if store is not None:
+            mapper.keyring.use(store)

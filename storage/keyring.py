@@ -127,6 +127,14 @@ class CaseKeyring(Cipher):
     def master_key_id(self) -> str:
         return self._master_id
 
+    def use(self, store: KeyStore) -> None:
+        """Keeps the keys in ``store`` (in this process) rather than in a table
+        on connections of the keyring's own."""
+        with self._lock:
+            if self._store is not None and self._store_pid == os.getpid():
+                self._store.close()
+            self._store, self._store_pid = store, os.getpid()
+
     @property
     def in_memory(self) -> bool:
         """Whether the key table lives in this process only (the in-memory store)."""

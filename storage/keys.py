@@ -110,9 +110,14 @@ class SQLKeyStore(KeyStore):
     """The table on SQLite or PostgreSQL: the dialects differ in names, types
     and placeholders only."""
 
-    def __init__(self, datastore: Any, *, postgres: bool, create: bool) -> None:
+    def __init__(
+        self, datastore: Any, *, postgres: bool, create: bool, owned: bool = True
+    ) -> None:
         self.datastore = datastore
         self.postgres = postgres
+        #: Whether closing the table closes its connections (not when it shares
+        #: the event store's).
+        self.owned = owned
         self.table = f'"{datastore.schema}".{TABLE}' if postgres else TABLE
         if create:
             blob, moment = ("BYTEA", "TIMESTAMPTZ") if postgres else ("BLOB", "TEXT")
@@ -221,11 +226,30 @@ class SQLKeyStore(KeyStore):
         return {str(row["master_key_id"]): int(row["keys"]) for row in rows}
 
     def close(self) -> None:
-        self.datastore.close()
+        if self.owned:
+            self.datastore.close()
+
+
+def shared_key_store(factory: InfrastructureFactory[Any]) -> KeyStore | None:
+    """The key table on the event store's own connections, where it has some."""
+    datastore = getattr(factory, "datastore", None)
+    if datastore is None:
+        return None
+    return SQLKeyStore(
+        datastore,
+        postgres=hasattr(datastore, "schema"),
+        create=_creates_tables(factory.env),
+        owned=False,
+    )
+
+
+def _creates_tables(env: Environment) -> bool:
+    return env.get("CREATE_TABLE", "y").lower() in ("y", "yes", "t", "true", "1")
 
 
 def key_store(env: Environment) -> KeyStore:
-    """The key table of the event store that ``env`` configures."""
+    """The key table of the event store that ``env`` configures, on connections
+    of its own."""
     module = env.get("PERSISTENCE_MODULE", "")
     if module not in ("eventsourcing.sqlite", "eventsourcing.postgres"):
         return MemoryKeyStore()
@@ -236,9 +260,10 @@ def key_store(env: Environment) -> KeyStore:
         settings["POSTGRES_MAX_OVERFLOW"] = "4"
     factory = InfrastructureFactory.construct(settings)
     datastore = factory.datastore  # type: ignore[attr-defined]
-    create = settings.get("CREATE_TABLE", "y").lower() in ("y", "yes", "t", "true", "1")
     return SQLKeyStore(
-        datastore, postgres=module == "eventsourcing.postgres", create=create
+        datastore,
+        postgres=module == "eventsourcing.postgres",
+        create=_creates_tables(settings),
     )
 
 

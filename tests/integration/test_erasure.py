@@ -403,6 +403,30 @@ def test_views_drop_an_erased_case_and_keep_its_evaluation_figures_anonymous(
     assert _facts(views) == facts > 0
 
 
+def test_the_views_keep_no_summary_source_or_free_text_detail_of_a_step(
+    journeys: CaseJourneys, views: Views
+) -> None:
+    case_id = _open(journeys, REFERENCE)
+    journeys.record_step(
+        case_id,
+        StepInput(
+            "criminal_justice.crime_reported",
+            "2025-03",
+            "Reported to the police; sentinel-summary-5512",
+            details={"crime_reference": "CR/SENTINEL/9"},
+            sources=[{"document": "sentinel-document-77", "pin": "p. 3"}],
+        ),
+        recorded_by=ADVOCATE,
+    )
+    _catch_up(views)
+
+    for view in (views.caseload.view, views.evaluation.view):
+        text = _view_text(view)
+        assert "sentinel-summary" not in text and "sentinel-document" not in text
+        assert "CR/SENTINEL/9" not in text
+    assert _mentions(_view_text(views.caseload.view), case_id)  # the case is there
+
+
 def test_a_rebuild_after_an_erasure_reads_past_the_sealed_events(
     journeys: CaseJourneys, views: Views
 ) -> None:
