@@ -61,8 +61,8 @@ class Settings:
     #: None: derived from ``token_secret``.
     pseudonym_key: str | None = None
     #: Seals each case's events under its own key (base64); None: plaintext.
-    master_key: str | None = None
-    previous_master_keys: tuple[str, ...] = ()
+    master_key: str | None = field(default=None, repr=False)
+    previous_master_keys: tuple[str, ...] = field(default=(), repr=False)
     #: Days a closed case is kept before ``waymark retention`` erases it.
     retention_days: int | None = None
 
