@@ -48,7 +48,15 @@ from domain.commands import (
     WithdrawConsent,
 )
 from domain.dates import UK
-from domain.erasure import CaseErased, CaseKeys, ErasureGround, SealedEvent
+from domain.erasure import (
+    CaseErased,
+    CaseKeys,
+    ErasureGround,
+    ErasureUnavailable,
+    KeyOfAnErasedCase,
+    PlaintextEvents,
+    SealedEvent,
+)
 from domain.errors import (
     CaseNotFound,
     CommandRefused,
@@ -130,31 +138,6 @@ class ChainReport:
         return not self.breaks and not self.sealed
 
 
-class KeyOfAnErasedCase(CommandRefused):
-    def __init__(self) -> None:
-        super().__init__(
-            "the case this idempotency key opened was erased; use another key",
-            field="idempotencyKey",
-        )
-
-
-class PlaintextEvents(CommandRefused):
-    def __init__(self, count: int) -> None:
-        super().__init__(
-            f"{count} events of this case were written before encryption was "
-            "turned on: destroying keys cannot erase them (see the README on "
-            "moving a deployment to encryption)"
-        )
-
-
-class ErasureUnavailable(CommandRefused):
-    def __init__(self) -> None:
-        super().__init__(
-            "this store does not seal each case under a key of its own, so a "
-            "case cannot be erased; set a master key (WAYMARK_MASTER_KEY)"
-        )
-
-
 def command_digest(name: str, inputs: object) -> str:
     """A fingerprint of a command (a dataclass or a mapping of its inputs), to tell
     a retry from a reused key."""
@@ -224,6 +207,7 @@ class CaseJourneys(Application[UUID]):
                 recordings = self.save(case)
             except RecordConflictError:
                 if self.erasure_of(case.id) is not None:
+                    self._erased_elsewhere(case.id)  # the key just made goes
                     raise KeyOfAnErasedCase from None
                 continue  # the same key opened it concurrently: answer as a retry
             return CommandResult(

@@ -21,6 +21,8 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import register_topic
 
+from domain.errors import CommandRefused
+
 
 class ErasureGround(StrEnum):
     """Why a case is erased (UK GDPR art. 17 and the retention policy)."""
@@ -94,6 +96,31 @@ class SealedEvent:
 
     def mutate(self, aggregate: Any) -> None:
         return None
+
+
+class KeyOfAnErasedCase(CommandRefused):
+    def __init__(self) -> None:
+        super().__init__(
+            "the case this idempotency key opened was erased; use another key",
+            field="idempotencyKey",
+        )
+
+
+class PlaintextEvents(CommandRefused):
+    def __init__(self, count: int) -> None:
+        super().__init__(
+            f"{count} events of this case were written before encryption was "
+            "turned on: destroying keys cannot erase them (see the README on "
+            "moving a deployment to encryption)"
+        )
+
+
+class ErasureUnavailable(CommandRefused):
+    def __init__(self) -> None:
+        super().__init__(
+            "this store does not seal each case under a key of its own, so a "
+            "case cannot be erased; set a master key (WAYMARK_MASTER_KEY)"
+        )
 
 
 @runtime_checkable

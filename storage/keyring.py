@@ -11,7 +11,9 @@ version stay readable::
     b"\\xffWM" | format (1 byte) | scope (1 byte) | key version (4 bytes)
     | nonce (12 bytes) | AES-GCM ciphertext and tag
 
-``scope`` is 0 for the case's own key, 1 for the system key (facts that must stay
+The key version is the key's number in the key table (random, so that no
+new key is ever mistaken for an old one). ``scope`` is 0 for the case's own
+key, 1 for the system key (facts that must stay
 readable after the case's key is gone, such as the erasure itself). JSON never
 begins with ``0xff``, so a stored state without the header is plaintext written
 before encryption was turned on.
@@ -154,18 +156,11 @@ class CaseKeyring(Cipher):
 
     # Sealing and opening
 
-    def seal(
-        self, case_id: UUID, plaintext: bytes, context: bytes = b"", *, at: int = 1
-    ) -> bytes:
+    def seal(self, case_id: UUID, plaintext: bytes, context: bytes = b"") -> bytes:
         """``plaintext`` sealed under the case's current key (the system key for
-        ``SYSTEM``), bound to ``context`` (which must be given again to open).
-
-        A case without a key gets one numbered ``at`` (the version of the event
-        being sealed): a key made by a write that races the case's erasure (and
-        whose append then fails) can never be taken for the key of the case's
-        earlier events."""
+        ``SYSTEM``), bound to ``context`` (which must be given again to open)."""
         scope = SYSTEM_SCOPE if case_id == SYSTEM else CASE_SCOPE
-        version, aead = self._writer(case_id, at)
+        version, aead = self._writer(case_id)
         header = _HEADER.pack(MAGIC, FORMAT, scope, version)
         nonce = os.urandom(NONCE_SIZE)
         return header + nonce + aead.encrypt(nonce, plaintext, header + context)
@@ -224,10 +219,9 @@ class CaseKeyring(Cipher):
         return self.store.latest(case_id) is not None
 
     def renew(self, case_id: UUID) -> int:
-        """A new data key version for the case; new events use it."""
-        latest = self.store.latest(case_id)
-        version = (latest.version if latest else 0) + 1
-        kept = self.store.add(self._wrap(case_id, version, AESGCM.generate_key(256)))
+        """A new data key for the case; new events use it, earlier ones keep
+        theirs. Returns its key number."""
+        kept = self.store.add(self._new_key(case_id))
         self.forget(case_id)
         return kept.version
 
@@ -247,7 +241,7 @@ class CaseKeyring(Cipher):
 
     # Mechanics
 
-    def _writer(self, case_id: UUID, first_version: int) -> tuple[int, AESGCM]:
+    def _writer(self, case_id: UUID) -> tuple[int, AESGCM]:
         with self._lock:
             version = self._current.get(case_id)
             if version is not None:
@@ -258,9 +252,9 @@ class CaseKeyring(Cipher):
                     return version, aead
         key = self.store.latest(case_id)
         if key is None:
-            # The case's first key (two writers at once both use the one kept).
-            data_key = AESGCM.generate_key(256)
-            key = self.store.add(self._wrap(case_id, first_version, data_key))
+            # The case's first key. Two writers at once each make one (only one
+            # append wins; both keys stay until the case is erased).
+            key = self.store.add(self._new_key(case_id))
         aead = AESGCM(self.unwrap(key))
         self._remember(key, aead, current=True)
         return key.version, aead
@@ -287,6 +281,13 @@ class CaseKeyring(Cipher):
                 self._keys.popitem(last=False)
             while len(self._current) > self._cache_size:
                 self._current.popitem(last=False)
+
+    def _new_key(self, case_id: UUID) -> WrappedKey:
+        # Numbered at random, not in sequence: a key made for an erased case (by
+        # a write that races the erasure, and fails) can never be taken for a
+        # key of the case's earlier events, which then read as erased.
+        number = (int.from_bytes(os.urandom(4), "big") >> 1) or 1  # an SQL INTEGER
+        return self._wrap(case_id, number, AESGCM.generate_key(256))
 
     @staticmethod
     def _wrapping_context(case_id: UUID, version: int) -> bytes:

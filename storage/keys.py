@@ -26,6 +26,7 @@ TABLE = "case_keys"
 @dataclass(frozen=True)
 class WrappedKey:
     case_id: UUID
+    #: The key's number (random; named in the header of what it seals).
     version: int
     #: The data key, encrypted under the master key ``master_key_id``.
     wrapped: bytes
@@ -43,7 +44,8 @@ class KeyStore(ABC):
     def get(self, case_id: UUID, version: int) -> WrappedKey | None: ...
 
     @abstractmethod
-    def latest(self, case_id: UUID) -> WrappedKey | None: ...
+    def latest(self, case_id: UUID) -> WrappedKey | None:
+        """The case's key made last."""
 
     @abstractmethod
     def destroy(self, case_id: UUID) -> int:
@@ -79,7 +81,7 @@ class MemoryKeyStore(KeyStore):
     def latest(self, case_id: UUID) -> WrappedKey | None:
         with self._lock:
             found = [k for (c, _), k in self._keys.items() if c == case_id]
-        return max(found, key=lambda k: k.version, default=None)
+        return found[-1] if found else None  # the last made
 
     def destroy(self, case_id: UUID) -> int:
         with self._lock:
@@ -177,7 +179,7 @@ class SQLKeyStore(KeyStore):
     def latest(self, case_id: UUID) -> WrappedKey | None:
         rows = self._select(
             f"SELECT {self._COLUMNS} FROM {{table}} WHERE case_id = ? "
-            "ORDER BY key_version DESC LIMIT 1",
+            "ORDER BY created_at DESC, key_version DESC LIMIT 1",
             (str(case_id),),
         )
         return self._key(rows[0]) if rows else None

@@ -42,10 +42,11 @@ def test_a_case_sealed_under_its_key_opens_only_in_its_own_place() -> None:
     assert ring.open(case_id, sealed, b"place-1") == b'{"reference":"R-1"}'
     with pytest.raises(KeyringError, match="integrity"):
         ring.open(case_id, sealed, b"place-2")
+    # Moved to another case, it names a key that case never had: unreadable
+    # (and ``waymark verify`` reports a case with unreadable events).
     other = uuid4()
     ring.seal(other, b"{}")
-    with pytest.raises(KeyringError, match="integrity"):
-        ring.open(other, sealed, b"place-1")  # moved to another case
+    assert ring.open(other, sealed, b"place-1") is None
 
 
 def test_a_destroyed_key_reads_as_erased_and_the_system_key_is_never_destroyed() -> (
@@ -86,11 +87,12 @@ def test_rotation_rewraps_under_the_new_master_key_and_renewal_keeps_old_version
 
     assert rotated.rotate_master() == 1
     assert rotated.keys_by_master() == {rotated.master_key_id: 1}
-    assert rotated.renew(case_id) == 2
+    renewed = rotated.renew(case_id)
     after = rotated.seal(case_id, b"after")
 
-    # The key version, in the header after the format and scope bytes.
-    assert [int.from_bytes(s[5:9], "big") for s in (before, after)] == [1, 2]
+    # The key's number, in the header after the format and scope bytes.
+    first, second = (int.from_bytes(s[5:9], "big") for s in (before, after))
+    assert second == renewed != first
     alone = keyring(OTHER)
     alone._store = old.store
     alone._store_pid = os.getpid()
