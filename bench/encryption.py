@@ -160,7 +160,13 @@ def run_store(name: str, args: Any) -> dict[str, Any]:
         plain = harness.median(timings["plain"][key])
         sealed = harness.median(timings["sealed"][key])
         overhead = sealed / plain - 1
-        entry: dict[str, Any] = {"what": what, "overhead": round(overhead, 3)}
+        # The fastest runs are the least disturbed by the rest of the machine.
+        least = min(timings["sealed"][key]) / min(timings["plain"][key]) - 1
+        entry: dict[str, Any] = {
+            "what": what,
+            "overhead": round(overhead, 3),
+            "overhead_of_fastest_runs": round(least, 3),
+        }
         if key == "a":
             entry.update(
                 plain_steps_per_second=round(STEPS_PER_RUN / plain, 1),
@@ -183,7 +189,7 @@ def run_store(name: str, args: Any) -> dict[str, Any]:
 def table(results: Sequence[dict[str, Any]]) -> str:
     header = (
         f"{'store':<9} {'measure':<36} {'plain':>10} {'sealed':>10} "
-        f"{'cost':>7}  < {TARGET_OVERHEAD:.0%}"
+        f"{'cost':>7} {'fastest':>8}  < {TARGET_OVERHEAD:.0%}"
     )
     lines = [header, "-" * len(header)]
     for result in results:
@@ -204,7 +210,8 @@ def table(results: Sequence[dict[str, Any]]) -> str:
             )
             lines.append(
                 f"{result['store'] if key == 'a' else '':<9} ({key}) {m['what']:<32} "
-                f"{plain:>10.1f} {sealed:>10.1f} {m['overhead']:>+7.1%}  {verdict}"
+                f"{plain:>10.1f} {sealed:>10.1f} {m['overhead']:>+7.1%} "
+                f"{m['overhead_of_fastest_runs']:>+8.1%}  {verdict}"
             )
     return "\n".join(lines)
 
