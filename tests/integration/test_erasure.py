@@ -218,11 +218,11 @@ def test_a_chronology_kept_warm_is_not_served_once_its_case_is_erased(
         reader.chronology(case_id)
 
 
+#: Another process, or the store reopened: not the in-memory store.
+@pytest.mark.parametrize("store", ["sqlite", "postgres"], indirect=True)
 def test_another_process_that_cached_the_case_finds_it_gone_after_erasure(
     settings: Settings, journeys: CaseJourneys
 ) -> None:
-    if settings.persistence.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
-        pytest.skip("the in-memory store lives in one process")
     case_id = _open(journeys, REFERENCE)
     other = build_journeys(settings)
     try:
@@ -321,11 +321,11 @@ def test_a_store_without_a_master_key_refuses_to_erase(store: dict[str, str]) ->
         plaintext.close()
 
 
+#: Another process, or the store reopened: not the in-memory store.
+@pytest.mark.parametrize("store", ["sqlite", "postgres"], indirect=True)
 def test_a_case_written_before_encryption_still_reads_and_refuses_erasure(
     settings: Settings, store: dict[str, str]
 ) -> None:
-    if store.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
-        pytest.skip("the in-memory store cannot be reopened")
     before = CaseJourneys(env=dict(store))
     try:
         case_id = _open(before, "OLD-1")
@@ -356,11 +356,11 @@ def _stored_in(store: dict[str, str], case_id: UUID) -> list[StoredEvent]:
         app.close()
 
 
+#: Another process, or the store reopened: not the in-memory store.
+@pytest.mark.parametrize("store", ["sqlite", "postgres"], indirect=True)
 def test_a_new_master_key_rewraps_the_data_keys_and_old_events_still_read(
     settings: Settings, store: dict[str, str]
 ) -> None:
-    if store.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
-        pytest.skip("the in-memory store cannot be reopened")
     old_key = settings.master_key
     assert old_key is not None
     new_key = base64.b64encode(b"another test master key 32 bytes").decode()
