@@ -25,7 +25,9 @@ from projections.evaluation.reader import EvaluationReader
 from projections.evaluation.rebuild import rebuild_evaluation
 from projections.tracking import ProjectionWorker, store_kind
 from projections.tracking.worker import POLL_SECONDS
+from storage.encryption import share_connections
 from storage.files import owner_only_sqlite
+from storage.keyring import keyring_env
 
 #: Drift: an open case with no contact for this many days (default 28).
 DRIFT_DAYS_SETTING = "WAYMARK_DRIFT_DAYS"
@@ -43,7 +45,18 @@ def build_journeys(
     settings: Settings, *, today: Callable[[], date] | None = None
 ) -> CaseJourneys:
     owner_only_sqlite(settings.persistence)
-    return CaseJourneys(env=dict(settings.persistence), today=today)
+    journeys = CaseJourneys(env=journeys_env(settings), today=today)
+    share_connections(journeys)
+    return journeys
+
+
+def journeys_env(settings: Settings) -> dict[str, str]:
+    """The store's settings, with each case sealed under its own key when the
+    settings hold a master key."""
+    env = dict(settings.persistence)
+    if settings.master_key:
+        env.update(keyring_env(settings.master_key, settings.previous_master_keys))
+    return env
 
 
 def build_policy(settings: Settings) -> Policy:

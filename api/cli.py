@@ -8,6 +8,7 @@ composition root. Expected failures print a short message, never a traceback.
 
 from __future__ import annotations
 
+import getpass
 import logging
 import signal
 import socket
@@ -28,7 +29,7 @@ from eventsourcing.domain import EventSourcingError
 from api.auth import Role, TokenMintingUnavailable, check_token_settings, mint_token
 from api.bootstrap import ProjectionSettings, Views, build_journeys, build_views
 from api.logs import escape_log_records
-from api.settings import Settings
+from api.settings import RETENTION_DAYS_SETTING, Settings
 from demo.cases import (
     DEMO_ADVOCATE,
     DEMO_COHORT,
@@ -37,8 +38,10 @@ from demo.cases import (
     load_cohort,
     load_demo,
 )
-from domain.application import CaseJourneys
-from domain.errors import CaseNotFound, InvalidField
+from domain.application import CaseJourneys, CommandResult
+from domain.erasure import ErasureGround
+from domain.errors import CaseNotFound, CommandRefused, InvalidField
+from domain.retention import past_retention
 from domain.text import IDENTIFIER_LIMIT, TextKind, checked_text
 from interchange.htcds.export import htcds_record
 from interchange.htcds.files import UnreadableFile, as_csv, as_json
@@ -50,6 +53,7 @@ from projections.exports.build import export_chronology
 from projections.exports.files import read_export, write_export
 from projections.exports.verify import check_file, check_record
 from projections.tracking import ProjectionWorker, store_kind
+from storage.keyring import CaseKeyring, KeyringError
 
 app = typer.Typer(
     name="waymark",
@@ -83,8 +87,9 @@ def _settings() -> Settings:
         _fail(str(error))
     except OSError as error:
         _fail(
-            f"cannot keep the local token secret ({error.strerror}); "
-            "set WAYMARK_TOKEN_SECRET or run from a writable directory"
+            f"cannot keep the local token secret or master key ({error.strerror}); "
+            "set WAYMARK_TOKEN_SECRET and WAYMARK_MASTER_KEY, or run from a "
+            "writable directory"
         )
 
 
@@ -202,7 +207,7 @@ def serve(
     _check_port_free(host, port)
     with _journeys(settings) as journeys, _views(settings, journeys, options) as views:
         if demo:
-            if next(iter(journeys.case_ids()), None) is None:
+            if next(iter(journeys.case_ids(erased=True)), None) is None:
                 typer.echo(_describe_demo(load_demo(journeys)))
                 typer.echo(_describe_cohort(load_cohort(journeys), DEMO_COHORT))
                 typer.echo(f"Log position {journeys.log_position()}.")
@@ -643,15 +648,27 @@ def verify(
         _verify_export(export, chain_head, offline)
         return
     settings = _settings()
-    checked = broken = unreadable = 0
+    checked = broken = unreadable = erased = 0
     with _journeys(settings) as journeys:
-        for case_id in journeys.case_ids():
+        for case_id in journeys.case_ids(erased=True):
             checked += 1
             try:
                 report = journeys.verify_chain(case_id)
             except EventSourcingError as error:
                 unreadable += 1
                 typer.echo(f"UNREADABLE {case_id}: {error}")
+                continue
+            if report.erased:
+                erased += 1
+                if verbose:
+                    typer.echo(f"erased     {case_id}: {report.events} events")
+                continue
+            if report.sealed:
+                unreadable += 1
+                typer.echo(
+                    f"UNREADABLE {case_id}: {report.sealed} events have no key and "
+                    "the case was never erased"
+                )
                 continue
             if report.intact:
                 if verbose:
@@ -667,15 +684,155 @@ def verify(
                 f"version {versions}"
             )
         position = journeys.log_position()
+    # Erased cases cannot be read by design; every other chain must hold.
+    of_erased = f" ({erased} erased)" if erased else ""
     if broken or unreadable:
         typer.echo(
             f"Checked {checked} cases at log position {position}: "
             f"{broken} broken, {unreadable} unreadable, "
-            f"{checked - broken - unreadable} intact."
+            f"{checked - broken - unreadable - erased} intact{of_erased}."
         )
         raise typer.Exit(EXIT_CHECK_FAILED)
     typer.echo(
-        f"Checked {checked} cases at log position {position}: every chain is intact."
+        f"Checked {checked} cases at log position {position}: every chain is "
+        f"intact{of_erased}."
+    )
+
+
+# Erasure, retention and keys
+
+
+def _operator() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+BY_OPTION = typer.Option(
+    "--by", help="Who erases, recorded with the erasure (default: cli:USER)."
+)
+YES_OPTION = typer.Option("--yes", "-y", help="Do not ask for confirmation.")
+
+
+def _erase_and_project(
+    settings: Settings,
+    journeys: CaseJourneys,
+    erasures: list[tuple[UUID, str]],
+    by: str,
+) -> list[CommandResult]:
+    """Erases each case on its ground, then brings the views up to date so that
+    none mentions an erased case (the in-memory store's views live in the
+    server)."""
+    results = [
+        journeys.erase_case(case_id, ground, erased_by=by)
+        for case_id, ground in erasures
+    ]
+    if results and store_kind(settings.persistence) != "memory":
+        options = replace(_projection_settings(), in_process=False)
+        with _views(settings, journeys, options) as views:
+            for worker in views.workers:
+                worker.catch_up()
+    return results
+
+
+@app.command()
+def erase(
+    case_id: Annotated[UUID, typer.Argument(help="The case to erase.")],
+    ground: Annotated[ErasureGround, typer.Option(help="Why the case is erased.")],
+    by: Annotated[str | None, BY_OPTION] = None,
+    yes: Annotated[bool, YES_OPTION] = False,
+) -> None:
+    """Erase a case for good (crypto-shredding): destroy its keys, so none of its
+    events can be read again; record the erasure (no personal data) and drop
+    the case from every view."""
+    settings = _settings()
+    with _journeys(settings) as journeys:
+        if not yes:
+            typer.confirm(
+                f"Erase case {case_id} for good? Nothing of it can be read again",
+                abort=True,
+            )
+        try:
+            (result,) = _erase_and_project(
+                settings, journeys, [(case_id, ground.value)], by or _operator()
+            )
+        except CommandRefused as error:
+            _fail(error.message, EXIT_CHECK_FAILED)
+    news = "was already erased; nothing recorded" if result.replayed else "erased"
+    typer.echo(f"Case {case_id} {news} (log position {result.position}).")
+
+
+@app.command()
+def retention(
+    erase: Annotated[
+        bool,
+        typer.Option("--erase", help="Erase the cases listed (asks first)."),
+    ] = False,
+    by: Annotated[str | None, BY_OPTION] = None,
+    yes: Annotated[bool, YES_OPTION] = False,
+) -> None:
+    """List the cases closed longer than WAYMARK_RETENTION_DAYS ago; with
+    --erase, erase them (ground retention_expired)."""
+    settings = _settings()
+    if settings.retention_days is None:
+        _fail(f"no retention period is set: set {RETENTION_DAYS_SETTING}")
+    with _journeys(settings) as journeys:
+        due = past_retention(journeys, settings.retention_days, journeys.today())
+        for case in due:
+            typer.echo(
+                f"{case.case_id}  closed {case.closed_on.isoformat()}  "
+                f"{case.days_past} days past retention"
+            )
+        typer.echo(
+            f"{len(due)} cases closed more than {settings.retention_days} days ago."
+        )
+        if not erase or not due:
+            return
+        if not yes:
+            typer.confirm(f"Erase these {len(due)} cases for good?", abort=True)
+        ground = ErasureGround.RETENTION_EXPIRED.value
+        erasures = [(case.case_id, ground) for case in due]
+        results = _erase_and_project(settings, journeys, erasures, by or _operator())
+    typer.echo(f"Erased {len(results)} cases (ground {ground}).")
+
+
+keys_app = typer.Typer(help="The master key and the cases' data keys.")
+app.add_typer(keys_app, name="keys")
+
+
+def _keyring(journeys: CaseJourneys) -> CaseKeyring:
+    keyring = getattr(journeys.mapper, "keyring", None)
+    if not isinstance(keyring, CaseKeyring):
+        _fail("this store does not seal cases under their own keys")
+    return keyring
+
+
+@keys_app.command("status")
+def keys_status() -> None:
+    """How many data keys each master key wraps."""
+    settings = _settings()
+    with _journeys(settings) as journeys:
+        keyring = _keyring(journeys)
+        counts = keyring.keys_by_master()
+    typer.echo(f"Current master key: {keyring.master_key_id}")
+    for master, count in sorted(counts.items()):
+        marker = " (current)" if master == keyring.master_key_id else ""
+        typer.echo(f"  {master}: {count} data keys{marker}")
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """Rewrap every data key under the current master key (WAYMARK_MASTER_KEY),
+    unwrapping with the old one (WAYMARK_PREVIOUS_MASTER_KEYS). No event is
+    rewritten."""
+    settings = _settings()
+    with _journeys(settings) as journeys:
+        keyring = _keyring(journeys)
+        try:
+            moved = keyring.rotate_master()
+        except KeyringError as error:
+            _fail(str(error))
+    typer.echo(
+        f"Rewrapped {moved} data keys under master key {keyring.master_key_id}; "
+        f"the previous master keys may now be retired."
     )
 
 

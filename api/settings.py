@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from domain.clocks import DEFAULT_RULES, RuleBook
+from storage.keyring import decode_master_key, new_master_key
 from storage.settings import persistence_env
 
 DEFAULT_DATABASE_FILE = "waymark.db"
@@ -40,6 +41,16 @@ ORGANISATIONS_SETTING = "WAYMARK_ORGANISATIONS"
 #: cases no advocate has yet taken up); elsewhere every case of theirs.
 ASSIGNED_ONLY_SETTING = "WAYMARK_ASSIGNED_ONLY_ORGANISATIONS"
 MAX_ORGANISATION_ID = 200
+#: The master key that wraps every case's data key (base64 of 32 bytes); by
+#: default kept in ``DEFAULT_MASTER_KEY_FILE``, made on the first run.
+MASTER_KEY_SETTING = "WAYMARK_MASTER_KEY"
+#: Master keys rotated out, comma-separated: still unwrap data keys until
+#: ``waymark keys rotate`` has rewrapped them under the current one.
+PREVIOUS_MASTER_KEYS_SETTING = "WAYMARK_PREVIOUS_MASTER_KEYS"
+DEFAULT_MASTER_KEY_FILE = ".waymark-master-key"
+#: Days a case is kept after it closes; unset: no retention period is applied.
+RETENTION_DAYS_SETTING = "WAYMARK_RETENTION_DAYS"
+MAX_RETENTION_DAYS = 36_500
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,15 @@ class Settings:
     rate_burst: int = DEFAULT_RATE_BURST
     #: The largest request body accepted, in bytes.
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    #: Organisations that exist besides those holding cases (transfers), and
+    #: those whose advocates see only the cases assigned to them.
+    organisations: frozenset[str] = frozenset()
+    assigned_only_organisations: frozenset[str] = frozenset()
+    #: Seals each case's events under its own key (base64); None: plaintext.
+    master_key: str | None = field(default=None, repr=False)
+    previous_master_keys: tuple[str, ...] = field(default=(), repr=False)
+    #: Days a closed case is kept before ``waymark retention`` erases it.
+    retention_days: int | None = None
 
     @property
     def uses_identity_provider(self) -> bool:
@@ -90,8 +110,6 @@ class Settings:
         return hmac.new(
             self.token_secret.encode(), b"waymark listing cursors", "sha256"
         ).digest()
-    organisations: frozenset[str] = frozenset()
-    assigned_only_organisations: frozenset[str] = frozenset()
 
     def pseudonym_key_bytes(self) -> bytes:
         if self.pseudonym_key:
@@ -149,6 +167,9 @@ class Settings:
             assigned_only_organisations=organisation_list(
                 environ, ASSIGNED_ONLY_SETTING
             ),
+            master_key=master_key(environ, workdir / DEFAULT_MASTER_KEY_FILE),
+            previous_master_keys=previous_master_keys(environ),
+            retention_days=retention_days(environ),
         )
 
 
@@ -201,6 +222,49 @@ def organisation_list(environ: Mapping[str, str], name: str) -> frozenset[str]:
             )
             raise ValueError(msg)
     return ids
+
+
+def master_key(environ: Mapping[str, str], key_file: Path) -> str:
+    """``WAYMARK_MASTER_KEY``, else the key file (made owner-only on first run)."""
+    text = environ.get(MASTER_KEY_SETTING, "").strip()
+    if text:
+        decode_master_key(text)
+        return text
+    if key_file.exists():
+        text = key_file.read_text().strip()
+        decode_master_key(text, str(key_file))
+        return text
+    text = new_master_key()
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    return text
+
+
+def previous_master_keys(environ: Mapping[str, str]) -> tuple[str, ...]:
+    keys = tuple(
+        key.strip()
+        for key in environ.get(PREVIOUS_MASTER_KEYS_SETTING, "").split(",")
+        if key.strip()
+    )
+    for key in keys:
+        decode_master_key(key, PREVIOUS_MASTER_KEYS_SETTING)
+    return keys
+
+
+def retention_days(environ: Mapping[str, str]) -> int | None:
+    text = environ.get(RETENTION_DAYS_SETTING, "").strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or not (
+        1 <= int(text) <= MAX_RETENTION_DAYS
+    ):
+        msg = (
+            f"{RETENTION_DAYS_SETTING} must be a whole number of days from 1 to "
+            f"{MAX_RETENTION_DAYS}, not {text!r}."
+        )
+        raise ValueError(msg)
+    return int(text)
 
 
 def clock_setting(rule_id: str) -> str:

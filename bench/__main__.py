@@ -1,5 +1,5 @@
-"""``python -m bench [record_steps|chronology|caseload|evaluation|exports|all]``
-``[options]``: runs them.
+"""``python -m bench [NAME|all] [options]``: runs them (NAME: record_steps,
+chronology, caseload, evaluation, exports, encryption).
 
 Options go to every benchmark run (``--help`` lists them); each uses those it needs.
 """
@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import sys
 
-from bench import caseload, chronology, evaluation, exports, harness, record_steps
+from bench import (
+    caseload,
+    chronology,
+    encryption,
+    evaluation,
+    exports,
+    harness,
+    record_steps,
+)
 
 BENCHMARKS = {
     "record_steps": record_steps.main,
@@ -16,6 +24,7 @@ BENCHMARKS = {
     "caseload": caseload.main,
     "evaluation": evaluation.main,
     "exports": exports.main,
+    "encryption": encryption.main,
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import hashlib
 import json
 import math
@@ -32,6 +33,7 @@ from psycopg import sql
 
 from api.auth import mint_token
 from api.settings import Settings
+from storage.keyring import new_master_key
 from storage.settings import persistence_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -207,15 +209,23 @@ UNLIMITED_RATE = {"WAYMARK_RATE_PER_SECOND": "1000000", "WAYMARK_RATE_BURST": "1
 
 def settings_for(database_url: str, token_secret: str) -> Settings:
     """Settings as ``Settings.from_environ`` reads them from these two variables
-    (and ``UNLIMITED_RATE``)."""
+    (and ``UNLIMITED_RATE``, and this run's master key, which the API server is
+    given too)."""
     return Settings.from_environ(
         {
             "WAYMARK_DATABASE_URL": database_url,
             "WAYMARK_TOKEN_SECRET": token_secret,
             **UNLIMITED_RATE,
+            "WAYMARK_MASTER_KEY": master_key(),
         },
         workdir=Path(tempfile.gettempdir()),
     )
+
+
+@functools.cache
+def master_key() -> str:
+    """One master key for a run's stores and servers."""
+    return new_master_key()
 
 
 def new_token_secret() -> str:
@@ -281,6 +291,7 @@ def api_server(database_url: str, token_secret: str) -> Iterator[ApiServer]:
             "WAYMARK_DATABASE_URL": database_url,
             "WAYMARK_TOKEN_SECRET": token_secret,
             **UNLIMITED_RATE,
+            "WAYMARK_MASTER_KEY": master_key(),
             "PYTHONPATH": str(ROOT),
             "WAYMARK_BENCH_PARENT_PID": str(os.getpid()),
         }

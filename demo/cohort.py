@@ -901,7 +901,12 @@ def generate(
         raise ValueError("batch_events must be at least 1")
     started = time.perf_counter()
     tally = _Tally()
-    forking = in_child_process and "fork" in multiprocessing.get_all_start_methods()
+    forking = (
+        in_child_process
+        and "fork" in multiprocessing.get_all_start_methods()
+        # Keys a child made in its own memory would be lost to this process.
+        and not getattr(getattr(journeys.mapper, "keyring", None), "in_memory", False)
+    )
     built = _built_in_child if forking else _built_here
     insert_events = journeys.recorder.insert_events
     events = 0

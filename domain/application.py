@@ -8,6 +8,7 @@ version, an append that lost a race to another writer is retried on the fresh ca
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from copy import deepcopy
@@ -21,8 +22,10 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import RecordConflictError
 
 from domain.case import (
+    CaseClosed,
     CaseEvent,
     CaseOpened,
+    CaseReopened,
     ConsentPurpose,
     Provenance,
     ShareState,
@@ -51,10 +54,20 @@ from domain.commands import (
     WithdrawConsent,
 )
 from domain.dates import UK
+from domain.erasure import (
+    CaseErased,
+    CaseKeys,
+    ErasureGround,
+    ErasureUnavailable,
+    KeyOfAnErasedCase,
+    PlaintextEvents,
+    SealedEvent,
+)
 from domain.errors import (
     CaseNotFound,
     CommandRefused,
     IdempotencyKeyReused,
+    InvalidField,
     VersionConflict,
 )
 from domain.hashchain import GENESIS
@@ -186,10 +199,14 @@ class ChainReport:
     head: str
     #: Versions whose recorded predecessor hash does not match the chain.
     breaks: tuple[int, ...]
+    #: The case was erased: its events can no longer be read, by design.
+    erased: bool = False
+    #: Events that cannot be read (their case's keys are gone).
+    sealed: int = 0
 
     @property
     def intact(self) -> bool:
-        return not self.breaks
+        return not self.breaks and not self.sealed
 
 
 def command_digest(name: str, inputs: object) -> str:
@@ -268,6 +285,9 @@ class CaseJourneys(Application[UUID]):
             try:
                 recordings = self.save(case)
             except RecordConflictError:
+                if self.erasure_of(case.id) is not None:
+                    self._erased_elsewhere(case.id)  # the key just made goes
+                    raise KeyOfAnErasedCase from None
                 continue  # the same key opened it concurrently: answer as a retry
             return CommandResult(
                 case.id, case.id, case.version, recordings[-1].notification.id
@@ -560,7 +580,103 @@ class CaseJourneys(Application[UUID]):
     ) -> CommandResult:
         return self.handle(RevokeShare(case_id, share_id, reason), **options)
 
+    def erase_case(
+        self,
+        case_id: UUID,
+        ground: str,
+        *,
+        erased_by: str,
+        idempotency_key: str | None = None,
+        on_behalf_of: str | None = None,
+    ) -> CommandResult:
+        """Records that the case is erased, then destroys its keys: none of its
+        events can be read again. Erasing an erased case records nothing and
+        answers with the first erasure (and destroys any key left behind)."""
+        try:
+            reason = ErasureGround(ground)
+        except ValueError:
+            raise InvalidField(
+                "ground", f"one of {', '.join(g.value for g in ErasureGround)}"
+            ) from None
+        keys = self.mapper if isinstance(self.mapper, CaseKeys) else None
+        if keys is None or not keys.erasable:
+            raise ErasureUnavailable
+        inputs = {"case": case_id, "ground": reason}
+        by = self._provenance(erased_by, idempotency_key, "erase_case", inputs)
+        for _ in range(self.max_attempts):
+            erased = self.erasure_of(case_id)
+            if erased is not None:
+                if on_behalf_of is not None and erased.organisation_id != on_behalf_of:
+                    raise CaseNotFound(case_id)
+                keys.destroy_case_keys(case_id)
+                version = erased.originator_version
+                return CommandResult(
+                    case_id, case_id, version, self.log_position(), replayed=True
+                )
+            case = self._fresh(case_id)
+            if on_behalf_of is not None and case.organisation_id != on_behalf_of:
+                raise CaseNotFound(case_id)
+            plaintext = sum(
+                1
+                for stored in self.recorder.select_events(case_id)
+                if not keys.is_sealed(stored.state)
+            )
+            if plaintext:
+                raise PlaintextEvents(plaintext)
+            event = CaseErased.of(
+                case_id,
+                case.version + 1,
+                ground=reason,
+                erased_by=by.recorded_by,
+                organisation_id=case.organisation_id,
+                idempotency_key=by.idempotency_key,
+                command_digest=by.command_digest,
+            )
+            try:
+                recordings = self.save(event)
+            except RecordConflictError:
+                continue  # recorded on meanwhile: decide again on the fresh case
+            self._forget_cached(case_id)
+            keys.destroy_case_keys(case_id)
+            position = recordings[-1].notification.id
+            return CommandResult(case_id, case_id, event.originator_version, position)
+        raise TooManyConcurrentWrites(self.max_attempts)
+
     # Queries: plain data, never an aggregate
+
+    def organisation_of(self, case_id: UUID) -> str:
+        """The organisation holding the case (or that held it, if erased)."""
+        erased = self.erasure_of(case_id)
+        if erased is not None:
+            return erased.organisation_id
+        return self._fresh(case_id).organisation_id
+
+    def erasure_of(self, case_id: UUID) -> CaseErased | None:
+        """The case's erasure, if it was erased."""
+        last = list(self.events.get(case_id, desc=True, limit=1))
+        if last and isinstance(last[0], CaseErased):
+            return last[0]
+        return None
+
+    def closed_cases(self) -> dict[UUID, datetime]:
+        """Each case closed now (not reopened, not erased), with when it closed."""
+        topics = [CaseClosed.TOPIC, CaseReopened.TOPIC, CaseErased.TOPIC]
+        closed: dict[UUID, datetime] = {}
+        start: int | None = None
+        while True:
+            page = self.recorder.select_notifications(
+                start, limit=500, topics=topics, inclusive_of_start=False
+            )
+            for notification in page:
+                event = self.mapper.to_domain_event(notification)
+                case_id = UUID(str(notification.originator_id))
+                if isinstance(event, CaseClosed):
+                    closed[case_id] = event.timestamp
+                else:  # reopened, erased, or sealed (erased)
+                    closed.pop(case_id, None)
+            if len(page) < 500:
+                return closed
+            start = page[-1].id
 
     def case_summary(self, case_id: UUID) -> CaseSummary:
         return _summary(self._fresh(case_id))
@@ -588,12 +704,19 @@ class CaseJourneys(Application[UUID]):
             known.add(case.organisation_id)
         return known
 
-    def case_ids(self) -> Iterator[UUID]:
-        """Every case, in the order opened."""
+    def case_ids(self, *, erased: bool = False) -> Iterator[UUID]:
+        """Every case, in the order opened; erased ones only if ``erased``."""
+        gone = set() if erased else set(self._ids_of(CaseErased.TOPIC))
+        for case_id in self._ids_of(CaseOpened.TOPIC):
+            if case_id not in gone:
+                yield case_id
+
+    def _ids_of(self, topic: str) -> Iterator[UUID]:
+        """The case of each event with ``topic``, in log order."""
         start: int | None = None
         while True:
             page = self.recorder.select_notifications(
-                start, limit=500, topics=[CaseOpened.TOPIC], inclusive_of_start=False
+                start, limit=500, topics=[topic], inclusive_of_start=False
             )
             for notification in page:
                 yield UUID(str(notification.originator_id))
@@ -610,11 +733,12 @@ class CaseJourneys(Application[UUID]):
     ) -> list[CaseEvent]:
         """The case's events in order: those recorded up to and including ``until``,
         or those after ``after_version`` (none, when nothing new was recorded)."""
-        events = [
-            e
-            for e in self.events.get(case_id, gt=after_version)
-            if isinstance(e, CaseEvent)
-        ]
+        events = []
+        for e in self.events.get(case_id, gt=after_version):
+            if isinstance(e, CaseEvent):
+                events.append(e)
+            elif isinstance(e, CaseErased | SealedEvent):
+                raise CaseNotFound(case_id)  # erased, even since a reader's fold
         if not events and after_version is None:
             raise CaseNotFound(case_id)
         if until is not None:
@@ -622,14 +746,24 @@ class CaseJourneys(Application[UUID]):
         return events
 
     def verify_chain(self, case_id: UUID) -> ChainReport:
-        """Recomputes a case's hash chain from its stored events."""
-        head, breaks, count = GENESIS, [], 0
-        for event in self.case_events(case_id):
+        """Recomputes a case's hash chain from its stored events. An erased case
+        is reported as erased: its events cannot be read, by design."""
+        head, breaks, count, sealed, erased = GENESIS, [], 0, 0, False
+        for event in self.events.get(case_id):
             count += 1
-            if event.previous_hash != head:
-                breaks.append(event.originator_version)
-            head = event.chain_hash()
-        return ChainReport(case_id, count, head, tuple(breaks))
+            if isinstance(event, SealedEvent):
+                sealed += 1
+            elif isinstance(event, CaseErased):
+                erased = True
+            elif isinstance(event, CaseEvent):
+                if event.previous_hash != head:
+                    breaks.append(event.originator_version)
+                head = event.chain_hash()
+        if not count:
+            raise CaseNotFound(case_id)
+        if erased:
+            return ChainReport(case_id, count, GENESIS, (), erased=True)
+        return ChainReport(case_id, count, head, tuple(breaks), sealed=sealed)
 
     def log_position(self) -> int:
         return self.recorder.max_notification_id() or 0
@@ -701,9 +835,29 @@ class CaseJourneys(Application[UUID]):
         newer = list(self.events.get(case_id, gt=case.version))
         if newer:
             for event in newer:
-                event.mutate(case)  # type: ignore[attr-defined]
+                if event.mutate(case) is None:  # type: ignore[attr-defined]
+                    self._erased_elsewhere(case_id)
+                    raise CaseNotFound(case_id)
             self._cache_copy(case)
         return case
+
+    def _erased_elsewhere(self, case_id: UUID) -> None:
+        """This process's copy of the case is stale: it was erased. A write made
+        on the copy meanwhile may have left a fresh key (its append failed):
+        that goes too."""
+        self._forget_cached(case_id)
+        if isinstance(self.mapper, CaseKeys) and self.mapper.erasable:
+            self.mapper.destroy_case_keys(case_id)
+
+    def _forget_cached(self, case_id: UUID) -> None:
+        if self.repository.cache is not None:
+            with contextlib.suppress(KeyError):
+                self.repository.cache.get(case_id, evict=True)
+
+    def close(self) -> None:
+        super().close()
+        if isinstance(self.mapper, CaseKeys):
+            self.mapper.close()
 
     def _cached_copy(self, case_id: UUID) -> SurvivorCase | None:
         # Copies out and in: a cached case is never changed in place, so no
@@ -747,6 +901,7 @@ __all__ = [
     "ChainReport",
     "CommandResult",
     "ConsentPurpose",
+    "ErasureUnavailable",
     "Share",
     "StepInput",
     "TooManyConcurrentWrites",

@@ -11,7 +11,7 @@ POOL_SIZE = "WAYMARK_POOL_SIZE"
 CONNECT_TIMEOUT_SECONDS = "WAYMARK_CONNECT_TIMEOUT_SECONDS"
 
 TRANSCODER_TOPIC = "storage.transcoder:OrjsonTranscoder"
-MAPPER_TOPIC = "storage.mapper:ChainPreservingMapper"
+MAPPER_TOPIC = "storage.encryption:CaseEncryptingMapper"
 
 _SQLITE_PREFIX = "sqlite:///"
 _POSTGRES_SCHEMES = frozenset({"postgresql", "postgres"})

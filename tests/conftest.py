@@ -7,6 +7,7 @@ If no server answers, they fail rather than skip: a green run means all three ra
 
 from __future__ import annotations
 
+import base64
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -27,6 +28,8 @@ POSTGRES_URL = os.environ.get(
 STORES = ("memory", "sqlite", "postgres")
 #: Tests run on a fixed "today", so dates in them never drift into the future.
 TODAY = date(2026, 11, 26)
+#: Every case sealed under its own key, as in a deployment (storage.keyring).
+TEST_MASTER_KEY = base64.b64encode(b"waymark test master key 32 bytes").decode()
 
 
 @pytest.fixture(params=STORES)
@@ -63,6 +66,7 @@ def settings(store: dict[str, str], tmp_path: Path) -> Settings:
         # The deployment's organisations (WAYMARK_ORGANISATIONS): cases move
         # only between organisations that exist.
         organisations=frozenset({"org-north", "org-south"}),
+        master_key=TEST_MASTER_KEY,
     )
 
 

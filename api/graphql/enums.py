@@ -10,6 +10,7 @@ import strawberry
 
 from domain.case import ConsentPurpose, Jurisdiction, SharePurpose
 from domain.clocks import ClockKind, ClockStatus
+from domain.erasure import ErasureGround
 from projections.chronology import LeftOutReason, Purpose, RowStatus
 from projections.deadlines import ClockRole
 
@@ -92,6 +93,13 @@ strawberry.enum(
     description="What a step did to a clock: STARTED it, STOPPED it, or EXTENDED it.",
 )
 
+strawberry.enum(
+    ErasureGround,
+    description="Why a case is erased: the survivor's request (UK GDPR art. 17), "
+    "the retention period after closure has passed, or the consent the record "
+    "rested on was withdrawn.",
+)
+
 ChronologyPurpose = Purpose
 
 __all__ = [
@@ -100,6 +108,7 @@ __all__ = [
     "ClockRole",
     "ClockStatus",
     "ConsentPurpose",
+    "ErasureGround",
     "Jurisdiction",
     "LeftOutReason",
     "RowStatus",

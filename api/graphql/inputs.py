@@ -12,7 +12,7 @@ from uuid import UUID
 import strawberry
 from strawberry.scalars import JSON
 
-from api.graphql.enums import ConsentPurpose, Jurisdiction, SharePurpose
+from api.graphql.enums import ConsentPurpose, ErasureGround, Jurisdiction, SharePurpose
 from domain.commands import (
     AssignAdvocate,
     AttachEvidence,
@@ -435,6 +435,17 @@ class RevokeShareInput(CaseCommandInput):
 
     def command(self) -> CaseCommand:
         return RevokeShare(self.case_id, self.share_id, self.reason)
+
+@strawberry.input(
+    description="Erase a case for good: its keys are destroyed and none of its "
+    "events can be read again. Managers of the organisation holding it only."
+)
+class EraseCaseInput:
+    case_id: UUID = strawberry.field(description=CASE_ID)
+    ground: ErasureGround = strawberry.field(description="Why the case is erased.")
+    idempotency_key: str | None = strawberry.field(
+        default=None, description=IDEMPOTENCY_KEY
+    )
 
 
 def _details(details: object) -> dict[str, Any] | None:

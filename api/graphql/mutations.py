@@ -26,6 +26,7 @@ from api.graphql.inputs import (
     CloseCaseInput,
     CorrectStepInput,
     DisputeStepInput,
+    EraseCaseInput,
     GiveConsentInput,
     MarkStepSensitivityInput,
     OpenCaseInput,
@@ -42,6 +43,7 @@ from api.graphql.results import (
     AdvocateAssigned,
     AnyFailure,
     CaseClosed,
+    CaseErased,
     CaseOpened,
     CaseReopened,
     CaseTransferred,
@@ -63,7 +65,7 @@ from api.graphql.results import (
 from api.policy import Action
 from domain.application import CommandResult
 from domain.commands import CaseCommand, TransferCase
-from domain.errors import CommandRefused, InvalidField
+from domain.errors import CaseNotFound, CommandRefused, InvalidField
 from projections.audit import Operation
 
 S = TypeVar("S", bound=CommandSucceeded)
@@ -129,6 +131,10 @@ TransferCaseResult: TypeAlias = Annotated[
 CloseCaseResult: TypeAlias = Annotated[
     CaseClosed | AnyFailure,
     strawberry.union("CloseCaseResult", description=_OUTCOME.format("CaseClosed")),
+]
+EraseCaseResult: TypeAlias = Annotated[
+    CaseErased | AnyFailure,
+    strawberry.union("EraseCaseResult", description=_OUTCOME.format("CaseErased")),
 ]
 ReopenCaseResult: TypeAlias = Annotated[
     CaseReopened | AnyFailure,
@@ -218,6 +224,28 @@ def _open(gate: Gate, data: OpenCaseInput) -> CommandResult:
         recorded_by=principal.subject,
         idempotency_key=data.idempotency_key,
     )
+
+
+def _erase(gate: Gate, data: EraseCaseInput) -> CommandResult:
+    """A manager of the organisation holding the case erases it; a case of
+    another organisation answers as none (an erased one too, for a retry)."""
+    gate.require(Action.ERASE)
+    journeys = gate.journeys
+    organisation_id = journeys.organisation_of(data.case_id)
+    if organisation_id != gate.principal.organisation_id:
+        raise CaseNotFound(data.case_id)
+    # The domain checks the organisation again on the case it erases.
+    result = journeys.erase_case(
+        data.case_id,
+        data.ground.value,
+        erased_by=gate.principal.subject,
+        idempotency_key=data.idempotency_key,
+        on_behalf_of=organisation_id,
+    )
+    gate.record(
+        Operation.ERASURE, case_ids=[data.case_id], purpose=data.ground.value
+    )
+    return result
 
 
 @strawberry.type(
@@ -377,3 +405,21 @@ class Mutation:
         return await _on_case(
             info, input, ShareRevoked, Action.SHARE, Operation.REVOKE_SHARE
         )
+
+    @strawberry.mutation(
+        description="Erase a case (crypto-shredding): its keys are destroyed, so "
+        "none of its events can be read again, and it leaves every view; "
+        "anonymous evaluation figures stay. The erasure is recorded without "
+        "personal data. Managers of the case's organisation only."
+    )
+    async def erase_case(
+        self, info: Information, input: Annotated[EraseCaseInput, INPUT]
+    ) -> EraseCaseResult:
+        context = info.context
+        try:
+            result = await context.in_thread(
+                _erase, context.gate, input
+            )
+        except (CommandRefused, NotPermittedError) as error:
+            return failure_for(error)
+        return CaseErased.from_result(result)

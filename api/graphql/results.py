@@ -324,3 +324,11 @@ class CounselShared(ShareCommandSucceeded):
 @strawberry.type(description="A share with counsel was revoked.")
 class ShareRevoked(ShareCommandSucceeded):
     pass
+
+
+@strawberry.type(
+    description="The case was erased: its keys are destroyed, none of its events "
+    "can be read again, and the erasure itself is on record."
+)
+class CaseErased(CommandSucceeded):
+    pass

@@ -66,6 +66,12 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, default=_json, sort_keys=True)
 
 
+#: The only details the clocks read: a decision's outcome, an extension's end,
+#: a move's jurisdiction and local authority. The view keeps no other detail (a
+#: crime reference, offences, a service's name): it holds only what it needs.
+CLOCK_DETAILS = ("outcome", "until", "jurisdiction", "local_authority")
+
+
 def fact_of(reading: Mapping[str, Any]) -> str | None:
     """What the clocks need of a step's reading (as the vocabulary reads it now:
     older payloads upgraded), as JSON; None for a kind the clocks do not read."""
@@ -75,7 +81,11 @@ def fact_of(reading: Mapping[str, Any]) -> str | None:
     return _dumps(
         {
             "occurred": _date_record(step.occurred) if step.occurred else None,
-            "details": dict(step.details),
+            "details": {
+                key: value
+                for key, value in step.details.items()
+                if key in CLOCK_DETAILS
+            },
         }
     )
 

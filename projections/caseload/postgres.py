@@ -28,6 +28,7 @@ from projections.caseload.view import (
     BornNoted,
     CaseAdded,
     CaseDeadline,
+    CaseForgotten,
     CaseloadEntry,
     CaseloadView,
     Change,
@@ -338,6 +339,13 @@ STATEMENTS: dict[type[Any], list[Statement]] = {
                 "open_warnings": c.open_warnings,
             },
         )
+    ],
+    CaseForgotten: [
+        (
+            f"DELETE FROM {{schema}}.{table} WHERE case_id = %(case_id)s",
+            lambda c: {"case_id": c.case_id},
+        )
+        for table in TABLES
     ],
 }
 

@@ -15,6 +15,7 @@ from eventsourcing.dispatch import singledispatchmethod
 
 from domain import case as events
 from domain.dates import uk_day
+from domain.erasure import CaseErased
 from domain.steps import StepReading
 from projections.caseload.clocks import born_of, fact_of
 from projections.caseload.view import (
@@ -23,6 +24,7 @@ from projections.caseload.view import (
     AreaNoted,
     BornNoted,
     CaseAdded,
+    CaseForgotten,
     CaseloadView,
     Change,
     ContactForgotten,
@@ -105,6 +107,10 @@ class CaseloadProjection(BatchProjection[CaseloadView]):
                 opened_on=e.opened_on,
             )
         ]
+
+    @case_changes.register
+    def _(self, e: CaseErased) -> Sequence[Change]:
+        return [CaseForgotten(e.originator_id)]
 
     @case_changes.register
     def _(self, e: events.AdvocateAssigned) -> Sequence[Change]:

@@ -24,6 +24,7 @@ from projections.caseload.view import (
     BornNoted,
     CaseAdded,
     CaseDeadline,
+    CaseForgotten,
     CaseloadEntry,
     CaseloadView,
     Change,
@@ -41,6 +42,7 @@ from projections.caseload.view import (
 )
 from projections.tracking.compare_and_set import SQLiteCompareAndSetTracking
 from projections.tracking.rounds import in_rounds
+from projections.tracking.scrub import truncate_log, zero_what_is_deleted
 
 CREATE_TABLES = [
     """
@@ -334,6 +336,13 @@ STATEMENTS: dict[type[Any], list[Statement]] = {
             },
         )
     ],
+    CaseForgotten: [
+        (
+            f"DELETE FROM {table} WHERE case_id = :case_id",
+            lambda c: {"case_id": str(c.case_id)},
+        )
+        for table in TABLES
+    ],
 }
 
 
@@ -355,8 +364,11 @@ class SQLiteCaseloadView(SQLiteCompareAndSetTracking, CaseloadView):
         self, changes: Sequence[Change], tracking: Tracking, *, after: int | None = None
     ) -> None:
         with self.datastore.transaction(commit=True) as cursor:
+            zero_what_is_deleted(cursor)
             self._insert_tracking_after(cursor, tracking, after)
             self._write(cursor, changes)
+        if any(isinstance(change, CaseForgotten) for change in changes):
+            truncate_log(self.datastore)
 
     def _write(self, cursor: SQLiteCursor, changes: Sequence[Change]) -> None:
         for change_type, batch in in_rounds(changes):

@@ -32,6 +32,7 @@ from abc import abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from domain.clocks import RuleBook
@@ -155,6 +156,13 @@ class BornNoted:
 
 
 @dataclass(frozen=True)
+class CaseForgotten:
+    """The case was erased: every row of it goes (``domain.erasure``)."""
+
+    case_id: UUID
+
+
+@dataclass(frozen=True)
 class ClocksSummarised:
     """The case's next deadline and open warnings, judged from its facts."""
 
@@ -178,6 +186,7 @@ Change = (
     | StepForgotten
     | BornNoted
     | ClocksSummarised
+    | CaseForgotten
 )
 
 #: Changes after which the case's last contact and area are recomputed.
@@ -316,9 +325,21 @@ class CaseloadView(BatchView):
 
 def clocked(changes: Sequence[Change]) -> list[UUID]:
     """The cases whose clocks and warnings must be judged again, in order."""
-    return list(dict.fromkeys(c.case_id for c in changes if isinstance(c, CLOCKING)))
+    return _kept(changes, CLOCKING)
 
 
 def touched(changes: Sequence[Change]) -> list[UUID]:
     """The cases whose last contact and area must be recomputed, in order."""
-    return list(dict.fromkeys(c.case_id for c in changes if isinstance(c, RECOMPUTING)))
+    return _kept(changes, RECOMPUTING)
+
+
+def _kept(changes: Sequence[Change], kinds: tuple[type[Any], ...]) -> list[UUID]:
+    # An erased case has no rows left to recompute.
+    forgotten = {c.case_id for c in changes if isinstance(c, CaseForgotten)}
+    return list(
+        dict.fromkeys(
+            c.case_id
+            for c in changes
+            if isinstance(c, kinds) and c.case_id not in forgotten
+        )
+    )

@@ -3,7 +3,8 @@
 The view keeps a case only while its survivor consents to evaluation: every
 change but ``Consented`` is written only for a consenting case, ``Consented``
 starts the case afresh (the projection follows it with the case's history) and
-``ConsentEnded`` deletes all the case's facts. Days are ``date.toordinal``.
+``ConsentEnded`` deletes all the case's facts; ``Anonymised`` (an erasure)
+moves them to a random id. Days are ``date.toordinal``.
 """
 
 from __future__ import annotations
@@ -87,8 +88,19 @@ class FactNoted:
     defendant: str | None = None
 
 
+@dataclass(frozen=True)
+class Anonymised:
+    """The case was erased: its rows stay, so published figures do not move,
+    but under ``new_case_id`` (random), and each fact under a random step id;
+    nothing in the view then leads back to the case or its steps."""
+
+    case_id: UUID
+    new_case_id: UUID
+
+
 Change = (
-    Consented
+    Anonymised
+    | Consented
     | ConsentEnded
     | Opened
     | Born

@@ -47,6 +47,8 @@ class PostgresReading(Reading):
 
 
 class PostgresEvaluationView(PostgresCompareAndSetTracking, EvaluationView):
+    random_id = "gen_random_uuid()::text"
+
     def __init__(
         self,
         datastore: PostgresDatastore,

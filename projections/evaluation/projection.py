@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, Self
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from eventsourcing.application import Application
 from eventsourcing.dispatch import singledispatchmethod
@@ -26,9 +26,11 @@ from eventsourcing.persistence import Tracking
 from domain import case as events
 from domain.case import ConsentPurpose
 from domain.dates import uk_day
+from domain.erasure import CaseErased
 from domain.steps import StepReading
 from projections.caseload.projection import MOVED_AREA
 from projections.evaluation.changes import (
+    Anonymised,
     Born,
     Change,
     Consented,
@@ -106,6 +108,9 @@ class EvaluationProjection(BatchProjection[EvaluationView]):
                 Consented(case_id),
                 *(change for e in earlier for change in self.facts(e)),
             ]
+        if isinstance(domain_event, CaseErased):
+            # The figures stay; nothing in the view leads back to the case.
+            return [Anonymised(domain_event.originator_id, uuid4())]
         if isinstance(domain_event, events.ConsentWithdrawn):
             if domain_event.purpose != ConsentPurpose.EVALUATION:
                 return ()

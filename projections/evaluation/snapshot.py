@@ -56,6 +56,7 @@ _SELECT_FACTS = (
     "AND on_day IS NOT NULL"
 )
 _CHANGED_CASES = " WHERE changed > ?"
+_COUNT_CASES = "SELECT COUNT(*) FROM {cases}"
 _OF_CHANGED_CASES = (
     " {join} case_id IN (SELECT case_id FROM {{cases}} WHERE changed > ?)"
 )
@@ -353,8 +354,15 @@ def refreshed(
             if row[0] not in number:
                 number[row[0]] = len(case_ids)
                 case_ids.append(row[0])
+        ((held,),) = reading.rows(view.statement(_COUNT_CASES))
+        # Fewer rows than cases known: an erased case's rows moved to a new id
+        # (``changes.Anonymised``), so the old one must go: read afresh.
+        moved = held < len(case_ids)
         strings = snapshot.strings
-        fresh = _rows(view, reading, number, strings, _OF_CHANGED_CASES, since)
+        if not moved:
+            fresh = _rows(view, reading, number, strings, _OF_CHANGED_CASES, since)
+    if moved:
+        return load(view, application_name)
     renumbered = _ints(number[row[0]] for row in changed)
     rows = snapshot.rows.without(renumbered).plus(fresh)
     grown = len(case_ids) - snapshot.cases

@@ -8,10 +8,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore
 
+from projections.evaluation.changes import Anonymised
 from projections.evaluation.view import CHUNK_ROWS, TABLES, EvaluationView, Reading
 from projections.tracking.compare_and_set import SQLiteCompareAndSetTracking
+from projections.tracking.scrub import truncate_log, zero_what_is_deleted
 
 
 class SQLiteReading(Reading):
@@ -35,6 +38,7 @@ class SQLiteReading(Reading):
 class SQLiteEvaluationView(SQLiteCompareAndSetTracking, EvaluationView):
     #: The same in every file: a rebuild fills a file of its own.
     prefix = "evaluation"
+    random_id = "lower(hex(randomblob(16)))"
 
     def __init__(self, datastore: SQLiteDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
@@ -62,7 +66,15 @@ class SQLiteEvaluationView(SQLiteCompareAndSetTracking, EvaluationView):
     @contextmanager
     def writing(self) -> Iterator[SQLiteCursor]:
         with self.datastore.transaction(commit=True) as cursor:
+            zero_what_is_deleted(cursor)
             yield cursor
+
+    def apply(
+        self, changes: Sequence[Any], tracking: Tracking, *, after: int | None = None
+    ) -> None:
+        super().apply(changes, tracking, after=after)
+        if any(isinstance(change, Anonymised) for change in changes):
+            truncate_log(self.datastore)  # the case's old ids leave the file
 
     @contextmanager
     def reading(self) -> Iterator[Reading]:

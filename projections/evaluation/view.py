@@ -35,6 +35,7 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 
 from projections.evaluation.changes import (
+    Anonymised,
     Born,
     Consented,
     ConsentEnded,
@@ -134,8 +135,33 @@ def _case(change: Any) -> tuple[str]:
     return (str(change.case_id),)
 
 
+def _renamed(change: Any) -> tuple[str, str]:
+    return (str(change.new_case_id), str(change.case_id))
+
+
+_CASE_COLUMNS = (
+    "consented, opened_on, six_months_on, born_earliest, born_latest, engaged_on"
+)
+
+
 #: For each kind of change, its statements and their parameters, in order.
 STATEMENTS: dict[type[Any], tuple[tuple[str, Params], ...]] = {
+    Anonymised: (
+        # A new row rather than a renamed one, so a reader refreshing changed
+        # cases sees the old one gone (``snapshot.refreshed``).
+        (
+            f"INSERT INTO {{cases}} (case_id, {_CASE_COLUMNS}) "
+            f"SELECT ?, {_CASE_COLUMNS} FROM {{cases}} WHERE case_id = ?",
+            _renamed,
+        ),
+        ("UPDATE {spells} SET case_id = ? WHERE case_id = ?", _renamed),
+        ("UPDATE {places} SET case_id = ? WHERE case_id = ?", _renamed),
+        (
+            "UPDATE {facts} SET case_id = ?, step_id = {random_id} WHERE case_id = ?",
+            _renamed,
+        ),
+        ("DELETE FROM {cases} WHERE case_id = ?", _case),
+    ),
     Consented: (
         *((statement, _case) for statement in _FORGET_CASE),
         (
@@ -251,6 +277,8 @@ class EvaluationView(BatchView, ABC):
 
     #: The view's name: its tables' prefix.
     prefix: str
+    #: SQL for a fresh random id, evaluated for each row.
+    random_id: str
 
     @abstractmethod
     def table(self, name: str) -> str:
@@ -281,7 +309,9 @@ class EvaluationView(BatchView, ABC):
 
     def sql(self, text: str) -> str:
         return text.format(
-            prefix=self.prefix, **{name: self.table(name) for name in TABLES}
+            prefix=self.prefix,
+            random_id=self.random_id,
+            **{name: self.table(name) for name in TABLES},
         )
 
     def create_statements(self) -> list[str]:
@@ -300,7 +330,10 @@ class EvaluationView(BatchView, ABC):
                         cursor.executemany(
                             self.statement(text), [params(change) for change in group]
                         )
-                touched = dict.fromkeys(str(change.case_id) for change in changes)
+                touched = dict.fromkeys(
+                    str(getattr(change, "new_case_id", change.case_id))
+                    for change in changes
+                )
                 if touched:
                     cursor.executemany(
                         self.statement(RECOMPUTE),

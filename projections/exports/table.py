@@ -226,11 +226,24 @@ def export_table(
         served=served,
         includes=statement.includes,
         left_out=tuple(
-            f"{omission.steps} step{'s' if omission.steps != 1 else ''}: {omission.why}"
+            f"{_steps(omission.steps)}: {omission.why}"
             for omission in statement.left_out
             if omission.steps
+        )
+        + (
+            (
+                f"{_steps(chronology.sensitive_left_out)}: sensitive (the "
+                "survivor's accounts, mental-health content, or marked so); this "
+                "export does not include sensitive steps.",
+            )
+            if chronology.sensitive_left_out
+            else ()
         ),
     )
+
+
+def _steps(count: int) -> str:
+    return f"{count} step{'s' if count != 1 else ''}"
 
 
 def export_row(row: ChronologyRow) -> ExportRow:

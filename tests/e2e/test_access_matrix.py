@@ -402,6 +402,7 @@ MUTATION_INPUTS: dict[str, Callable[[World], dict[str, Any]]] = {
         "shareId": w.share_id,
         "reason": "The hearing is over.",
     },
+    "eraseCase": lambda w: {"caseId": w.case_id, "ground": "ERASURE_REQUEST"},
     "assembleBundle": lambda w: {
         "caseId": w.case_id,
         "name": "Bundle",
@@ -436,7 +437,7 @@ MUTATION_INPUTS: dict[str, Callable[[World], dict[str, Any]]] = {
 }
 #: Only a manager may transfer; anyone who records may assign a case's first
 #: advocate, but the case under test has one, so this is a hand-over.
-MANAGERS_MUTATIONS = {"transferCase"}
+MANAGERS_MUTATIONS = {"transferCase", "eraseCase"}
 #: Mutations that make a case rather than name one.
 CASELESS_MUTATIONS = {"openCase", "importHtcdsCase"}
 HAND_OVERS = {"assignAdvocate"}

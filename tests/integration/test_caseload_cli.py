@@ -169,6 +169,12 @@ def test_waymark_project_follows_the_log_until_stopped(
         assert views.caseload.position(at_least=written.position) >= written.position
         (entry,) = views.caseload.caseload(organisation_id="org-north")
         assert str(entry.last_contact_on) == "2026-10-01"
+        # The worker catches up every view before it follows the log (and takes
+        # SIGTERM as a request to stop): stopped sooner, it is simply killed.
+        deadline = time.monotonic() + 15
+        while views.evaluation.position() < written.position:
+            assert time.monotonic() < deadline, "the evaluation view never caught up"
+            time.sleep(0.05)
     finally:
         code, output = stop(worker)
         views.close()

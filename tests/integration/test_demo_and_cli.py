@@ -520,9 +520,12 @@ def test_verify_names_a_tampered_case_and_exits_1(
     code, output = cli(cli_env, "verify")
 
     assert code == 1
-    (broken,) = [line for line in output.splitlines() if line.startswith("BROKEN")]
-    assert str(tampered_case) in broken
-    assert "1 broken, 0 unreadable, 6 intact" in output
+    # A sealed event cannot be altered unnoticed: it no longer opens at all.
+    (unreadable,) = [
+        line for line in output.splitlines() if line.startswith("UNREADABLE")
+    ]
+    assert str(tampered_case) in unreadable and "integrity check" in unreadable
+    assert "0 broken, 1 unreadable, 6 intact" in output
     assert "Traceback" not in output
 
 
@@ -553,22 +556,16 @@ def test_an_unsupported_database_url_is_a_clear_error_not_a_traceback(
 
 
 def tamper_with_a_step(path: Path) -> UUID:
-    """Rewrites a stored step's summary behind the application's back."""
-    original = b"Negative reasonable grounds decision"
+    """Alters a stored (sealed) step behind the application's back."""
     with sqlite3.connect(path) as connection:
         originator_id, version, state = connection.execute(
             "SELECT originator_id, originator_version, state FROM stored_events "
-            "WHERE instr(state, ?) > 0",
-            (original,),
+            "WHERE topic = 'waymark.case:StepRecorded' LIMIT 1"
         ).fetchone()
         connection.execute(
             "UPDATE stored_events SET state = ? "
             "WHERE originator_id = ? AND originator_version = ?",
-            (
-                state.replace(original, b"Positive reasonable grounds decision"),
-                originator_id,
-                version,
-            ),
+            (state[:-1] + bytes([state[-1] ^ 1]), originator_id, version),
         )
     connection.close()
     return UUID(originator_id)

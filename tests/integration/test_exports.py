@@ -107,6 +107,9 @@ def witness(settings: Settings) -> Iterator[Witness]:
 def export_of(
     witness: Witness, export_format: ExportFormat, **options: object
 ) -> bytes:
+    """The export as the case's own organisation asks for it: its sensitive
+    steps (the account) included, unless the options say otherwise."""
+    options.setdefault("include_sensitive", True)
     export = export_chronology(witness.journeys, witness.case_id, **options)  # type: ignore[arg-type]
     return write_export(export, export_format)
 
@@ -282,7 +285,9 @@ def test_text_no_document_can_hold_is_shown_as_a_replacement_character(
     witness: Witness,
 ) -> None:
     # An old release accepted control characters; its events must still export.
-    export = export_chronology(witness.journeys, witness.case_id)
+    export = export_chronology(
+        witness.journeys, witness.case_id, include_sensitive=True
+    )
     chronology = chronology_of(witness.journeys.case_events(witness.case_id))
     row = chronology.rows[0]
     poisoned = replace(
@@ -297,3 +302,20 @@ def test_text_no_document_can_hold_is_shown_as_a_replacement_character(
     for export_format in ExportFormat:
         data = write_export(replace(export, rows=rows), export_format)
         assert read_export(data)[2][0].event == cells.event, export_format
+
+
+def test_sensitive_steps_stay_out_of_an_export_unless_asked_for_and_it_says_so(
+    witness: Witness,
+) -> None:
+    data = export_of(witness, ExportFormat.DOCX, include_sensitive=False)
+    document = Document(BytesIO(data))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    rows = [[cell.text for cell in row.cells] for row in document.tables[0].rows[1:]]
+
+    assert not any("Account given" in row[1] for row in rows)
+    assert "Left out: 1 step: sensitive" in text
+    _, proof, read = read_export(data)
+    assert not proof.include_sensitive and proof.sensitive_steps
+    assert check_record(witness.journeys, proof).matches, (
+        "the check leaves out the same"
+    )

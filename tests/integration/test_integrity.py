@@ -10,7 +10,7 @@ from uuid import UUID
 
 import psycopg
 import pytest
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
 
 from api.bootstrap import build_journeys
 from api.settings import Settings
@@ -63,10 +63,21 @@ def test_a_case_opened_under_version_1_of_its_event_is_read_and_extended(
     assert recorded.previous_hash == event_hash(CaseOpened.TOPIC, case_id, 1, v1_state)
 
 
+@pytest.fixture
+def plaintext_journeys(store: dict[str, str]) -> Iterator[CaseJourneys]:
+    """The application as it was before encryption: events stored in plaintext."""
+    app = CaseJourneys(env=dict(store))
+    try:
+        yield app
+    finally:
+        app.close()
+
+
 @pytest.mark.parametrize("store", ["sqlite", "postgres"], indirect=True)
-def test_an_event_altered_in_the_database_breaks_the_chain_after_it(
-    journeys: CaseJourneys, store: dict[str, str]
+def test_a_plaintext_event_altered_in_the_database_breaks_the_chain_after_it(
+    plaintext_journeys: CaseJourneys, store: dict[str, str]
 ) -> None:
+    journeys = plaintext_journeys
     case_id = journeys.open_case(
         reference="TAMPER-1",
         organisation_id="org-north",
@@ -86,6 +97,22 @@ def test_an_event_altered_in_the_database_breaks_the_chain_after_it(
 
     report = journeys.verify_chain(case_id)
     assert report.breaks == (3,)
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"], indirect=True)
+def test_a_sealed_event_altered_in_the_database_is_refused_not_read(
+    journeys: CaseJourneys, store: dict[str, str]
+) -> None:
+    case_id = _open(journeys, "TAMPER-2")
+    journeys.record_step(case_id, REFERRED, recorded_by=ADVOCATE)
+
+    def flip_last_byte(state: bytes) -> bytes:
+        return state[:-1] + bytes([state[-1] ^ 1])
+
+    _tamper(store, journeys, case_id, version=2, rewrite=flip_last_byte)
+
+    with pytest.raises(MapperDeserialisationError, match="integrity check"):
+        journeys.verify_chain(case_id)
 
 
 @pytest.fixture

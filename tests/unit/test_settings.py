@@ -12,7 +12,7 @@ from storage.transcoder import OrjsonTranscoder
 
 COMMON = {
     "TRANSCODER_TOPIC": "storage.transcoder:OrjsonTranscoder",
-    "MAPPER_TOPIC": "storage.mapper:ChainPreservingMapper",
+    "MAPPER_TOPIC": "storage.encryption:CaseEncryptingMapper",
     "CREATE_TABLE": "y",
 }
 POSTGRES_DEFAULTS = {
