@@ -314,7 +314,8 @@ def test_sensitive_steps_stay_out_of_an_export_unless_asked_for_and_it_says_so(
 
     assert not any("Account given" in row[1] for row in rows)
     assert "Left out: 1 step: sensitive" in text
-    _, proof, read = read_export(data)
+    _, proof, rows_read = read_export(data)
+    assert [row.date for row in rows_read] == [row[0] for row in rows]
     assert not proof.include_sensitive and proof.sensitive_steps
     assert check_record(witness.journeys, proof).matches, (
         "the check leaves out the same"
