@@ -28,6 +28,7 @@ from api.auth import AuthenticationFailed, TokenVerifier, check_token_settings
 from api.bootstrap import Views, build_rule_book, build_views
 from api.graphql import WaymarkContext, build_schema
 from api.settings import Settings
+from api.workspace import mount_workspace
 from domain.application import CaseJourneys
 from projections.chronology import ChronologyReader
 
@@ -110,7 +111,11 @@ class Unauthenticated(Exception):
 
 
 def create_app(
-    journeys: CaseJourneys, settings: Settings, views: Views | None = None
+    journeys: CaseJourneys,
+    settings: Settings,
+    views: Views | None = None,
+    *,
+    demo: bool = False,
 ) -> FastAPI:
     check_token_settings(settings)
 
@@ -179,6 +184,7 @@ def create_app(
             )
         return json_response({"status": "ready", "position": position})
 
+    mount_workspace(app, settings, demo=demo)  # last: the page answers what is left
     return app
 
 

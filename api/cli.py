@@ -184,6 +184,7 @@ def serve(
         shown_host = "127.0.0.1" if host in _ANY_ADDRESS else host
         if ":" in shown_host:
             shown_host = f"[{shown_host}]"
+        typer.echo(f"Workspace: http://{shown_host}:{port}/")
         typer.echo(f"GraphiQL:  http://{shown_host}:{port}/graphql")
         token = _advocate_token(settings)
         if token is None:
@@ -198,7 +199,9 @@ def serve(
             typer.echo("Views:     kept current by this process.")
         else:
             typer.echo("Views:     kept current by `waymark project`; run it too.")
-        uvicorn.run(create_app(journeys, settings, views), host=host, port=port)
+        uvicorn.run(
+            create_app(journeys, settings, views, demo=demo), host=host, port=port
+        )
 
 
 @app.command()

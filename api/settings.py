@@ -49,6 +49,12 @@ class Settings:
     evaluation_threshold: int = DEFAULT_THRESHOLD
     #: None: derived from ``token_secret``.
     pseudonym_key: str | None = None
+    #: Whether ``/graphiql`` serves the bundled GraphiQL (``WAYMARK_GRAPHIQL``).
+    graphiql: bool = False
+    #: The identity provider the web workspace signs in with (OpenID Connect,
+    #: authorization code with PKCE); unset, only the embedded demo's sign-in.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
 
     def pseudonym_key_bytes(self) -> bytes:
         if self.pseudonym_key:
@@ -75,7 +81,22 @@ class Settings:
             clock_periods=clock_periods(environ),
             evaluation_threshold=evaluation_threshold(environ),
             pseudonym_key=environ.get(PSEUDONYM_KEY_SETTING) or None,
+            graphiql=flag(environ, GRAPHIQL_SETTING),
+            oidc_issuer=environ.get("WAYMARK_OIDC_ISSUER", "").strip() or None,
+            oidc_client_id=environ.get("WAYMARK_OIDC_CLIENT_ID", "").strip() or None,
         )
+
+
+GRAPHIQL_SETTING = "WAYMARK_GRAPHIQL"
+_YES, _NO = {"1", "yes", "y", "true", "on"}, {"", "0", "no", "n", "false", "off"}
+
+
+def flag(environ: Mapping[str, str], name: str) -> bool:
+    """A yes/no setting; unset or blank is no."""
+    text = environ.get(name, "").strip().lower()
+    if text not in _YES | _NO:
+        raise ValueError(f"{name} must be yes or no, not {text!r}.")
+    return text in _YES
 
 
 def clock_setting(rule_id: str) -> str:

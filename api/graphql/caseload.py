@@ -12,6 +12,7 @@ from uuid import UUID
 
 import strawberry
 
+import api.graphql.deadlines  # noqa: F401  registers ClockKind, described, first
 from api.auth import Principal, Role
 from api.graphql.context import Information
 from api.graphql.enums import Jurisdiction

@@ -23,6 +23,7 @@ from api.graphql.cases import resolve_case, resolve_cases
 from api.graphql.chronology import resolve_chronology
 from api.graphql.compensation import resolve_compensation_evidence
 from api.graphql.context import Information
+from api.graphql.dates import resolve_describe_date
 from api.graphql.deadlines import resolve_deadlines
 from api.graphql.evaluation import (
     resolve_cohort_export,
@@ -111,6 +112,12 @@ class Query:
         "per consenting client of a named period (a quarter or financial year; no "
         "other filter, so two downloads cannot be told apart by difference), "
         "coarse values only, pseudonyms keyed to the evaluator. Evaluators only.",
+    )
+
+    describe_date = strawberry.field(
+        resolver=resolve_describe_date,
+        description="How an EDTF date will print on a chronology, or why a step "
+        "could not carry it: a form's preview before the step is saved.",
     )
 
     @strawberry.field(
