@@ -16,6 +16,8 @@ const axeSource = readFileSync(resolve(here, '..', 'node_modules', 'axe-core', '
 
 /** The CSP the server is to send (api/app.py's security headers). */
 export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+/** GraphiQL's own stylesheet (the graphiql package's) inlines its fonts as data: URLs. */
+export const GRAPHIQL_CSP = `${CSP}; font-src 'self' data:`;
 
 function freePort() {
   return new Promise((done, fail) => {
@@ -60,6 +62,7 @@ export async function startServer() {
     if (Date.now() - started > 120_000) throw new Error(`the server did not start:\n${log}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+  await warmUp(url);
   return {
     url,
     log: () => log,
@@ -69,6 +72,26 @@ export async function startServer() {
       rmSync(workdir, { recursive: true, force: true });
     },
   };
+}
+
+/** Waits until the views have caught up with the demo (the caseload and the evaluation answer). */
+async function warmUp(url) {
+  const { token } = await (await fetch(`${url}/workspace/demo-token`, { method: 'POST', body: '{"user":"manager"}' })).json();
+  const ask = async (query) => {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query }),
+    });
+    return (await response.json()).data;
+  };
+  const started = Date.now();
+  while (Date.now() - started < 120_000) {
+    const data = await ask('{ caseload { __typename ... on Caseload { cases { caseId } } } }');
+    if (data?.caseload?.cases?.length) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error('the caseload view did not catch up with the demo');
 }
 
 /** Debian's chromium; playwright gives it a fresh profile of its own. */
@@ -88,15 +111,22 @@ export async function launchBrowser() {
 export async function newPage(browser, url) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
   await context.route(`${url}/**`, async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': CSP } });
+    let response;
+    try {
+      response = await route.fetch();
+    } catch {
+      return; // the test closed its page while a request was in flight
+    }
+    const policy = new URL(route.request().url()).pathname === '/graphiql' ? GRAPHIQL_CSP : CSP;
+    await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': policy } });
   });
+  context.setDefaultTimeout(60_000); // the machine may be busy with other test runs
   const page = await context.newPage();
   const problems = [];
   page.on('console', (message) => {
-    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) problems.push(message.text());
+    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) problems.push(message.text().slice(0, 300));
   });
-  page.on('pageerror', (error) => problems.push(String(error)));
+  page.on('pageerror', (error) => problems.push(String(error).slice(0, 300)));
   return { page, context, problems };
 }
 
