@@ -1,4 +1,9 @@
+import { startTransition, useEffect, useState } from 'react';
 import type { CaseTimelineQuery } from '../gql/graphql';
+
+/** Rows painted at once: more than a screen. The rest follow in the next frame,
+ *  so a long chronology is usable before its last row is laid out. */
+export const FIRST_ROWS = 60;
 
 export type Chronology = Extract<CaseTimelineQuery['chronology'], { __typename: 'Chronology' }>;
 export type Row = Chronology['rows'][number];
@@ -18,7 +23,14 @@ const STATUS_WORDS: Record<Row['status'], string> = {
 
 /** A case's chronology as the API gives it: dates in its words, never reworded. */
 export function Timeline({ chronology, actions }: Props) {
-  if (chronology.rows.length === 0) {
+  const total = chronology.rows.length;
+  const [shown, setShown] = useState(FIRST_ROWS);
+  useEffect(() => {
+    if (shown >= total) return;
+    const frame = requestAnimationFrame(() => startTransition(() => setShown(total)));
+    return () => cancelAnimationFrame(frame);
+  }, [shown, total]);
+  if (total === 0) {
     return <p className="empty">No steps {chronology.changedSince ? 'changed since then' : 'on record for this purpose'}.</p>;
   }
   return (
@@ -34,7 +46,7 @@ export function Timeline({ chronology, actions }: Props) {
         </tr>
       </thead>
       <tbody>
-        {chronology.rows.map((row) => (
+        {chronology.rows.slice(0, shown).map((row) => (
           <tr key={row.stepId} className={`row-${row.status.toLowerCase()}`} data-step={row.stepId}>
             <td className="when">{row.when}</td>
             <td>
