@@ -441,6 +441,7 @@ EVALUATOR_QUERIES = {
     "evaluationDefinitions",
     "cohortExport",
     "stepKinds",
+    "describeDate",  # reads no case: how a date prints
     "viewer",
 }
 STEP = {"kind": "housing.advocacy", "occurred": "2023-12", "summary": "Called."}
