@@ -8,12 +8,16 @@ import { newKey } from '../outbox/outbox';
 
 /** The organisation's caseload, drift and deadlines, and hand-over. */
 export function ManagerPage() {
-  const { data, error, reload } = useQuery(CaseloadDocument, { advocateId: null, upcomingDays: 30 });
+  // After a hand-over, read the caseload only once it reflects it (read-your-writes).
+  const [position, setPosition] = useState<number | null>(null);
+  const { data, error, reload } = useQuery(CaseloadDocument, { advocateId: null, upcomingDays: 30, atLeastPosition: position });
   const caseload = data?.caseload.__typename === 'Caseload' ? data.caseload : null;
+  const failure = data && !caseload && 'message' in data.caseload ? data.caseload.message : null;
   return (
     <main id="main">
       <h1>Organisation overview</h1>
       {error ? <p className="form-error" role="alert">{error.message}</p> : null}
+      {failure ? <p className="form-error" role="alert">{failure} <button type="button" onClick={reload}>Read again</button></p> : null}
       {caseload ? (
         <>
           <p className="meta">
@@ -25,14 +29,14 @@ export function ManagerPage() {
             <DeadlineList title={`Due in the next ${caseload.upcomingDays} days`} deadlines={caseload.upcoming} />
             <DeadlineList title="Overdue" deadlines={caseload.overdue} />
           </div>
-          <HandOver cases={caseload.cases} onDone={reload} />
+          <HandOver cases={caseload.cases} onDone={setPosition} />
         </>
-      ) : <p>Loading…</p>}
+      ) : failure ? null : <p>Loading…</p>}
     </main>
   );
 }
 
-function HandOver({ cases, onDone }: { cases: readonly Entry[]; onDone: () => void }) {
+function HandOver({ cases, onDone }: { cases: readonly Entry[]; onDone: (position: number) => void }) {
   const [caseId, setCaseId] = useState('');
   const [advocateId, setAdvocateId] = useState('');
   const [note, setNote] = useState('');
@@ -49,7 +53,7 @@ function HandOver({ cases, onDone }: { cases: readonly Entry[]; onDone: () => vo
       caseId, advocateId, note: note || null, expectedVersion: read.version, idempotencyKey: newKey() } })).assignAdvocate;
     if (answer.__typename === 'AdvocateAssigned') {
       setDone(`Handed over to ${advocateId}.`);
-      onDone();
+      onDone(answer.position);
       return;
     }
     setRefusal({ ...(answer.__typename === 'ValidationFailed' ? { field: answer.field } : {}), message: answer.message });
