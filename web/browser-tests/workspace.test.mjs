@@ -126,6 +126,29 @@ describe('an advocate', () => {
     await context.close();
   });
 
+  test('attaches a document and records a consent, each refusal beside its field', async () => {
+    const { page, problems, context } = await signedIn('advocate');
+    await openCase(page, 'JIN-D1');
+    const evidence = page.getByRole('form', { name: 'Attach evidence' });
+    await evidence.getByRole('button', { name: 'Attach' }).click();
+    const title = evidence.locator('[id="evidence-title"][aria-invalid=true]');
+    await title.waitFor();
+    assert.match(await evidence.locator('[id="evidence-title-error"]').textContent(), /^title: /);
+    await evidence.getByLabel('Title').fill('Tenancy agreement');
+    await evidence.getByLabel(/Kind of document/).fill('tenancy_agreement');
+    await evidence.getByLabel(/Place in the bundle/).fill('C/300');
+    await evidence.getByRole('button', { name: 'Attach' }).click();
+    await evidence.getByText(/Attached\. Name/).waitFor();
+    const consent = page.getByRole('region', { name: 'Consent' });
+    await consent.getByRole('button', { name: 'Record it given (An NRM referral)' }).click();
+    await page.getByText(/consents: .*nrm referral/).waitFor();
+    await consent.getByRole('button', { name: 'Record it withdrawn (An NRM referral)' }).waitFor();
+    await assertAccessible(page, 'evidence and consent');
+    await screenshot(page, 'advocate-evidence-consent');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('sees only what an advocate may: no organisation overview, no evaluation', async () => {
     const { page, context } = await signedIn('advocate');
     const nav = page.getByRole('navigation', { name: 'Workspace' });

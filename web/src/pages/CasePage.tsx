@@ -4,8 +4,10 @@ import { useQuery } from '../api/useQuery';
 import { FieldError } from '../components/FieldError';
 import { Link } from '../components/Link';
 import { CompensationEvidenceDocument, CaseDeadlinesDocument, CaseTimelineDocument, CorrectStepDocument,
-  DescribeDateDocument, DisputeStepDocument, RetractStepDocument, StepKindsDocument,
+  AttachEvidenceDocument, DescribeDateDocument, DisputeStepDocument, GiveConsentDocument, RetractStepDocument,
+  StepKindsDocument, WithdrawConsentDocument,
   type ChronologyPurpose, type CompensationStage, type CorrectStepMutation } from '../gql/graphql';
+import { ConsentPanel, EvidenceForm } from '../case/CaseRecordPanel';
 import { EvidenceSummary } from '../compensation/EvidenceSummary';
 import { DeadlinesTable } from '../deadlines/DeadlinesTable';
 import { OutboxBanner, useOutbox } from '../outbox/context';
@@ -171,6 +173,29 @@ export function CasePage({ caseId, mayChange }: { caseId: string; mayChange: boo
               <h2 id="record-heading">Record a step</h2>
               <StepForm kinds={kinds.data.stepKinds} describe={describe} onSubmit={recordStep} submitLabel="Record step" />
             </section>
+          ) : null}
+          {mayChange && theCase && !theCase.closed ? (
+            <>
+              <EvidenceForm onSubmit={async (e) => {
+                const answer = (await request(AttachEvidenceDocument, { input: {
+                  caseId, title: e.title, documentKind: e.documentKind, bundleRef: e.bundleRef || null,
+                  expectedVersion: theCase.version, idempotencyKey: newKey() } })).attachEvidence;
+                if (answer.__typename === 'EvidenceAttached') {
+                  timeline.reload();
+                  return answer.documentId;
+                }
+                return refusalOf(answer) ?? { message: 'Refused.' };
+              }} />
+              <ConsentPanel consents={theCase.consents} onChange={async (purpose, give, note) => {
+                const input = { caseId, purpose, note: note || null, expectedVersion: theCase.version, idempotencyKey: newKey() };
+                const answer = give
+                  ? (await request(GiveConsentDocument, { input })).giveConsent
+                  : (await request(WithdrawConsentDocument, { input })).withdrawConsent;
+                const refusal = 'caseVersion' in answer ? null : { field: 'field' in answer ? answer.field : undefined, message: answer.message };
+                if (!refusal) timeline.reload();
+                return refusal;
+              }} />
+            </>
           ) : null}
         </section>
       ) : tab === 'deadlines' ? (
