@@ -45,6 +45,7 @@ from api.logs import escape_log_records
 from api.rate_limits import RateLimited, RateLimiter
 from api.security_headers import SecurityHeaders
 from api.settings import Settings
+from api.workspace import mount_workspace
 from domain.application import CaseJourneys
 from projections.chronology import ChronologyReader
 
@@ -149,7 +150,11 @@ class Unauthenticated(Exception):
 
 
 def create_app(
-    journeys: CaseJourneys, settings: Settings, views: Views | None = None
+    journeys: CaseJourneys,
+    settings: Settings,
+    views: Views | None = None,
+    *,
+    demo: bool = False,
 ) -> FastAPI:
     check_token_settings(settings)
     escape_log_records()
@@ -236,4 +241,5 @@ def create_app(
             )
         return json_response({"status": "ready", "position": position})
 
+    mount_workspace(app, settings, demo=demo)  # last: the page answers what is left
     return app

@@ -216,6 +216,7 @@ def serve(
         shown_host = "127.0.0.1" if host in _ANY_ADDRESS else host
         if ":" in shown_host:
             shown_host = f"[{shown_host}]"
+        typer.echo(f"Workspace: http://{shown_host}:{port}/")
         typer.echo(f"GraphQL:   http://{shown_host}:{port}/graphql")
         typer.echo(_describe_tokens(settings, demo=demo))
         if views.in_process:
@@ -223,7 +224,7 @@ def serve(
         else:
             typer.echo("Views:     kept current by `waymark project`; run it too.")
         config = uvicorn.Config(
-            create_app(journeys, settings, views),
+            create_app(journeys, settings, views, demo=demo),
             host=host,
             port=port,
             server_header=False,

@@ -110,6 +110,10 @@ class Settings:
         return hmac.new(
             self.token_secret.encode(), b"waymark listing cursors", "sha256"
         ).digest()
+    #: The identity provider the web workspace signs in with (OpenID Connect,
+    #: authorization code with PKCE); unset, only the embedded demo's sign-in.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
 
     def pseudonym_key_bytes(self) -> bytes:
         if self.pseudonym_key:
@@ -170,6 +174,8 @@ class Settings:
             master_key=master_key(environ, workdir / DEFAULT_MASTER_KEY_FILE),
             previous_master_keys=previous_master_keys(environ),
             retention_days=retention_days(environ),
+            oidc_issuer=environ.get("WAYMARK_OIDC_ISSUER", "").strip() or None,
+            oidc_client_id=environ.get("WAYMARK_OIDC_CLIENT_ID", "").strip() or None,
         )
 
 

@@ -16,6 +16,7 @@ from api.graphql.cases import resolve_case, resolve_cases
 from api.graphql.chronology import resolve_chronology
 from api.graphql.compensation import resolve_compensation_evidence
 from api.graphql.context import Information
+from api.graphql.dates import resolve_describe_date
 from api.graphql.deadlines import resolve_deadlines
 from api.graphql.documents import DocumentChecks
 from api.graphql.evaluation import (
@@ -130,6 +131,12 @@ class Query:
         "administrators). Every read of a case, chronology, deadlines, evidence "
         "pack, caseload, evaluation table or cohort, and every share, revocation "
         "and erasure, is recorded; nothing can alter or remove a record.",
+    )
+
+    describe_date = strawberry.field(
+        resolver=resolve_describe_date,
+        description="How an EDTF date will print on a chronology, or why a step "
+        "could not carry it: a form's preview before the step is saved.",
     )
 
     @strawberry.field(

@@ -345,7 +345,11 @@ def _proof(world: World) -> str:
 
 
 #: Queries every caller may make: they hold no case data.
-OPEN_QUERIES = {"stepKinds": "{ stepKinds { code } }", "viewer": "{ viewer { role } }"}
+OPEN_QUERIES = {
+    "stepKinds": "{ stepKinds { code } }",
+    "viewer": "{ viewer { role } }",
+    "describeDate": '{ describeDate(edtf: "2019-06~") { __typename } }',
+}
 
 STEP = {"kind": "housing.advocacy", "occurred": "2024-03", "summary": "Called."}
 MUTATION_INPUTS: dict[str, Callable[[World], dict[str, Any]]] = {

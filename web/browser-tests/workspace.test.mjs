@@ -1,0 +1,240 @@
+// The workspace in Debian's chromium against the real server on SQLite with the
+// demo, under the production CSP: each role's pages, checked with axe-core,
+// with screenshots written to web/test-artifacts/.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { artefacts, launchBrowser, newPage, screenshot, seriousViolations, signInAs, startServer } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signedIn(user) {
+  const opened = await newPage(browser, server.url);
+  await signInAs(opened.page, server.url, user);
+  return opened;
+}
+
+async function openCase(page, reference) {
+  await page.getByRole('link', { name: reference, exact: true }).first().click();
+  await page.locator('table.timeline').waitFor();
+}
+
+async function assertAccessible(page, what) {
+  const violations = await seriousViolations(page);
+  assert.deepEqual(violations, [], `${what}: serious or critical accessibility violations`);
+}
+
+function rowsWith(page, text) {
+  return page.locator('table.timeline tbody tr', { hasText: text });
+}
+
+describe('an advocate', () => {
+  test('records a step with an uncertain date, sees it in the timeline, corrects it and sees the history', async () => {
+    const { page, problems, context } = await signedIn('advocate');
+    await assertAccessible(page, 'the caseload');
+    await screenshot(page, 'advocate-caseload');
+    await openCase(page, 'JIN-D1');
+    const form = page.getByRole('form', { name: 'Record step' });
+    await form.locator('select[name=kind]').selectOption('housing.advocacy');
+    await form.getByLabel('When it happened').fill('2019-06~');
+    await assert.doesNotReject(form.getByTestId('date-preview').getByText('c. June 2019').waitFor());
+    await form.getByLabel('What happened, in neutral words').fill('Browser test: spoke to the housing officer.');
+    await assertAccessible(page, 'the case page with the step form');
+    await screenshot(page, 'advocate-case-timeline');
+    await form.getByRole('button', { name: 'Record step' }).click();
+    const row = rowsWith(page, 'Browser test: spoke to the housing officer.');
+    await row.waitFor();
+    assert.equal(await row.locator('td.when').textContent(), 'c. June 2019');
+
+    await row.getByRole('button', { name: /^Correct/ }).click();
+    const correction = page.getByRole('form', { name: 'Save correction' });
+    await correction.getByLabel('When it happened').fill('2019-07-02');
+    await correction.getByTestId('date-preview').getByText('2 July 2019').waitFor();
+    await correction.getByLabel('Why it is corrected').fill('The letter gives the exact date.');
+    await correction.getByRole('button', { name: 'Save correction' }).click();
+    const corrected = rowsWith(page, 'Browser test: spoke to the housing officer.');
+    await corrected.getByText('Corrected', { exact: true }).waitFor();
+    assert.equal(await corrected.locator('td.when').first().textContent(), '2 July 2019');
+    await corrected.getByText('History (2 readings)').click();
+    await corrected.getByText(/corrected: The letter gives the exact date\./).waitFor();
+    await corrected.locator('.history').getByText('c. June 2019').waitFor();
+    await screenshot(page, 'advocate-correction-history');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('sees a refused step’s message beside the field it names, and nothing is recorded', async () => {
+    const { page, problems, context } = await signedIn('advocate');
+    await openCase(page, 'JIN-D1');
+    const before = await page.locator('table.timeline tbody tr').count();
+    const form = page.getByRole('form', { name: 'Record step' });
+    await form.locator('select[name=kind]').selectOption('nrm.reasonable_grounds_decision');
+    await form.getByLabel('When it happened').fill('2020-01-10');
+    await form.getByLabel('What happened, in neutral words').fill('Browser test: a decision without its outcome.');
+    await form.getByRole('button', { name: 'Record step' }).click();
+    const outcome = form.locator('select[name="details.outcome"][aria-invalid=true]');
+    await outcome.waitFor();
+    const message = form.locator(`[id="${await outcome.getAttribute('aria-describedby')}"]`);
+    assert.match(await message.textContent(), /^details\.outcome: /);
+    assert.equal(await form.locator('[role=alert]').count(), 1, 'only the field the API names shows a message');
+    await assertAccessible(page, 'a refused step');
+    await screenshot(page, 'advocate-refused-step');
+    await page.reload(); // the token was in memory only: sign in again, back at the case's address
+    await page.getByRole('button', { name: 'Advocate', exact: true }).click();
+    await page.getByRole('heading', { name: 'JIN-D1' }).waitFor();
+    await page.locator('table.timeline').waitFor();
+    assert.equal(await page.locator('table.timeline tbody tr').count(), before);
+    assert.equal(await rowsWith(page, 'Browser test: a decision without its outcome.').count(), 0);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('keeps a step typed while the connection is down, shows it waiting, and sends it once when the server answers', async () => {
+    const { page, context } = await signedIn('advocate');
+    await openCase(page, 'JIN-D1');
+    const form = page.getByRole('form', { name: 'Record step' });
+    await form.locator('select[name=kind]').selectOption('housing.advocacy');
+    await form.getByLabel('When it happened').fill('2021-03');
+    await form.getByTestId('date-preview').getByText('March 2021').waitFor();
+    await form.getByLabel('What happened, in neutral words').fill('Browser test: typed while offline.');
+    let attempts = 0;
+    await page.route('**/graphql', (route) => {
+      if (route.request().postData()?.includes('mutation RecordStep')) attempts += 1;
+      return route.abort('internetdisconnected'); // the connection drops
+    });
+    await form.getByRole('button', { name: 'Record step' }).click();
+    await page.getByText('1 step not yet sent').waitFor();
+    await page.waitForTimeout(2500); // the outbox tries again, and again fails
+    assert.ok(attempts >= 2, `the outbox retried (${attempts} attempts)`);
+    await screenshot(page, 'advocate-offline-outbox');
+    await page.unroute('**/graphql'); // the server answers again
+    await rowsWith(page, 'Browser test: typed while offline.').waitFor({ timeout: 15_000 });
+    await page.getByText('1 step not yet sent').waitFor({ state: 'detached' });
+    assert.equal(await rowsWith(page, 'Browser test: typed while offline.').count(), 1);
+    await context.close();
+  });
+
+  test('attaches a document and records a consent, each refusal beside its field', async () => {
+    const { page, problems, context } = await signedIn('advocate');
+    await openCase(page, 'JIN-D1');
+    const evidence = page.getByRole('form', { name: 'Attach evidence' });
+    await evidence.getByRole('button', { name: 'Attach' }).click();
+    const title = evidence.locator('[id="evidence-title"][aria-invalid=true]');
+    await title.waitFor();
+    assert.match(await evidence.locator('[id="evidence-title-error"]').textContent(), /^title: /);
+    await evidence.getByLabel('Title').fill('Tenancy agreement');
+    await evidence.getByLabel(/Kind of document/).fill('tenancy_agreement');
+    await evidence.getByLabel(/Place in the bundle/).fill('C/300');
+    await evidence.getByRole('button', { name: 'Attach' }).click();
+    await evidence.getByText(/Attached\. Name/).waitFor();
+    const consent = page.getByRole('region', { name: 'Consent' });
+    await consent.getByRole('button', { name: 'Record it given (An NRM referral)' }).click();
+    await page.getByText(/consents: .*nrm referral/).waitFor();
+    await consent.getByRole('button', { name: 'Record it withdrawn (An NRM referral)' }).waitFor();
+    await assertAccessible(page, 'evidence and consent');
+    await screenshot(page, 'advocate-evidence-consent');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('sees only what an advocate may: no organisation overview, no evaluation', async () => {
+    const { page, context } = await signedIn('advocate');
+    const nav = page.getByRole('navigation', { name: 'Workspace' });
+    assert.deepEqual(await nav.getByRole('link').allTextContents(), ['Caseload', 'GraphiQL']);
+    await page.goto(`${server.url}/evaluation`);
+    await page.getByRole('button', { name: 'Advocate', exact: true }).click();
+    await page.getByRole('heading', { name: 'Not here' }).waitFor();
+    await context.close();
+  });
+});
+
+describe('counsel', () => {
+  test('reads only the shared chronologies, read-only, and prints one for a bundle', async () => {
+    const { page, problems, context } = await signedIn('counsel');
+    await page.getByRole('heading', { name: 'Chronologies shared with you' }).waitFor();
+    await page.getByRole('link', { name: 'MAUREEN-D1' }).waitFor();
+    const listed = await page.locator('.case-list a').allTextContents();
+    assert.ok(!listed.includes('JIN-D1'), 'JIN-D1 has not consented to sharing with counsel');
+    await assertAccessible(page, 'counsel’s list');
+    await screenshot(page, 'counsel-chronologies');
+    await openCase(page, 'MAUREEN-D1');
+    assert.equal(await page.getByRole('button', { name: /^Correct/ }).count(), 0);
+    assert.equal(await page.getByRole('form', { name: 'Record step' }).count(), 0);
+    await assertAccessible(page, 'counsel’s chronology');
+    const css = await page.locator('main style').textContent();
+    assert.match(css, /size: A4/);
+    assert.match(css, /MAUREEN-D1 · full chronology · as at now · chain head [0-9a-f]{16}/);
+    assert.match(css, /counter\(page\)/);
+    await page.emulateMedia({ media: 'print' });
+    await screenshot(page, 'counsel-print-layout');
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+    writeFileSync(join(artefacts, 'counsel-chronology.pdf'), pdf);
+    const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    assert.ok(pages >= 2, `the chronology prints on ${pages} A4 pages`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+describe('an evaluator', () => {
+  test('sees a suppressed cell as suppressed, never as zero, with each metric’s definition beside it', async () => {
+    const { page, problems, context } = await signedIn('evaluator');
+    await page.locator('table.evaluation').waitFor();
+    const nav = page.getByRole('navigation', { name: 'Workspace' });
+    assert.deepEqual(await nav.getByRole('link').allTextContents(), ['Evaluation', 'GraphiQL']);
+    const suppressed = page.locator('table.evaluation td[data-suppressed=true]');
+    assert.ok((await suppressed.count()) > 0, 'the demo cohort has suppressed cells');
+    for (const text of await suppressed.allTextContents()) assert.equal(text, 'suppressed');
+    const clients = page.locator('tr[data-metric=CLIENTS] td.definition');
+    assert.ok(((await clients.textContent()) ?? '').length > 10, 'the definition stands beside the figure');
+    await page.locator('figure.chart svg').waitFor();
+    await assertAccessible(page, 'the evaluation');
+    await screenshot(page, 'evaluator-evaluation');
+    await page.getByRole('button', { name: 'Prepare the cohort (CSV)' }).click();
+    await page.getByRole('link', { name: 'Download the cohort' }).waitFor();
+    await page.goto(`${server.url}/cases/59a5e085-05df-517f-bc0d-3fd438601ec3`);
+    await page.getByRole('button', { name: 'Evaluator', exact: true }).click();
+    await page.getByRole('heading', { name: 'Not here' }).waitFor();
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+describe('a manager', () => {
+  test('sees the organisation’s caseload, drift and deadlines, and may hand a case over', async () => {
+    const { page, problems, context } = await signedIn('manager');
+    await page.getByRole('link', { name: 'Organisation overview' }).click();
+    await page.getByRole('heading', { name: 'Hand a case over' }).waitFor();
+    await page.getByLabel('Case', { exact: true }).selectOption({ label: 'MAUREEN-D1 (adv-north-07)' });
+    await page.getByLabel('New advocate').fill('adv-north-09');
+    await page.getByLabel('Hand-over note').fill('Browser test: cover during leave.');
+    await assertAccessible(page, 'the organisation overview');
+    await screenshot(page, 'manager-overview');
+    await page.getByRole('button', { name: 'Hand over' }).click();
+    await page.getByText('Handed over to adv-north-09.').waitFor();
+    await page.locator('table.caseload tr', { hasText: 'MAUREEN-D1' }).getByText('adv-north-09').waitFor();
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
+
+test('GraphiQL loads from the server itself, under the CSP', async () => {
+  const { page, problems, context } = await newPage(browser, server.url);
+  await page.goto(`${server.url}/graphiql`);
+  await page.locator('.graphiql-container').waitFor({ timeout: 30_000 });
+  await screenshot(page, 'graphiql');
+  assert.deepEqual(problems.filter((p) => /Content Security Policy/.test(p)), []);
+  await context.close();
+});
