@@ -8,14 +8,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml requirements.lock README.md ./
 COPY domain ./domain
 COPY projections ./projections
 COPY storage ./storage
 COPY api ./api
 COPY demo ./demo
 COPY interchange ./interchange
-RUN pip install . \
+RUN pip install --require-hashes -r requirements.lock \
+    && pip install --no-deps . \
     && useradd --system --uid 10001 --home-dir /data --create-home waymark
 
 # Without WAYMARK_DATABASE_URL the API keeps a SQLite file in /data.
