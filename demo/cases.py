@@ -381,6 +381,11 @@ def load_demo(journeys: CaseJourneys) -> DemoSummary:
             _jin(journeys, tally, days),
             *_prosecution(journeys, tally, days),
         ]
+    # The share runs from the day the demo is loaded, not a day of the journey,
+    # so counsel can read it now.
+    for case in cases:
+        if case.summary().reference == DEMO_SHARED_CASE:
+            case.share_with_counsel(DEMO_COUNSEL, "cica", DEMO_SHARE_DAYS)
     return DemoSummary(
         cases=tuple(case.summary() for case in cases),
         recorded=tally.recorded,
@@ -1092,6 +1097,5 @@ def _prosecution(
             case.consent(
                 "sharing_with_counsel", "Agreed to counsel seeing the CICA papers"
             )
-            case.share_with_counsel(DEMO_COUNSEL, "cica", DEMO_SHARE_DAYS)
         cases.append(case)
     return cases
