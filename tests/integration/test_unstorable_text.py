@@ -27,6 +27,7 @@ from domain.case import (
     SurvivorCase,
 )
 from domain.hashchain import GENESIS
+from tests.conftest import TODAY
 
 BY = Provenance("adv-north-01")
 NUL = "\x00"
@@ -41,6 +42,7 @@ def _as_an_old_release_recorded(journeys: CaseJourneys) -> UUID:
         organisation_id="org-north",
         jurisdiction="scotland",
         local_authority=f"Glas{NUL}gow",
+        opened_on=TODAY,
         recorded_by=BY.recorded_by,
         previous_hash=GENESIS,
         idempotency_key=None,
@@ -48,7 +50,9 @@ def _as_an_old_release_recorded(journeys: CaseJourneys) -> UUID:
     )
     trigger = case._trigger
 
-    trigger(ConsentGiven, BY, purpose="evaluation", note=f"said{NUL}so")
+    trigger(
+        ConsentGiven, BY, purpose="evaluation", note=f"said{NUL}so", given_on=TODAY
+    )
     trigger(
         AdvocateAssigned,
         BY,
