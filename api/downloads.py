@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from urllib.parse import quote
 from uuid import UUID
 
@@ -113,37 +114,20 @@ class ExportDownloads:
         except (ValueError, KeyError):
             return _problem(400, "unusable request: a case id, and htcds.json or .csv")
         csv = media_type.startswith("text/csv")
-        try:
-            reference, data = await anyio.to_thread.run_sync(
-                self._htcds,
-                gate,
-                case_id,
-                csv,
-                limiter=request.app.state.store_limiter,
-            )
-        except NotPermittedError as error:
-            return _problem(403, str(error))
-        except CaseNotFound:
-            return _problem(404, "no such case")
-        name = f"{reference} HTCDS.{'csv' if csv else 'json'}"
-        return StreamingResponse(
-            _chunks(data),
-            media_type=media_type,
-            headers={
-                "Content-Disposition": _attachment(name),
-                "Content-Length": str(len(data)),
-                "Cache-Control": "no-store",
-            },
+        return await _file(
+            request, media_type, partial(self._htcds, gate, case_id, csv)
         )
 
     def _htcds(self, gate: Gate, case_id: UUID, csv: bool) -> tuple[str, bytes]:
+        """The file's name and bytes."""
         # The whole record travels, as a case moving to another system's does:
         # only those who may read the case itself (not counsel) may take it.
         gate.case(case_id, Action.READ_CASE)
         record = htcds_record(self.journeys.case_events(case_id))
         gate.record(Operation.EXPORT, case_ids=[case_id], purpose="htcds")
         reference = str(record["Case"]["wmk_Reference"])
-        return reference, as_csv(record) if csv else as_json(record)
+        name = f"{reference} HTCDS.{'csv' if csv else 'json'}"
+        return name, as_csv(record) if csv else as_json(record)
 
     async def download(self, request: Request) -> Response:
         gate = await self._gate(request)
@@ -151,27 +135,10 @@ class ExportDownloads:
             wanted = ExportRequest.parse(request.path_params, request.query_params)
         except ValueError as error:
             return _problem(400, f"unusable request: {error}")
-        try:
-            name, data = await anyio.to_thread.run_sync(
-                self._export,
-                gate,
-                wanted,
-                limiter=request.app.state.store_limiter,
-            )
-        except NotPermittedError as error:
-            return _problem(403, str(error))
-        except CaseNotFound:
-            return _problem(404, "no such case")
-        except (CommandRefused, InvalidArgument) as error:
-            return _problem(400, error.message)
-        return StreamingResponse(
-            _chunks(data),
-            media_type=wanted.export_format.media_type,
-            headers={
-                "Content-Disposition": _attachment(name),
-                "Content-Length": str(len(data)),
-                "Cache-Control": "no-store",
-            },
+        return await _file(
+            request,
+            wanted.export_format.media_type,
+            partial(self._export, gate, wanted),
         )
 
     def _export(self, gate: Gate, wanted: ExportRequest) -> tuple[str, bytes]:
@@ -198,6 +165,32 @@ class ExportDownloads:
         )
         name = export.file_name(wanted.export_format)
         return name, write_export(export, wanted.export_format)
+
+
+async def _file(
+    request: Request, media_type: str, make: Callable[[], tuple[str, bytes]]
+) -> Response:
+    """The file ``make`` writes (in a worker thread: it reads the store), as a
+    download named as ``make`` says; a refusal as the GraphQL API gives it."""
+    try:
+        name, data = await anyio.to_thread.run_sync(
+            make, limiter=request.app.state.store_limiter
+        )
+    except NotPermittedError as error:
+        return _problem(403, str(error))
+    except CaseNotFound:
+        return _problem(404, "no such case")
+    except (CommandRefused, InvalidArgument) as error:
+        return _problem(400, error.message)
+    return StreamingResponse(
+        _chunks(data),
+        media_type=media_type,
+        headers={
+            "Content-Disposition": _attachment(name),
+            "Content-Length": str(len(data)),
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def _moment(text: str | None) -> datetime | None:
