@@ -306,27 +306,17 @@ def table(results: Sequence[dict[str, Any]]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     args = harness.options(argv, __doc__ or "")
-    harness.stop_cleanly_on_sigterm()
-    context = harness.machine()
-    print(
-        f"Chronology of a {args.case_steps}-step case: {', '.join(args.store_names)}; "
-        f"medians of {args.runs} runs"
+    return harness.run_per_store(
+        args,
+        benchmark="chronology",
+        heading=(
+            f"Chronology of a {args.case_steps}-step case: "
+            f"{', '.join(args.store_names)}; medians of {args.runs} runs"
+        ),
+        run_store=run_store,
+        table=table,
+        target_ms=TARGET_MS,
     )
-    print(f"load average at start: {harness.load_average()}", flush=True)
-    results = [run_store(name, args) for name in args.store_names]
-    print(f"load average at end: {harness.load_average()}")
-    print()
-    print(table(results))
-    data = {
-        "benchmark": "chronology",
-        "target_ms": TARGET_MS,
-        "machine": context,
-        "load_average_at_end": harness.load_average(),
-        "stores": {result["store"]: result for result in results},
-    }
-    path = harness.write_results(args.results, "chronology.json", data)
-    print(f"\nresults: {path}")
-    return data
 
 
 if __name__ == "__main__":

@@ -218,27 +218,17 @@ def table(results: Sequence[dict[str, Any]]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     args = harness.options(argv, __doc__ or "")
-    harness.stop_cleanly_on_sigterm()
-    context = harness.machine()
-    print(
-        f"Encryption at rest: {', '.join(args.store_names)}; medians of "
-        f"{args.runs} runs, plain and sealed in turn"
+    return harness.run_per_store(
+        args,
+        benchmark="encryption",
+        heading=(
+            f"Encryption at rest: {', '.join(args.store_names)}; medians of "
+            f"{args.runs} runs, plain and sealed in turn"
+        ),
+        run_store=run_store,
+        table=table,
+        target_overhead=TARGET_OVERHEAD,
     )
-    print(f"load average at start: {harness.load_average()}", flush=True)
-    results = [run_store(name, args) for name in args.store_names]
-    print(f"load average at end: {harness.load_average()}")
-    print()
-    print(table(results))
-    data = {
-        "benchmark": "encryption",
-        "target_overhead": TARGET_OVERHEAD,
-        "machine": context,
-        "load_average_at_end": harness.load_average(),
-        "stores": {result["store"]: result for result in results},
-    }
-    path = harness.write_results(args.results, "encryption.json", data)
-    print(f"\nresults: {path}")
-    return data
 
 
 if __name__ == "__main__":

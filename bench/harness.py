@@ -444,3 +444,34 @@ def run_alone(main: Callable[[list[str]], object]) -> None:
         sys.exit(f"error: {error}")
     except KeyboardInterrupt:
         sys.exit("interrupted; the server was stopped and the schema dropped")
+
+
+def run_per_store(
+    args: argparse.Namespace,
+    *,
+    benchmark: str,
+    heading: str,
+    run_store: Callable[[str, argparse.Namespace], dict[str, Any]],
+    table: Callable[[Sequence[dict[str, Any]]], str],
+    **target: object,
+) -> dict[str, Any]:
+    """Runs a benchmark on each store asked for, prints its table and writes its
+    JSON (``bench/results/<benchmark>.json``) with the machine and the load."""
+    stop_cleanly_on_sigterm()
+    context = machine()
+    print(heading)
+    print(f"load average at start: {load_average()}", flush=True)
+    results = [run_store(name, args) for name in args.store_names]
+    print(f"load average at end: {load_average()}")
+    print()
+    print(table(results))
+    data = {
+        "benchmark": benchmark,
+        **target,
+        "machine": context,
+        "load_average_at_end": load_average(),
+        "stores": {result["store"]: result for result in results},
+    }
+    path = write_results(args.results, f"{benchmark}.json", data)
+    print(f"\nresults: {path}")
+    return data
