@@ -28,6 +28,7 @@ from bench.reliability.cluster import WAYMARK
 from bench.reliability.load import Command
 from bench.reliability.monitor import EVENTS_TABLE, VIEWS, positions
 from domain.application import CaseJourneys
+from storage.keys import TABLE as KEYS_TABLE
 
 
 @dataclass
@@ -233,14 +234,16 @@ def check_views_rebuild(
         connection.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(fresh)))
         try:
             _project_once(fresh_env, workdir)  # the tables, empty
-            connection.execute(
-                sql.SQL("INSERT INTO {}.{} SELECT * FROM {}.{}").format(
-                    sql.Identifier(fresh),
-                    sql.Identifier(EVENTS_TABLE),
-                    sql.Identifier(live),
-                    sql.Identifier(EVENTS_TABLE),
+            # The log, and the key table its cases are sealed under.
+            for table in (EVENTS_TABLE, KEYS_TABLE):
+                connection.execute(
+                    sql.SQL("INSERT INTO {}.{} SELECT * FROM {}.{}").format(
+                        sql.Identifier(fresh),
+                        sql.Identifier(table),
+                        sql.Identifier(live),
+                        sql.Identifier(table),
+                    )
                 )
-            )
             _project_once(fresh_env, workdir)  # the views, from the whole log
             log, live_views = positions(connection, live)
             _, rebuilt_views = positions(connection, fresh)

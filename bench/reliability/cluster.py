@@ -22,7 +22,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.harness import ROOT, BenchError
+from bench.harness import ROOT, BenchError, master_key
 
 HOST = "127.0.0.1"
 WAYMARK = str(Path(sys.executable).with_name("waymark"))
@@ -189,6 +189,8 @@ def service_env(database_url: str, token_secret: str) -> dict[str, str]:
         **os.environ,
         "WAYMARK_DATABASE_URL": database_url,
         "WAYMARK_TOKEN_SECRET": token_secret,
+        # Every process of the run seals and opens cases under one master key.
+        "WAYMARK_MASTER_KEY": master_key(),
         "WAYMARK_PROJECT_IN_PROCESS": "no",
         "PYTHONPATH": str(ROOT),
         "PYTHONUNBUFFERED": "1",
