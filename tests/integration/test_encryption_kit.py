@@ -20,11 +20,7 @@ from eventsourcing.persistence import (
     TrackingRecorder,
 )
 from eventsourcing.popo import (
-    POPOAggregateRecorder,
-    POPOApplicationRecorder,
     POPOFactory,
-    POPOProcessRecorder,
-    POPOTrackingRecorder,
 )
 from eventsourcing.postgres import (
     PostgresAggregateRecorder,
@@ -47,6 +43,7 @@ from storage.encryption import CaseEncryptingMapper
 from storage.keyring import CaseKeyring, is_sealed, keyring_env
 from storage.settings import MAPPER_TOPIC, TRANSCODER_TOPIC
 from tests.conftest import TEST_MASTER_KEY
+from tests.factory_kit import POPOFactoryExpectations
 from tests.integration.test_tracking_recorders import PostgresSchema
 
 
@@ -102,31 +99,12 @@ class SealsPerCase:
         mapper.close()
 
 
-class TestInMemory(SealsPerCase, InfrastructureFactoryTestCase[POPOFactory]):
+class TestInMemory(
+    SealsPerCase, POPOFactoryExpectations, InfrastructureFactoryTestCase[POPOFactory]
+):
     def setUp(self) -> None:
         self.env = self.sealing_env({"PERSISTENCE_MODULE": "eventsourcing.popo"})
         super().setUp()
-
-    def expected_factory_class(self) -> type[POPOFactory]:
-        return POPOFactory
-
-    def expected_aggregate_recorder_class(self) -> type[AggregateRecorder]:
-        return POPOAggregateRecorder
-
-    def expected_application_recorder_class(self) -> type[ApplicationRecorder]:
-        return POPOApplicationRecorder
-
-    def expected_tracking_recorder_class(self) -> type[TrackingRecorder]:
-        return POPOTrackingRecorder
-
-    def tracking_recorder_subclass(self) -> type[TrackingRecorder]:
-        class Tracking(POPOTrackingRecorder):
-            pass
-
-        return Tracking
-
-    def expected_process_recorder_class(self) -> type[ProcessRecorder]:
-        return POPOProcessRecorder
 
 
 class TestSQLite(SealsPerCase, InfrastructureFactoryTestCase[SQLiteFactory]):

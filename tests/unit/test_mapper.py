@@ -11,14 +11,9 @@ from eventsourcing.cipher import AESCipher
 from eventsourcing.persistence import (
     InfrastructureFactory,
     StoredEvent,
-    TrackingRecorder,
 )
 from eventsourcing.popo import (
-    POPOAggregateRecorder,
-    POPOApplicationRecorder,
     POPOFactory,
-    POPOProcessRecorder,
-    POPOTrackingRecorder,
 )
 from eventsourcing.tests.persistence import InfrastructureFactoryTestCase
 from eventsourcing.utils import Environment
@@ -28,35 +23,15 @@ from domain.hashchain import GENESIS, event_hash
 from storage.mapper import ChainPreservingMapper
 from storage.settings import MAPPER_TOPIC
 from storage.transcoder import OrjsonTranscoder
+from tests.factory_kit import POPOFactoryExpectations
 
 
 class TestChainPreservingMapperInTheLibrarysFactoryKit(
-    InfrastructureFactoryTestCase[POPOFactory]
+    POPOFactoryExpectations, InfrastructureFactoryTestCase[POPOFactory]
 ):
     def setUp(self) -> None:
         self.env = Environment("TestCase", {"MAPPER_TOPIC": MAPPER_TOPIC})
         super().setUp()
-
-    def expected_factory_class(self) -> type[POPOFactory]:
-        return POPOFactory
-
-    def expected_aggregate_recorder_class(self) -> type[POPOAggregateRecorder]:
-        return POPOAggregateRecorder
-
-    def expected_application_recorder_class(self) -> type[POPOApplicationRecorder]:
-        return POPOApplicationRecorder
-
-    def expected_tracking_recorder_class(self) -> type[POPOTrackingRecorder]:
-        return POPOTrackingRecorder
-
-    def tracking_recorder_subclass(self) -> type[TrackingRecorder]:
-        class MyPOPOTrackingRecorder(POPOTrackingRecorder):
-            pass
-
-        return MyPOPOTrackingRecorder
-
-    def expected_process_recorder_class(self) -> type[POPOProcessRecorder]:
-        return POPOProcessRecorder
 
     def test_the_factory_builds_the_chain_preserving_mapper(self) -> None:
         self.assertIsInstance(
