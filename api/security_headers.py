@@ -3,7 +3,8 @@ middleware around every route):
 
 - ``Content-Security-Policy``: everything from this origin only, no inline
   script, no framing; inline styles allowed (a Vite-built workspace's
-  components set them);
+  components set them); GraphiQL's page sets its own, which also lets fonts
+  come as ``data:`` URLs;
 - ``X-Content-Type-Options: nosniff``, ``Referrer-Policy: no-referrer``,
   ``X-Frame-Options: DENY`` (older browsers' frame-ancestors),
   ``Cross-Origin-Opener-Policy: same-origin``;
@@ -15,11 +16,20 @@ from __future__ import annotations
 
 from api.http_limits import ASGIApp, Message, Receive, Scope, Send
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
+
+def _policy(font_src: str) -> str:
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data:; font-src {font_src}; connect-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+CONTENT_SECURITY_POLICY = _policy("'self'")
+#: GraphiQL's page: the graphiql package's stylesheet inlines its fonts as
+#: ``data:`` URLs, which the workspace's policy refuses (the page then draws
+#: with fallback fonts and the console reports every refusal).
+GRAPHIQL_CONTENT_SECURITY_POLICY = _policy("'self' data:")
 ALWAYS: tuple[tuple[bytes, bytes], ...] = (
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),

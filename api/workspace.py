@@ -23,6 +23,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from api.auth import mint_token
+from api.security_headers import GRAPHIQL_CONTENT_SECURITY_POLICY
 from api.settings import Settings
 from demo.users import DEMO_USERS
 
@@ -44,7 +45,7 @@ def mount_workspace(
     app: FastAPI, settings: Settings, *, demo: bool, dist: Path | None = None
 ) -> None:
     """Adds the workspace's routes after the API's, so the API's win."""
-    dist = dist or WORKSPACE_DIST
+    dist = dist or settings.workspace_dir or WORKSPACE_DIST
 
     async def config(request: Request) -> Response:
         oidc = None
@@ -107,7 +108,13 @@ def mount_workspace(
             return _json({"error": "GraphiQL is off (WAYMARK_GRAPHIQL)"}, 404)
         if not page.is_file():
             return Response(NOT_BUILT, status_code=503, media_type="text/plain")
-        return FileResponse(page, headers={"Cache-Control": "no-cache"})
+        return FileResponse(
+            page,
+            headers={
+                "Cache-Control": "no-cache",
+                "Content-Security-Policy": GRAPHIQL_CONTENT_SECURITY_POLICY,
+            },
+        )
 
     async def page(request: Request) -> Response:
         if request.url.path.startswith(API_PATHS):
