@@ -79,6 +79,10 @@ class Settings:
     #: Whether GraphiQL is served (at ``/graphiql``, from the workspace's own
     #: assets); off unless enabled; ``waymark serve --demo`` turns it on.
     graphiql: bool = False
+    #: Where the built workspace lies (``index.html``, ``assets/``); by default
+    #: ``web/dist`` of the checkout. An installed package (the Docker image)
+    #: names the copy it serves.
+    workspace_dir: Path | None = None
     #: Whether GraphQL introspection is answered: for development and the demo.
     introspection: bool = False
     #: Requests each caller (token subject) may make: a second, sustained, and
@@ -143,6 +147,11 @@ class Settings:
             token_jwks_url=environ.get("WAYMARK_TOKEN_JWKS_URL") or None,
             token_discovery=yes_or_no(environ, "WAYMARK_TOKEN_DISCOVERY", False),
             graphiql=yes_or_no(environ, "WAYMARK_GRAPHIQL", False),
+            workspace_dir=(
+                Path(environ["WAYMARK_WORKSPACE_DIR"])
+                if environ.get("WAYMARK_WORKSPACE_DIR")
+                else None
+            ),
             introspection=yes_or_no(environ, "WAYMARK_INTROSPECTION", False),
             rate_per_second=number(
                 environ, "WAYMARK_RATE_PER_SECOND", DEFAULT_RATE_PER_SECOND, 0, 1e6
