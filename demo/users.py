@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from demo.cases import DEMO_ADVOCATE, DEMO_ORGANISATION
+from demo.cases import DEMO_ADVOCATE, DEMO_COUNSEL, DEMO_ORGANISATION, DEMO_SHARED_CASE
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,11 @@ DEMO_USERS: dict[str, DemoUser] = {
         ),
         DemoUser(
             "counsel",
-            "counsel-north-01",
+            DEMO_COUNSEL,
             "counsel",
             DEMO_ORGANISATION,
-            "Reads the chronologies the survivor consented to share with counsel.",
+            f"Reads {DEMO_SHARED_CASE}'s CICA chronology and evidence pack, shared"
+            " with them read-only; nothing else.",
         ),
         DemoUser(
             "manager",

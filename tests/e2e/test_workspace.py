@@ -15,6 +15,7 @@ import pytest
 from api import workspace
 from api.app import create_app
 from api.settings import Settings
+from demo.cases import DEMO_COUNSEL
 from domain.application import CaseJourneys
 from tests.e2e.conftest import Api, Server
 
@@ -99,7 +100,7 @@ def test_the_demo_mints_a_short_lived_token_for_each_demo_user_only(
         headers={"Authorization": f"Bearer {token}"},
     ).json()["data"]["viewer"]
     assert viewer == {
-        "subject": "counsel-north-01",
+        "subject": DEMO_COUNSEL,
         "role": "counsel",
         "organisationId": "org-north",
     }
@@ -139,6 +140,8 @@ def test_graphiql_is_served_only_when_switched_on(
     plain_http: httpx.Client,
 ) -> None:
     assert plain_http.get("/graphiql").status_code == 404
+    workspace = plain_http.get("/").headers["content-security-policy"]
+    assert "font-src 'self';" in workspace
 
     with server.mounted(
         create_app(journeys, replace(settings, graphiql=True))
@@ -147,6 +150,31 @@ def test_graphiql_is_served_only_when_switched_on(
 
     assert page.status_code == 200
     assert "<title>GraphiQL</title>" in page.text
+    policy = page.headers["content-security-policy"]
+    assert "font-src 'self' data:" in policy
+    assert "script-src 'self';" in policy
+
+
+def test_an_installed_server_serves_the_workspace_it_is_told_of(
+    server: Server, journeys: CaseJourneys, settings: Settings, tmp_path: Path
+) -> None:
+    """The Docker image installs Waymark as a package, so ``web/dist`` of a
+    checkout is not there: ``WAYMARK_WORKSPACE_DIR`` names the copy it serves."""
+    copied = tmp_path / "srv" / "workspace"
+    (copied / "assets").mkdir(parents=True)
+    (copied / "index.html").write_text("<!doctype html><title>Copied</title>")
+    told = Settings.from_environ(
+        {"WAYMARK_WORKSPACE_DIR": str(copied)}, workdir=tmp_path
+    )
+    assert told.workspace_dir == copied
+
+    with server.mounted(
+        create_app(journeys, replace(settings, workspace_dir=copied))
+    ) as http:
+        page = http.get("/cases/anything")
+
+    assert page.status_code == 200
+    assert "<title>Copied</title>" in page.text
 
 
 def test_the_date_preview_prints_a_date_as_the_chronology_will(api: Api) -> None:

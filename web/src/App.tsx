@@ -7,9 +7,10 @@ import { ViewerDocument } from './gql/graphql';
 import { OutboxProvider } from './outbox/context';
 import { CaseloadPage } from './pages/CaseloadPage';
 import { CasePage } from './pages/CasePage';
-import { CounselPage } from './pages/CounselPage';
+import { CounselPage, purposeOfPath } from './pages/CounselPage';
 import { EvaluationPage } from './pages/EvaluationPage';
 import { ManagerPage } from './pages/ManagerPage';
+import { SharedChronologyPage } from './pages/SharedChronologyPage';
 import { match, navigate, usePath } from './router';
 import { session } from './session/session';
 
@@ -25,7 +26,7 @@ type Role = 'advocate' | 'manager' | 'counsel' | 'evaluator' | 'administrator';
 const NAVIGATION: Record<Role, { to: string; label: string }[]> = {
   advocate: [{ to: '/', label: 'Caseload' }],
   manager: [{ to: '/', label: 'Caseload' }, { to: '/organisation', label: 'Organisation overview' }],
-  administrator: [{ to: '/', label: 'Caseload' }, { to: '/organisation', label: 'Organisation overview' }, { to: '/evaluation', label: 'Evaluation' }],
+  administrator: [],
   counsel: [{ to: '/', label: 'Chronologies' }],
   evaluator: [{ to: '/', label: 'Evaluation' }],
 };
@@ -62,15 +63,34 @@ function Workspace({ config }: { config: WorkspaceConfig }) {
 }
 
 function Page({ role, path, subject }: { role: Role; path: string; subject: string }) {
-  const caseRoute = match('/cases/:id', path);
-  const reads = role === 'advocate' || role === 'manager' || role === 'administrator' || role === 'counsel';
-  if (caseRoute?.id && reads) return <CasePage key={caseRoute.id} caseId={caseRoute.id} mayChange={role !== 'counsel'} />;
+  if (role === 'counsel') {
+    const shared = match('/shared/:id/:purpose', path);
+    const purpose = shared?.purpose ? purposeOfPath(shared.purpose) : null;
+    if (shared?.id && purpose) return <SharedChronologyPage key={path} caseId={shared.id} purpose={purpose} />;
+    return path === '/' ? <CounselPage /> : <NotHere />;
+  }
   if (role === 'evaluator') return path === '/' || path === '/evaluation' ? <EvaluationPage /> : <NotHere />;
-  if (role === 'counsel') return path === '/' ? <CounselPage /> : <NotHere />;
-  if (path === '/organisation' && role !== 'advocate') return <ManagerPage />;
-  if (path === '/evaluation' && role === 'administrator') return <EvaluationPage />;
+  if (role === 'administrator') return <AdministratorPage />;
+  const caseRoute = match('/cases/:id', path);
+  if (caseRoute?.id) return <CasePage key={caseRoute.id} caseId={caseRoute.id} subject={subject} mayHandOver={role === 'manager'} />;
+  if (path === '/organisation' && role === 'manager') return <ManagerPage />;
   if (path === '/') return <CaseloadPage subject={subject} />;
   return <NotHere />;
+}
+
+/** Administrators read anyone's audit trail through the API and look after the
+ *  keys with `waymark keys`; they see no case content, so the workspace offers
+ *  them no case page. */
+function AdministratorPage() {
+  return (
+    <main id="main">
+      <h1>Administration</h1>
+      <p>
+        An administrator reads a person's audit trail with the GraphQL query <code>auditTrail(subject:)</code> and
+        looks after the encryption keys with <code>waymark keys</code>. No case content is shown to this role.
+      </p>
+    </main>
+  );
 }
 
 function NotHere() {

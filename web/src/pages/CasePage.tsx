@@ -3,26 +3,20 @@ import { request } from '../api/client';
 import { useQuery } from '../api/useQuery';
 import { FieldError } from '../components/FieldError';
 import { Link } from '../components/Link';
-import { CompensationEvidenceDocument, CaseDeadlinesDocument, CaseTimelineDocument, CorrectStepDocument,
+import { CaseDeadlinesDocument, CaseTimelineDocument, CorrectStepDocument,
   AttachEvidenceDocument, DescribeDateDocument, DisputeStepDocument, GiveConsentDocument, RetractStepDocument,
   StepKindsDocument, WithdrawConsentDocument,
-  type ChronologyPurpose, type CompensationStage, type CorrectStepMutation } from '../gql/graphql';
+  type ChronologyPurpose, type CorrectStepMutation } from '../gql/graphql';
+import { AssignmentPanel } from '../case/AssignForm';
 import { ConsentPanel, EvidenceForm } from '../case/CaseRecordPanel';
-import { EvidenceSummary } from '../compensation/EvidenceSummary';
+import { CompensationTab } from '../compensation/CompensationTab';
 import { DeadlinesTable } from '../deadlines/DeadlinesTable';
 import { OutboxBanner, useOutbox } from '../outbox/context';
 import { newKey } from '../outbox/outbox';
 import { DateField, type DateDescriber } from '../steps/DateField';
 import { StepForm, type Refusal, type StepDraft } from '../steps/StepForm';
-import { Timeline, type Row } from '../timeline/Timeline';
-import { printCss, runningHeader } from '../timeline/print';
-
-const PURPOSES: { value: ChronologyPurpose; label: string }[] = [
-  { value: 'FULL', label: 'Full' },
-  { value: 'CRIMINAL_TRIAL', label: 'Criminal trial' },
-  { value: 'CICA', label: 'CICA claim' },
-  { value: 'IMMIGRATION', label: 'Immigration' },
-];
+import { ChronologyPanel, PURPOSE_LABELS, moment } from '../timeline/ChronologyPanel';
+import type { Row } from '../timeline/Timeline';
 
 type StepAnswer = CorrectStepMutation['correctStep'];
 
@@ -31,20 +25,18 @@ function refusalOf(answer: StepAnswer | { __typename: string; message?: string; 
   return { field: 'field' in answer ? answer.field : undefined, message: answer.message ?? 'Refused.' };
 }
 
-function moment(local: string): string | null {
-  return local ? new Date(local).toISOString() : null;
-}
-
 type Editing = { row: Row; mode: 'correct' | 'retract' | 'dispute' } | null;
 
-export function CasePage({ caseId, mayChange }: { caseId: string; mayChange: boolean }) {
+/** A case for those who work it (its advocates and managers): the timeline to
+ *  read and act on, deadlines, compensation evidence, consent and assignment. */
+export function CasePage({ caseId, subject, mayHandOver }: { caseId: string; subject: string; mayHandOver: boolean }) {
   const [purpose, setPurpose] = useState<ChronologyPurpose>('FULL');
   const [asAt, setAsAt] = useState('');
   const [changedSince, setChangedSince] = useState('');
   const [tab, setTab] = useState<'timeline' | 'deadlines' | 'compensation'>('timeline');
   const [editing, setEditing] = useState<Editing>(null);
   const timeline = useQuery(CaseTimelineDocument, { caseId, purpose, asAt: moment(asAt), changedSince: moment(changedSince) });
-  const kinds = useQuery(StepKindsDocument, {}, !mayChange);
+  const kinds = useQuery(StepKindsDocument, {});
   const { outbox, pending, lastSent } = useOutbox();
   const { reload } = timeline;
   useEffect(() => {
@@ -90,17 +82,15 @@ export function CasePage({ caseId, mayChange }: { caseId: string; mayChange: boo
 
   return (
     <main id="main" className="case-page">
-      <style>{chronology ? printCss(chronology) : ''}</style>
       <p className="no-print"><Link to="/">← All cases</Link></p>
       <h1>{theCase?.reference ?? chronology?.reference ?? 'Case'}</h1>
-      {chronology ? <p className="print-only print-header">{runningHeader(chronology)}</p> : null}
       {theCase ? (
         <p className="meta no-print">
           Version {theCase.version} · {theCase.closed ? 'closed' : 'open'} · advocate {theCase.advocateId ?? 'unassigned'} ·
           consents: {theCase.consents.map((c) => c.toLowerCase().replace(/_/g, ' ')).join(', ') || 'none'}
         </p>
       ) : null}
-      {mayChange ? <OutboxBanner pending={pending} onResend={(k, v) => outbox.resend(k, v)} onDrop={(k) => outbox.drop(k)} /> : null}
+      <OutboxBanner pending={pending} onResend={(k, v) => outbox.resend(k, v)} onDrop={(k) => outbox.drop(k)} />
       <div role="tablist" aria-label="Case views" className="tabs no-print">
         {(['timeline', 'deadlines', 'compensation'] as const).map((name) => (
           <button key={name} type="button" role="tab" aria-selected={tab === name} onClick={() => setTab(name)}>
@@ -109,38 +99,31 @@ export function CasePage({ caseId, mayChange }: { caseId: string; mayChange: boo
         ))}
       </div>
       {tab === 'timeline' ? (
-        <section aria-label="Timeline">
-          <form className="controls no-print" onSubmit={(e) => e.preventDefault()}>
-            <label>Purpose{' '}
-              <select value={purpose} onChange={(e) => setPurpose(e.target.value as ChronologyPurpose)}>
-                {PURPOSES.map((p) => <option key={p.value} value={p.value}>{p.label}</option>)}
-              </select>
-            </label>
-            <label>As at <input type="datetime-local" value={asAt} onChange={(e) => setAsAt(e.target.value)} /></label>
-            <label>Changed since <input type="datetime-local" value={changedSince} onChange={(e) => setChangedSince(e.target.value)} /></label>
-            <button type="button" onClick={() => window.print()}>Print chronology</button>
-          </form>
-          {chronology ? (
-            <p className="meta">
-              {chronology.rows.length} steps · case version {chronology.caseVersion} · chain head <code>{chronology.chainHead.slice(0, 16)}…</code>
-              {chronology.asAt ? ` · as at ${new Date(chronology.asAt).toLocaleString('en-GB')}` : ''}
-            </p>
-          ) : null}
-          {timeline.error ? <p className="form-error" role="alert">{timeline.error.message}</p> : null}
-          {failure ? <p className="form-error" role="alert">{failure}</p> : null}
-          {timeline.loading && !chronology ? <p>Loading the timeline…</p> : null}
-          {chronology ? (
-            <Timeline
-              chronology={chronology}
-              {...(mayChange && !chronology.asAt ? { actions: (row: Row) => row.status === 'RETRACTED' ? null : (
-                <div className="row-actions">
-                  <button type="button" onClick={() => setEditing({ row, mode: 'correct' })}>Correct<span className="visually-hidden"> {row.label}, {row.when}</span></button>
-                  <button type="button" onClick={() => setEditing({ row, mode: 'dispute' })}>Dispute<span className="visually-hidden"> {row.label}, {row.when}</span></button>
-                  <button type="button" onClick={() => setEditing({ row, mode: 'retract' })}>Retract<span className="visually-hidden"> {row.label}, {row.when}</span></button>
-                </div>
-              ) } : {})}
-            />
-          ) : null}
+        <div>
+          <ChronologyPanel
+            caseId={caseId}
+            purpose={purpose}
+            purposeControl={
+              <label>Purpose{' '}
+                <select value={purpose} onChange={(e) => setPurpose(e.target.value as ChronologyPurpose)}>
+                  {Object.entries(PURPOSE_LABELS).map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+                </select>
+              </label>
+            }
+            asAt={asAt}
+            onAsAt={setAsAt}
+            changedSince={changedSince}
+            onChangedSince={setChangedSince}
+            state={{ chronology, failure, error: timeline.error, loading: timeline.loading }}
+            mayIncludeSensitive
+            {...(chronology && !chronology.asAt ? { actions: (row: Row) => row.status === 'RETRACTED' ? null : (
+              <div className="row-actions">
+                <button type="button" onClick={() => setEditing({ row, mode: 'correct' })}>Correct<span className="visually-hidden"> {row.label}, {row.when}</span></button>
+                <button type="button" onClick={() => setEditing({ row, mode: 'dispute' })}>Dispute<span className="visually-hidden"> {row.label}, {row.when}</span></button>
+                <button type="button" onClick={() => setEditing({ row, mode: 'retract' })}>Retract<span className="visually-hidden"> {row.label}, {row.when}</span></button>
+              </div>
+            ) } : {})}
+          />
           {editing && kinds.data ? (
             <section className="panel no-print" aria-label={`${editing.mode} step`}>
               <h2>{editing.mode === 'correct' ? 'Correct' : editing.mode === 'dispute' ? 'Dispute' : 'Retract'}: {editing.row.label}, {editing.row.when}</h2>
@@ -168,13 +151,13 @@ export function CasePage({ caseId, mayChange }: { caseId: string; mayChange: boo
               )}
             </section>
           ) : null}
-          {mayChange && kinds.data && theCase && !theCase.closed ? (
+          {kinds.data && theCase && !theCase.closed ? (
             <section className="panel no-print" aria-labelledby="record-heading">
               <h2 id="record-heading">Record a step</h2>
               <StepForm kinds={kinds.data.stepKinds} describe={describe} onSubmit={recordStep} submitLabel="Record step" />
             </section>
           ) : null}
-          {mayChange && theCase && !theCase.closed ? (
+          {theCase && !theCase.closed ? (
             <>
               <EvidenceForm onSubmit={async (e) => {
                 const answer = (await request(AttachEvidenceDocument, { input: {
@@ -195,9 +178,11 @@ export function CasePage({ caseId, mayChange }: { caseId: string; mayChange: boo
                 if (!refusal) timeline.reload();
                 return refusal;
               }} />
+              <AssignmentPanel caseId={caseId} advocateId={theCase.advocateId ?? null} subject={subject}
+                mayHandOver={mayHandOver} onAssigned={() => timeline.reload()} />
             </>
           ) : null}
-        </section>
+        </div>
       ) : tab === 'deadlines' ? (
         <DeadlinesTab caseId={caseId} />
       ) : (
@@ -213,26 +198,6 @@ function DeadlinesTab({ caseId }: { caseId: string }) {
   if (!data) return <p>Loading deadlines…</p>;
   if (data.deadlines.__typename !== 'Deadlines') return <p className="form-error">{data.deadlines.message}</p>;
   return <section aria-label="Deadlines"><DeadlinesTable deadlines={data.deadlines} /></section>;
-}
-
-function CompensationTab({ caseId }: { caseId: string }) {
-  const [stage, setStage] = useState<CompensationStage>('APPLICATION');
-  const { data, error } = useQuery(CompensationEvidenceDocument, { caseId, stage });
-  return (
-    <section aria-label="Compensation evidence">
-      <label>Claim stage{' '}
-        <select value={stage} onChange={(e) => setStage(e.target.value as CompensationStage)}>
-          <option value="APPLICATION">CICA application</option>
-          <option value="REVIEW">Review</option>
-          <option value="TRIBUNAL_APPEAL">Tribunal appeal</option>
-        </select>
-      </label>
-      {error ? <p className="form-error" role="alert">{error.message}</p> : null}
-      {!data ? <p>Loading…</p> : data.compensationEvidence.__typename === 'CompensationEvidence'
-        ? <EvidenceSummary evidence={data.compensationEvidence} />
-        : <p className="form-error">{data.compensationEvidence.message}</p>}
-    </section>
-  );
 }
 
 function RetractForm({ onSubmit, onCancel }: { onSubmit: (reason: string) => Promise<Refusal | null>; onCancel: () => void }) {

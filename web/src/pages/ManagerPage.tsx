@@ -1,10 +1,9 @@
-import { useState, type FormEvent } from 'react';
-import { request } from '../api/client';
+import { useState } from 'react';
 import { useQuery } from '../api/useQuery';
-import { FieldError } from '../components/FieldError';
-import { AssignAdvocateDocument, CaseloadDocument, CaseVersionDocument } from '../gql/graphql';
+import { AssignForm, assignAdvocate } from '../case/AssignForm';
+import { FieldError, describedBy } from '../components/FieldError';
+import { CaseloadDocument } from '../gql/graphql';
 import { CaseloadTable, DeadlineList, type Entry } from '../caseload/CaseloadTable';
-import { newKey } from '../outbox/outbox';
 
 /** The organisation's caseload, drift and deadlines, and hand-over. */
 export function ManagerPage() {
@@ -38,53 +37,37 @@ export function ManagerPage() {
 
 function HandOver({ cases, onDone }: { cases: readonly Entry[]; onDone: (position: number) => void }) {
   const [caseId, setCaseId] = useState('');
-  const [advocateId, setAdvocateId] = useState('');
-  const [note, setNote] = useState('');
-  const [refusal, setRefusal] = useState<{ field?: string; message: string } | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setRefusal(null);
-    setDone(null);
-    if (!caseId) return setRefusal({ field: 'caseId', message: 'caseId: choose the case to hand over' });
-    const read = (await request(CaseVersionDocument, { id: caseId })).case;
-    if (read.__typename !== 'Case') return setRefusal({ message: read.message });
-    const answer = (await request(AssignAdvocateDocument, { input: {
-      caseId, advocateId, note: note || null, expectedVersion: read.version, idempotencyKey: newKey() } })).assignAdvocate;
-    if (answer.__typename === 'AdvocateAssigned') {
-      setDone(`Handed over to ${advocateId}.`);
-      onDone(answer.position);
-      return;
-    }
-    setRefusal({ ...(answer.__typename === 'ValidationFailed' ? { field: answer.field } : {}), message: answer.message });
-  }
-  const err = (field: string) => (refusal?.field === field ? refusal.message : undefined);
   return (
     <section className="panel" aria-labelledby="handover-heading">
       <h2 id="handover-heading">Hand a case over</h2>
-      <form onSubmit={submit} noValidate>
-        {refusal && !['caseId', 'advocateId', 'note'].includes(refusal.field ?? '') ? <p className="form-error" role="alert">{refusal.message}</p> : null}
-        {done ? <p role="status">{done}</p> : null}
-        <div className="field">
-          <label htmlFor="handover-case">Case</label>
-          <select id="handover-case" value={caseId} onChange={(e) => setCaseId(e.target.value)} aria-describedby={err('caseId') ? 'handover-case-error' : undefined}>
-            <option value="">Choose…</option>
-            {cases.map((c) => <option key={c.caseId} value={c.caseId}>{c.reference} ({c.advocateId ?? 'unassigned'})</option>)}
-          </select>
-          <FieldError id="handover-case-error" message={err('caseId')} />
-        </div>
-        <div className="field">
-          <label htmlFor="handover-advocate">New advocate</label>
-          <input id="handover-advocate" value={advocateId} onChange={(e) => setAdvocateId(e.target.value)} aria-describedby={err('advocateId') ? 'handover-advocate-error' : undefined} />
-          <FieldError id="handover-advocate-error" message={err('advocateId')} />
-        </div>
-        <div className="field">
-          <label htmlFor="handover-note">Hand-over note</label>
-          <textarea id="handover-note" value={note} onChange={(e) => setNote(e.target.value)} aria-describedby={err('note') ? 'handover-note-error' : undefined} />
-          <FieldError id="handover-note-error" message={err('note')} />
-        </div>
-        <button type="submit">Hand over</button>
-      </form>
+      {done ? <p role="status">{done}</p> : null}
+      <AssignForm
+        idPrefix="handover"
+        submitLabel="Hand over"
+        leadingFields={['caseId']}
+        leading={(errorFor) => (
+          <div className="field">
+            <label htmlFor="handover-case">Case</label>
+            <select id="handover-case" value={caseId} onChange={(e) => setCaseId(e.target.value)}
+              aria-describedby={describedBy('handover-case-error', errorFor('caseId'))}>
+              <option value="">Choose…</option>
+              {cases.map((c) => <option key={c.caseId} value={c.caseId}>{c.reference} ({c.advocateId ?? 'unassigned'})</option>)}
+            </select>
+            <FieldError id="handover-case-error" message={errorFor('caseId')} />
+          </div>
+        )}
+        onSubmit={async (advocateId, note) => {
+          setDone(null);
+          return caseId
+            ? assignAdvocate(caseId, advocateId, note)
+            : { field: 'caseId', message: 'caseId: choose the case to hand over' };
+        }}
+        onAssigned={(assigned) => {
+          setDone(`Handed over to ${assigned.advocateId}.`);
+          onDone(assigned.position);
+        }}
+      />
     </section>
   );
 }

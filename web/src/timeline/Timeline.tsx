@@ -1,11 +1,11 @@
 import { startTransition, useEffect, useState } from 'react';
-import type { CaseTimelineQuery } from '../gql/graphql';
+import type { ChronologyFieldsFragment } from '../gql/graphql';
 
 /** Rows painted at once: more than a screen. The rest follow in the next frame,
  *  so a long chronology is usable before its last row is laid out. */
 export const FIRST_ROWS = 60;
 
-export type Chronology = Extract<CaseTimelineQuery['chronology'], { __typename: 'Chronology' }>;
+export type Chronology = ChronologyFieldsFragment;
 export type Row = Chronology['rows'][number];
 
 type Props = {
