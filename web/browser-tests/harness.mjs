@@ -29,7 +29,8 @@ function freePort() {
   });
 }
 
-export async function startServer() {
+/** The server as the browser tests and benchmark use it; `settings` adds WAYMARK_* variables. */
+export async function startServer(settings = {}) {
   const workdir = mkdtempSync(join(tmpdir(), 'waymark-browser-'));
   const port = await freePort();
   const env = {
@@ -38,6 +39,7 @@ export async function startServer() {
     WAYMARK_TOKEN_SECRET: 'browser-tests-secret-'.padEnd(48, 'x'),
     WAYMARK_GRAPHIQL: 'yes',
     WAYMARK_PROJECTION_POLL_SECONDS: '0.05',
+    ...settings,
   };
   const child = spawn(join(repository, '.venv', 'bin', 'waymark'), ['serve', '--demo', '--port', String(port)], {
     cwd: workdir,
