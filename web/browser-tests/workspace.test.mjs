@@ -232,7 +232,14 @@ describe('an evaluator', () => {
     for (const text of await suppressed.allTextContents()) assert.equal(text, 'suppressed');
     const clients = page.locator('tr[data-metric=CLIENTS] td.definition');
     assert.ok(((await clients.textContent()) ?? '').length > 10, 'the definition stands beside the figure');
-    await page.locator('figure.chart svg').waitFor();
+    await page.getByRole('img', { name: /share by region$/ }).waitFor();
+    const byPeriod = page.getByRole('img', { name: /share by period$/ });
+    await byPeriod.waitFor();
+    assert.deepEqual(await byPeriod.locator('g text:first-child').allTextContents(), ['2021/22', '2022/23', '2023/24', '2024/25']);
+    for (const bar of await byPeriod.locator('g').all()) {
+      const words = await bar.locator('text').allTextContents();
+      assert.ok(words.length === 2 && /^(\d+\.\d%|suppressed|nobody to count)$/.test(words[1]), `a period's bar says its share or why none: ${words}`);
+    }
     await assertAccessible(page, 'the evaluation');
     await screenshot(page, 'evaluator-evaluation');
     await page.getByRole('button', { name: 'Prepare the cohort (CSV)' }).click();

@@ -1,4 +1,5 @@
-import type { EvaluationQuery } from '../gql/graphql';
+import type { EvaluationQuery, EvaluationTrendQuery } from '../gql/graphql';
+import { ShareBars, barOf } from './ShareBars';
 
 export type Table = Extract<EvaluationQuery['evaluation'], { __typename: 'EvaluationTable' }>;
 export type Definitions = Extract<EvaluationQuery['evaluationDefinitions'], { __typename: 'EvaluationDefinitions' }>;
@@ -77,37 +78,33 @@ export function EvaluationTable({ table, definitions }: { table: Table; definiti
 
 /** Shares of one metric by region, as bars; a suppressed region is marked, not drawn as zero. */
 export function RegionChart({ table, metric }: { table: Table; metric: string }) {
-  const rows = table.rows.filter((row) => row.dimension === 'REGION');
-  const barHeight = 22;
-  const labelWidth = 190;
-  const width = 560;
-  const height = rows.length * (barHeight + 6) + 10;
+  const bars = table.rows
+    .filter((row) => row.dimension === 'REGION')
+    .map((row) => barOf(row.value ?? '', row.figures.find((f) => f.metric === metric)));
   return (
-    <figure className="chart">
-      <svg role="img" aria-labelledby="chart-title" width="100%" viewBox={`0 0 ${width} ${height}`}>
-        <title id="chart-title">{`${words(metric)}: share by region`}</title>
-        {rows.map((row, i) => {
-          const figure = row.figures.find((f) => f.metric === metric);
-          const y = i * (barHeight + 6) + 5;
-          const shareValue = figure?.share;
-          const suppressed = !figure || shareValue === null || shareValue === undefined;
-          const barWidth = suppressed ? 0 : Math.max(1, (width - labelWidth - 70) * shareValue);
-          return (
-            <g key={row.value ?? i}>
-              <text x={labelWidth - 8} y={y + 15} textAnchor="end" className="chart-label">{row.value}</text>
-              {suppressed ? (
-                <text x={labelWidth} y={y + 15} className="chart-suppressed">suppressed</text>
-              ) : (
-                <>
-                  <rect x={labelWidth} y={y} width={barWidth} height={barHeight} className="bar" />
-                  <text x={labelWidth + barWidth + 6} y={y + 15} className="chart-label">{`${(shareValue * 100).toFixed(1)}%`}</text>
-                </>
-              )}
-            </g>
-          );
-        })}
-      </svg>
-      <figcaption>{words(metric)}, share by region ({table.period.name}). Regions with a suppressed count show no bar.</figcaption>
-    </figure>
+    <ShareBars
+      title={`${words(metric)}: share by region`}
+      caption={`${words(metric)}, share by region (${table.period.name}). Regions with a suppressed count show no bar.`}
+      bars={bars}
+    />
+  );
+}
+
+type Trend = EvaluationTrendQuery;
+type TrendAnswer = Trend['first'];
+
+/** One metric's share of the whole cohort over successive periods, as bars;
+ *  a period whose figure is suppressed (or refused) is marked, not drawn as zero. */
+export function TrendChart({ trend, metric }: { trend: Trend; metric: string }) {
+  const answers: TrendAnswer[] = [trend.first, trend.second, trend.third, trend.fourth];
+  const bars = answers.map((answer) => answer.__typename === 'EvaluationTable'
+    ? barOf(answer.period.name ?? '', answer.rows[0]?.figures.find((f) => f.metric === metric))
+    : { label: 'message' in answer ? answer.message.slice(0, 30) : '?', share: null, suppressed: false });
+  return (
+    <ShareBars
+      title={`${words(metric)}: share by period`}
+      caption={`${words(metric)}, share of the whole cohort in each period. A period with a suppressed count shows no bar.`}
+      bars={bars}
+    />
   );
 }

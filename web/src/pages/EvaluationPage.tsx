@@ -1,20 +1,24 @@
 import { useState } from 'react';
 import { request } from '../api/client';
 import { useQuery } from '../api/useQuery';
-import { CohortExportDocument, EvaluationDocument } from '../gql/graphql';
-import { EvaluationTable, RegionChart, words } from '../evaluation/EvaluationTable';
+import { CohortExportDocument, EvaluationDocument, EvaluationTrendDocument, type EvaluationMetric } from '../gql/graphql';
+import { EvaluationTable, RegionChart, TrendChart, words } from '../evaluation/EvaluationTable';
+import { trailingPeriods } from '../evaluation/periods';
 
 /** Evaluation figures for a named period, definitions beside them, and the cohort download. */
 export function EvaluationPage() {
   const [period, setPeriod] = useState('2024/25');
   const [typed, setTyped] = useState('2024/25');
-  const [metric, setMetric] = useState('ENGAGED_6_MONTHS');
+  const [metric, setMetric] = useState<EvaluationMetric>('ENGAGED_6_MONTHS');
   const [download, setDownload] = useState<{ href: string; note: string } | null>(null);
   const [downloadError, setDownloadError] = useState<string | null>(null);
   const { data, error, loading } = useQuery(EvaluationDocument, { period });
   const table = data?.evaluation.__typename === 'EvaluationTable' ? data.evaluation : null;
   const definitions = data?.evaluationDefinitions.__typename === 'EvaluationDefinitions' ? data.evaluationDefinitions : null;
   const refusal = data && !table && 'message' in data.evaluation ? data.evaluation.message : null;
+  const periods = trailingPeriods(period);
+  const [first = '', second = '', third = '', fourth = ''] = periods ?? [];
+  const trend = useQuery(EvaluationTrendDocument, { metric, first, second, third, fourth }, !periods || !table);
 
   async function prepareDownload() {
     setDownloadError(null);
@@ -40,13 +44,15 @@ export function EvaluationPage() {
         <>
           <EvaluationTable table={table} definitions={definitions} />
           <section className="panel">
-            <h2>Shares by region</h2>
+            <h2>Shares by region and period</h2>
             <label>Metric{' '}
-              <select value={metric} onChange={(e) => setMetric(e.target.value)}>
+              <select value={metric} onChange={(e) => setMetric(e.target.value as EvaluationMetric)}>
                 {table.rows[0]?.figures.filter((f) => f.denominator).map((f) => <option key={f.metric} value={f.metric}>{words(f.metric)}</option>)}
               </select>
             </label>
             <RegionChart table={table} metric={metric} />
+            {trend.error ? <p className="form-error" role="alert">{trend.error.message}</p> : null}
+            {periods && trend.data ? <TrendChart trend={trend.data} metric={metric} /> : null}
           </section>
           <section className="panel">
             <h2>Cohort download</h2>
