@@ -45,7 +45,7 @@ from api.logs import escape_log_records
 from api.rate_limits import RateLimited, RateLimiter
 from api.security_headers import SecurityHeaders
 from api.settings import Settings
-from api.workspace import mount_workspace
+from api.workspace import identity_provider_origins, mount_workspace
 from domain.application import CaseJourneys
 from projections.chronology import ChronologyReader
 
@@ -190,7 +190,11 @@ def create_app(
     downloads = ExportDownloads(journeys, graphql.caller, graphql.policy)
     app.router.routes.extend(downloads.routes())
     # The last added runs first: sizes are checked before anything else.
-    app.add_middleware(SecurityHeaders, no_store_paths=NO_STORE_PATHS)
+    app.add_middleware(
+        SecurityHeaders,
+        no_store_paths=NO_STORE_PATHS,
+        connect_origins=identity_provider_origins(settings),
+    )
     app.add_middleware(RequestLimits, max_body_bytes=settings.max_body_bytes)
 
     @app.exception_handler(Unauthenticated)

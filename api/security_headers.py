@@ -17,21 +17,26 @@ from __future__ import annotations
 from api.http_limits import ASGIApp, Message, Receive, Scope, Send
 
 
-def _policy(font_src: str) -> str:
+def content_security_policy(
+    *, font_src: str = "'self'", connect_origins: tuple[str, ...] = ()
+) -> str:
+    """The policy; ``connect_origins`` are origins besides this one the page
+    may fetch from (the identity provider's, for an OpenID Connect sign-in:
+    its discovery document and token endpoint)."""
+    connect_src = " ".join(("'self'", *connect_origins))
     return (
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-        f"img-src 'self' data:; font-src {font_src}; connect-src 'self'; "
+        f"img-src 'self' data:; font-src {font_src}; connect-src {connect_src}; "
         "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 
 
-CONTENT_SECURITY_POLICY = _policy("'self'")
+CONTENT_SECURITY_POLICY = content_security_policy()
 #: GraphiQL's page: the graphiql package's stylesheet inlines its fonts as
 #: ``data:`` URLs, which the workspace's policy refuses (the page then draws
 #: with fallback fonts and the console reports every refusal).
-GRAPHIQL_CONTENT_SECURITY_POLICY = _policy("'self' data:")
-ALWAYS: tuple[tuple[bytes, bytes], ...] = (
-    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+GRAPHIQL_CONTENT_SECURITY_POLICY = content_security_policy(font_src="'self' data:")
+OTHER_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
@@ -41,15 +46,24 @@ NO_STORE = (b"cache-control", b"no-store")
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp, *, no_store_paths: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        no_store_paths: tuple[str, ...],
+        connect_origins: tuple[str, ...] = (),
+    ) -> None:
         self.app = app
         self.no_store_paths = no_store_paths
+        policy = content_security_policy(connect_origins=connect_origins)
+        self.always = ((b"content-security-policy", policy.encode()), *OTHER_HEADERS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = (*ALWAYS, NO_STORE) if scope["path"] in self.no_store_paths else ALWAYS
+        always = self.always
+        extra = (*always, NO_STORE) if scope["path"] in self.no_store_paths else always
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -119,6 +119,14 @@ class Settings:
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
 
+    @property
+    def trusts_identity_provider(self) -> bool:
+        """Whether tokens are an identity provider's (its public key, key set
+        or discovery), not signed here with the token secret."""
+        return bool(
+            self.token_public_key or self.token_jwks_url or self.token_discovery
+        )
+
     def pseudonym_key_bytes(self) -> bytes:
         if self.pseudonym_key:
             return self.pseudonym_key.encode()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import orjson
 from fastapi import FastAPI, Request
@@ -39,6 +40,16 @@ NOT_BUILT = (
     "The web workspace is not built. Run bin/install (it runs npm ci and "
     "npm run build in web/), then restart the server."
 )
+
+
+def identity_provider_origins(settings: Settings) -> tuple[str, ...]:
+    """The origins the page must fetch from to sign in: the OpenID Connect
+    issuer's (discovery, token endpoint), when one is configured. A provider
+    whose endpoints lie on other origins than its issuer's is not supported."""
+    if not (settings.oidc_issuer and settings.oidc_client_id):
+        return ()
+    parts = urlsplit(settings.oidc_issuer)
+    return (f"{parts.scheme}://{parts.netloc}",) if parts.netloc else ()
 
 
 def mount_workspace(
@@ -148,8 +159,9 @@ class ImmutableStaticFiles(StaticFiles):
 
 
 def _mints_demo_tokens(settings: Settings, demo: bool) -> bool:
-    """Only the embedded demo, signing its own tokens, offers its users."""
-    return demo and not settings.token_public_key
+    """Only the embedded demo, signing its own tokens, offers its users: a
+    deployment trusting a provider could not verify a token minted here."""
+    return demo and not settings.trusts_identity_provider
 
 
 def _json(

@@ -111,18 +111,33 @@ def test_the_demo_mints_a_short_lived_token_for_each_demo_user_only(
         assert "token" not in refused.json()
 
 
+@pytest.mark.parametrize(
+    "provider_keys",
+    [
+        {"token_public_key": "-----BEGIN PUBLIC KEY-----\n..."},
+        {"token_jwks_url": "https://id.example.org/realms/imsa/certs"},
+        {"token_discovery": True},
+    ],
+    ids=["public key", "key set", "discovery"],
+)
 def test_a_deployment_trusting_an_identity_provider_offers_it_and_no_demo(
-    server: Server, journeys: CaseJourneys, settings: Settings, dist: Path
+    server: Server,
+    journeys: CaseJourneys,
+    settings: Settings,
+    dist: Path,
+    provider_keys: dict[str, object],
 ) -> None:
     provider = replace(
         settings,
         oidc_issuer="https://id.example.org/realms/imsa",
         oidc_client_id="waymark-workspace",
-        token_public_key="-----BEGIN PUBLIC KEY-----\n...",
+        token_issuer="https://id.example.org/realms/imsa",
+        **provider_keys,  # type: ignore[arg-type]
     )
     with server.mounted(create_app(journeys, provider, demo=True)) as http:
         config = http.get("/workspace-config.json").json()
         refused = http.post("/workspace/demo-token", json={"user": "advocate"})
+        policy = http.get("/").headers["content-security-policy"]
 
     assert config["demo"] is None
     assert config["oidc"] == {
@@ -130,6 +145,8 @@ def test_a_deployment_trusting_an_identity_provider_offers_it_and_no_demo(
         "clientId": "waymark-workspace",
     }
     assert refused.status_code == 404
+    # The page fetches the provider's discovery document and token endpoint.
+    assert "connect-src 'self' https://id.example.org;" in policy
 
 
 def test_graphiql_is_served_only_when_switched_on(
@@ -142,6 +159,7 @@ def test_graphiql_is_served_only_when_switched_on(
     assert plain_http.get("/graphiql").status_code == 404
     workspace = plain_http.get("/").headers["content-security-policy"]
     assert "font-src 'self';" in workspace
+    assert "connect-src 'self';" in workspace
 
     with server.mounted(
         create_app(journeys, replace(settings, graphiql=True))
