@@ -119,6 +119,14 @@ describe('an advocate', () => {
     await page.waitForTimeout(2500); // the outbox tries again, and again fails
     assert.ok(attempts >= 2, `the outbox retried (${attempts} attempts)`);
     await screenshot(page, 'advocate-offline-outbox');
+    // Leaving would lose the waiting step (it is in the tab's memory only): the browser asks.
+    const asked = page.waitForEvent('dialog');
+    const reloading = page.reload().catch(() => null);
+    const dialog = await asked;
+    assert.equal(dialog.type(), 'beforeunload');
+    await dialog.dismiss(); // stay
+    await reloading;
+    await page.getByText('1 step not yet sent').waitFor();
     await page.unroute('**/graphql'); // the server answers again
     await rowsWith(page, 'Browser test: typed while offline.').waitFor({ timeout: 15_000 });
     await page.getByText('1 step not yet sent').waitFor({ state: 'detached' });
@@ -145,6 +153,46 @@ describe('an advocate', () => {
     await consent.getByRole('button', { name: 'Record it withdrawn (An NRM referral)' }).waitFor();
     await assertAccessible(page, 'evidence and consent');
     await screenshot(page, 'advocate-evidence-consent');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('records a step with the keyboard alone, every control it passes showing its focus', async () => {
+    const { page, problems, context } = await signedIn('advocate');
+    await page.locator('table.caseload').waitFor();
+    const unfocused = [];
+    /** Presses Tab until `wanted` (run in the page) holds of the focused element. */
+    async function tabTo(what, wanted, most = 400) {
+      for (let i = 0; i < most; i += 1) {
+        await page.keyboard.press('Tab');
+        const focused = await page.evaluate(() => {
+          const element = document.activeElement;
+          const style = element ? getComputedStyle(element) : null;
+          return {
+            tag: element?.tagName ?? '', name: element?.getAttribute('name') ?? '', text: (element?.textContent ?? '').trim().slice(0, 60),
+            form: element?.closest('form')?.getAttribute('aria-label') ?? '', shown: style ? style.outlineStyle !== 'none' : false,
+          };
+        });
+        if (!focused.shown) unfocused.push(`${focused.tag} ${focused.name || focused.text}`);
+        if (wanted(focused)) return;
+      }
+      throw new Error(`Tab never reached ${what}`);
+    }
+    await tabTo('the case JIN-D1', (f) => f.tag === 'A' && f.text === 'JIN-D1');
+    await page.keyboard.press('Enter');
+    await page.locator('table.timeline').waitFor();
+    await tabTo('the kind of step', (f) => f.form === 'Record step' && f.name === 'kind');
+    await page.keyboard.type('Advocacy on h');
+    assert.equal(await page.getByRole('form', { name: 'Record step' }).locator('select[name=kind]').inputValue(), 'housing.advocacy');
+    await tabTo('the date', (f) => f.form === 'Record step' && f.tag === 'INPUT' && f.name === 'occurred');
+    await page.keyboard.type('2018-11?');
+    await tabTo('the summary', (f) => f.form === 'Record step' && f.name === 'summary');
+    await page.keyboard.type('Browser test: recorded with the keyboard alone.');
+    await tabTo('the button', (f) => f.form === 'Record step' && f.tag === 'BUTTON' && f.text === 'Record step');
+    await page.keyboard.press('Enter');
+    const row = rowsWith(page, 'Browser test: recorded with the keyboard alone.');
+    await row.waitFor();
+    assert.deepEqual(unfocused, [], 'every control reached by Tab shows where the focus is');
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -21,9 +21,19 @@ export function OutboxProvider({ children }: { children: ReactNode }) {
   );
   useEffect(() => {
     const flush = () => void outbox.flush();
+    // The outbox lives in this tab's memory (a survivor's step is never written
+    // to the browser's storage): leaving the page would lose what waits in it,
+    // so the browser asks first.
+    const warn = (event: BeforeUnloadEvent) => {
+      if (outbox.pending.length === 0) return;
+      event.preventDefault();
+      event.returnValue = '';
+    };
     window.addEventListener('online', flush);
+    window.addEventListener('beforeunload', warn);
     return () => {
       window.removeEventListener('online', flush);
+      window.removeEventListener('beforeunload', warn);
       outbox.stop();
     };
   }, [outbox]);
