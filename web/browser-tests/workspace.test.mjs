@@ -170,10 +170,11 @@ describe('an advocate', () => {
           const style = element ? getComputedStyle(element) : null;
           return {
             tag: element?.tagName ?? '', name: element?.getAttribute('name') ?? '', text: (element?.textContent ?? '').trim().slice(0, 60),
+            label: element?.closest('label')?.textContent?.trim().slice(0, 40) ?? element?.getAttribute('type') ?? '',
             form: element?.closest('form')?.getAttribute('aria-label') ?? '', shown: style ? style.outlineStyle !== 'none' : false,
           };
         });
-        if (!focused.shown) unfocused.push(`${focused.tag} ${focused.name || focused.text}`);
+        if (!focused.shown) unfocused.push(`${focused.tag} ${focused.name || focused.text || focused.label}`);
         if (wanted(focused)) return;
       }
       throw new Error(`Tab never reached ${what}`);
@@ -303,6 +304,8 @@ describe('an evaluator', () => {
 describe('a manager', () => {
   test('sees the organisation’s caseload, drift and deadlines, and may hand a case over', async () => {
     const { page, problems, context } = await signedIn('manager');
+    const nav = page.getByRole('navigation', { name: 'Workspace' });
+    assert.deepEqual(await nav.getByRole('link').allTextContents(), ['Caseload', 'Organisation overview', 'GraphiQL']);
     await page.getByRole('link', { name: 'Organisation overview' }).click();
     await page.getByRole('heading', { name: 'Hand a case over' }).waitFor();
     await page.getByLabel('Case', { exact: true }).selectOption({ label: 'MAUREEN-D1 (adv-north-07)' });
@@ -313,6 +316,9 @@ describe('a manager', () => {
     await page.getByRole('button', { name: 'Hand over' }).click();
     await page.getByText('Handed over to adv-north-09.').waitFor();
     await page.locator('table.caseload tr', { hasText: 'MAUREEN-D1' }).getByText('adv-north-09').waitFor();
+    await page.goto(`${server.url}/evaluation`);
+    await page.getByRole('button', { name: 'Manager', exact: true }).click();
+    await page.getByRole('heading', { name: 'Not here' }).waitFor();
     assert.deepEqual(problems, []);
     await context.close();
   });
