@@ -354,14 +354,27 @@ class EvaluationView(BatchView, ABC):
             (VERSION,),
         )
 
+    def _stamp(self, cursor: Any) -> int | None:
+        """The definitions the view's rows were written under (None: unstamped)."""
+        cursor.execute(self.statement("SELECT definitions FROM {version}"))
+        stamped = cursor.fetchall()
+        return int(_first(stamped[0])) if stamped else None
+
+    def lock_ddl(self, cursor: Any) -> None:
+        """Where the store needs it, keeps other processes' DDL on the view
+        waiting until this transaction ends."""
+
     def settle_version(self) -> None:
         """Drops a view written under other definitions (or before they were
         stamped), and its position, and creates it afresh, so its worker writes
-        it again from the log."""
+        it again from the log. A view never written is only stamped."""
         with self.writing() as cursor:
-            cursor.execute(self.statement("SELECT definitions FROM {version}"))
-            stamped = cursor.fetchall()
-            if stamped and _first(stamped[0]) == VERSION:
+            self.lock_ddl(cursor)  # of several processes opening it, one at a time
+            stamp = self._stamp(cursor)
+            if stamp == VERSION:
+                return
+            if stamp is None and not self._tracked(cursor):
+                self._forget_rows(cursor)  # new: nothing to write again
                 return
             for name in TABLES:
                 cursor.execute(self.statement(f"DROP TABLE IF EXISTS {{{name}}}"))
@@ -369,6 +382,11 @@ class EvaluationView(BatchView, ABC):
                 cursor.execute(self.statement(text))
             self._forget_rows(cursor)
             self._forget_all_tracking(cursor)
+
+    @abstractmethod
+    def _tracked(self, cursor: Any) -> bool:
+        """Whether the view holds any position (beyond the library's record of
+        its table's layout)."""
 
     @abstractmethod
     def _forget_all_tracking(self, cursor: Any) -> None: ...
