@@ -16,6 +16,7 @@ import contextlib
 import os
 import shutil
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -31,6 +32,7 @@ from bench.reliability import abuse, checks, cluster, fuzz, load
 from bench.reliability.checks import Check
 from bench.reliability.monitor import VIEWS, Monitor
 
+#: At most this long without a line of progress (CI needs one every 30 s).
 PROGRESS_SECONDS = 10.0
 RETRY_GRACE = 30.0
 CONVERGE_SECONDS = 60.0
@@ -92,6 +94,26 @@ def options(argv: list[str]) -> argparse.Namespace:
 
 def say(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+@contextlib.contextmanager
+def heartbeat(label: str) -> Iterator[None]:
+    """Says every ``PROGRESS_SECONDS`` that ``label`` is still under way, so a
+    long step (a rebuild, a wait for the views) never leaves the run silent."""
+    done = threading.Event()
+    started = time.monotonic()
+
+    def beat() -> None:
+        while not done.wait(PROGRESS_SECONDS):
+            say(f"{label}: still under way ({time.monotonic() - started:.0f} s)")
+
+    beating = threading.Thread(target=beat, name="heartbeat", daemon=True)
+    beating.start()
+    try:
+        yield
+    finally:
+        done.set()
+        beating.join()
 
 
 @dataclass
@@ -260,7 +282,9 @@ def run_all(
             if thread.is_alive():
                 progress(tally, monitor, time.monotonic() - start)
     final_position = journeys.log_position()
-    converged = monitor.wait_for(final_position, CONVERGE_SECONDS)
+    say(f"load: waiting for the views to reach the log's end ({final_position})")
+    with heartbeat("load: waiting for the views"):
+        converged = monitor.wait_for(final_position, CONVERGE_SECONDS)
     settled = time.monotonic()
     results["load"] = load_figures(tally, load_end - start)
     results["faults"] = fault_figures(faults, monitor)
@@ -309,15 +333,18 @@ def run_all(
     for api in apis[1:]:
         api.stop()
     say("checks: the log against every command sent")
-    command_checks, figures = checks.check_commands(
-        tally.commands, checks.logged_keys(journeys, run + "-")
-    )
+    with heartbeat("checks: reading the log"):
+        command_checks, figures = checks.check_commands(
+            tally.commands, checks.logged_keys(journeys, run + "-")
+        )
     results["commands"] = figures
     all_checks += command_checks
     say("checks: every chain")
-    all_checks.append(checks.check_chains(journeys))
+    with heartbeat("checks: verifying the chains"):
+        all_checks.append(checks.check_chains(journeys))
     say("checks: every view against a rebuild from the log")
-    all_checks += rebuild_checks(base_url, schema, env, workdir)
+    with heartbeat("checks: rebuilding the views"):
+        all_checks += rebuild_checks(base_url, schema, env, workdir)
     # Fuzzing, on the first API worker alone
     acknowledged = [c for c in tally.commands if c.outcome == "acknowledged"]
     known = sorted({c.result_id for c in acknowledged if c.result_id})[:300]
@@ -422,7 +449,8 @@ def run_all(
         )
     # Whatever the log accepted, the views must keep up with
     target = journeys.log_position()
-    kept_up = monitor.wait_for(target, 30.0)
+    with heartbeat("checks: waiting for the views"):
+        kept_up = monitor.wait_for(target, 30.0)
     code = projector.exited_by_itself()
     latest = monitor.latest()
     all_checks.append(

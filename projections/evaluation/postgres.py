@@ -107,6 +107,15 @@ class PostgresEvaluationView(PostgresCompareAndSetTracking, EvaluationView):
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             yield PostgresReading(cursor.connection)
 
+    def _tracked(self, cursor: Cursor[DictRow]) -> bool:
+        cursor.execute(
+            SQL("SELECT 1 FROM {} WHERE application_name != %s LIMIT 1").format(
+                self.tracking_table
+            ),
+            (self.table_migration_identifier,),
+        )
+        return cursor.fetchone() is not None
+
     def _forget_tracking(self, cursor: Cursor[DictRow], application_name: str) -> None:
         cursor.execute(
             SQL("DELETE FROM {} WHERE application_name = %s").format(

@@ -81,6 +81,13 @@ class SQLiteEvaluationView(SQLiteCompareAndSetTracking, EvaluationView):
         with self.datastore.transaction(commit=False) as cursor:
             yield SQLiteReading(cursor)
 
+    def _tracked(self, cursor: SQLiteCursor) -> bool:
+        cursor.execute(
+            "SELECT 1 FROM tracking WHERE application_name != ? LIMIT 1",
+            (self.table_migration_identifier,),
+        )
+        return cursor.fetchone() is not None
+
     def _forget_tracking(self, cursor: SQLiteCursor, application_name: str) -> None:
         cursor.execute(
             "DELETE FROM tracking WHERE application_name = ?", (application_name,)

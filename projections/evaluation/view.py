@@ -19,14 +19,20 @@ rebuild fills a fresh one):
   with the prosecution and defendant references it names;
 - ``_version``: which definitions the rows were written under (``VERSION``).
 
-A view written under other definitions than this code's is emptied when it is
+A view written under older definitions than this code's is emptied when it is
 opened, together with its position, so its worker replays the log into it (as
 ``waymark rebuild evaluation`` would): its figures would otherwise mix two
-readings of the same steps.
+readings of the same steps. For the same reason a page is written only while
+the view's stamp names this code's definitions (checked in the page's own
+transaction): a worker still running older code beside newer processes (a
+rolling upgrade) writes nothing more once they have stamped the view, and raises
+``DefinitionsChanged``; and a process of older code opening a view stamped with
+newer definitions leaves it as it is.
 """
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -49,6 +55,8 @@ from projections.evaluation.changes import (
 from projections.evaluation.metrics import Fact
 from projections.tracking import BatchView
 from projections.tracking.rounds import in_rounds
+
+logger = logging.getLogger(__name__)
 
 TABLES = ("cases", "spells", "places", "facts", "version")
 #: The definitions the view's rows follow; raised whenever a change to them
@@ -317,11 +325,21 @@ class EvaluationView(BatchView, ABC):
     def create_statements(self) -> list[str]:
         return [self.sql(statement) for statement in CREATE_TABLES]
 
+    @property
+    def definitions(self) -> int:
+        """The definitions this view's code writes under: ``VERSION`` as it was
+        when the view was opened."""
+        found: int | None = self.__dict__.get("_definitions")
+        if found is None:
+            found = self.__dict__["_definitions"] = VERSION
+        return found
+
     def apply(
         self, changes: Sequence[Any], tracking: Tracking, *, after: int | None = None
     ) -> None:
         with self.writing() as cursor:
             self._insert_tracking_after(cursor, tracking, after)
+            self._check_definitions(cursor)
             with self.batched(cursor):
                 # A consent's history follows it; each case's changes stay in
                 # order, and different cases' rows never meet.
@@ -346,22 +364,50 @@ class EvaluationView(BatchView, ABC):
             self._forget_tracking(cursor, application_name)
 
     def _forget_rows(self, cursor: Any) -> None:
-        """Every row gone, the view stamped as written under ``VERSION``."""
+        """Every row gone, the view stamped as written under this code's
+        definitions."""
         for name in TABLES:
             cursor.execute(self.statement(f"DELETE FROM {{{name}}}"))
         cursor.execute(
             self.statement("INSERT INTO {version} (id, definitions) VALUES (1, ?)"),
-            (VERSION,),
+            (self.definitions,),
         )
 
+    def _stamp(self, cursor: Any) -> int | None:
+        """The definitions the view's rows were written under (None: unstamped)."""
+        cursor.execute(self.statement("SELECT definitions FROM {version}"))
+        stamped = cursor.fetchall()
+        return int(_first(stamped[0])) if stamped else None
+
+    def _check_definitions(self, cursor: Any) -> None:
+        stamp = self._stamp(cursor)
+        if stamp != self.definitions:
+            raise DefinitionsChanged(stamp, self.definitions)
+
+    def lock_ddl(self, cursor: Any) -> None:
+        """Where the store needs it, keeps other processes' DDL on the view
+        waiting until this transaction ends."""
+
     def settle_version(self) -> None:
-        """Drops a view written under other definitions (or before they were
+        """Drops a view written under older definitions (or before they were
         stamped), and its position, and creates it afresh, so its worker writes
-        it again from the log."""
+        it again from the log. A view never written is only stamped; one stamped
+        with newer definitions than this code's is left as it is."""
         with self.writing() as cursor:
-            cursor.execute(self.statement("SELECT definitions FROM {version}"))
-            stamped = cursor.fetchall()
-            if stamped and _first(stamped[0]) == VERSION:
+            self.lock_ddl(cursor)  # of several processes opening it, one at a time
+            stamp = self._stamp(cursor)
+            if stamp is not None and stamp >= self.definitions:
+                if stamp > self.definitions:
+                    logger.warning(
+                        "the evaluation view is written under definitions %d, "
+                        "newer than this code's (%d): left as it is; this "
+                        "process will not write to it",
+                        stamp,
+                        self.definitions,
+                    )
+                return
+            if stamp is None and not self._tracked(cursor):
+                self._forget_rows(cursor)  # new: nothing to write again
                 return
             for name in TABLES:
                 cursor.execute(self.statement(f"DROP TABLE IF EXISTS {{{name}}}"))
@@ -369,6 +415,11 @@ class EvaluationView(BatchView, ABC):
                 cursor.execute(self.statement(text))
             self._forget_rows(cursor)
             self._forget_all_tracking(cursor)
+
+    @abstractmethod
+    def _tracked(self, cursor: Any) -> bool:
+        """Whether the view holds any position (beyond the library's record of
+        its table's layout)."""
 
     @abstractmethod
     def _forget_all_tracking(self, cursor: Any) -> None: ...
@@ -388,6 +439,21 @@ class EvaluationView(BatchView, ABC):
 
     def position(self, application_name: str) -> int:
         return self.max_tracking_id(application_name) or 0
+
+
+class DefinitionsChanged(RuntimeError):
+    """The view is stamped with other definitions than this code's, so this
+    code writes nothing to it: a worker of older code stops rather than mix two
+    readings of the steps (the newer code writes the view again)."""
+
+    def __init__(self, stamp: int | None, definitions: int) -> None:
+        super().__init__(
+            f"the evaluation view is stamped with definitions {stamp}, not this "
+            f"code's ({definitions}): this worker writes nothing more to it; run "
+            "the code the view was stamped by"
+        )
+        self.stamp = stamp
+        self.definitions = definitions
 
 
 def _first(row: Any) -> Any:

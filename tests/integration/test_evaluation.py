@@ -21,6 +21,7 @@ import pytest
 from domain.application import CaseJourneys
 from domain.commands import StepInput
 from projections.evaluation import evaluation_view
+from projections.evaluation import view as view_module
 from projections.evaluation.figures import (
     Dimension,
     Figure,
@@ -1011,3 +1012,78 @@ def test_a_view_written_under_other_definitions_is_written_again_from_the_log(
         assert reader.evaluation(request).rows == live.rows
     finally:
         reopened.close()
+
+
+def _rows(view: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the view's tables but ``changed`` (which says which page
+    last touched a case), sorted."""
+    columns = {"cases": "case_id, consented, opened_on, six_months_on, engaged_on"}
+    found = {}
+    with view.reading() as reading:
+        for name in ("cases", "spells", "places", "facts", "version"):
+            text = f"SELECT {columns.get(name, '*')} FROM {{{name}}}"
+            found[name] = sorted(reading.rows(view.statement(text)), key=repr)
+    return found
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"], indirect=True)
+def test_a_worker_of_older_definitions_writes_nothing_once_newer_code_stamped_the_view(
+    cohorts: Cohorts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rolling upgrade: the projection worker still runs the older code when a
+    process of the newer code opens the view, empties it and stamps it. The
+    older worker must not write the view again under its own definitions (the
+    stamp would then name definitions the rows do not follow, and the newer
+    worker would never write them again): it stops, writing nothing."""
+    record_random_cohort(cohorts, seed=21, cases=6)
+    older = cohorts.worker
+    older.catch_up()
+    assert older.position() == cohorts.journeys.log_position()
+
+    monkeypatch.setattr(view_module, "VERSION", view_module.VERSION + 1)
+    newer_view = evaluation_view(cohorts.persistence)  # empties and stamps it
+    try:
+        assert newer_view.position(cohorts.journeys.name) == 0
+        cohorts.step(cohorts.open(date(2024, 3, 4)), "benefits.claim_made", None)
+
+        with pytest.raises(Exception, match="definitions"):
+            older.catch_up()
+        assert newer_view.position(cohorts.journeys.name) == 0
+        assert _rows(newer_view)["facts"] == []
+
+        newer = ProjectionWorker(
+            cohorts.journeys, EvaluationProjection.of(cohorts.journeys, newer_view)
+        )
+        newer.catch_up()
+        assert newer.position() == cohorts.journeys.log_position()
+        assert _rows(newer_view)["version"] == [(1, view_module.VERSION)]
+    finally:
+        newer_view.close()
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"], indirect=True)
+def test_older_code_opening_a_view_stamped_with_newer_definitions_leaves_it_as_it_is(
+    cohorts: Cohorts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other half of a rolling upgrade: an API worker of the older code
+    restarting after the newer code wrote the view must not empty it (nor stamp
+    it as its own), or the two versions would take turns writing it again."""
+    record_random_cohort(cohorts, seed=22, cases=6)
+    older_version = view_module.VERSION
+    monkeypatch.setattr(view_module, "VERSION", older_version + 1)
+    newer_view = evaluation_view(cohorts.persistence)
+    try:
+        newer = ProjectionWorker(
+            cohorts.journeys, EvaluationProjection.of(cohorts.journeys, newer_view)
+        )
+        newer.catch_up()
+        written = _rows(newer_view)
+        assert written["facts"] and written["version"] == [(1, older_version + 1)]
+
+        monkeypatch.setattr(view_module, "VERSION", older_version)
+        evaluation_view(cohorts.persistence).close()  # the older code starts
+
+        assert newer.position() == cohorts.journeys.log_position()
+        assert _rows(newer_view) == written
+    finally:
+        newer_view.close()
