@@ -27,6 +27,7 @@ from domain.case import (
     CaseOpened,
     CaseReopened,
     ConsentPurpose,
+    CounselShared,
     Provenance,
     ShareState,
     SurvivorCase,
@@ -688,10 +689,13 @@ class CaseJourneys(Application[UUID]):
     def shares_with(self, counsel: str) -> Iterator[CaseAccess]:
         """Every case with a live share for ``counsel``, in the order opened.
 
-        A scan of every case (as ``cases`` is): fine for one organisation's
-        record; an index by counsel is the way beyond it.
+        Only cases ever shared are loaded (the log's index by topic names
+        them), so a counsel's listing costs the shared cases, not the record.
         """
+        shared = set(self._ids_of(CounselShared.TOPIC))
         for case_id in self.case_ids():
+            if case_id not in shared:
+                continue
             access = self.case_access(case_id)
             if access.live_shares(counsel):
                 yield access

@@ -97,6 +97,27 @@ def test_a_share_is_live_to_its_last_day(memory_journeys: CaseJourneys) -> None:
     assert journeys.case_access(case_id).live_shares("counsel-1") == ()
 
 
+def test_a_counsels_shares_are_found_without_loading_unshared_cases(
+    memory_journeys: CaseJourneys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journeys = memory_journeys
+    first, unshared, other_counsel, second = (opened(journeys) for _ in range(4))
+    share(journeys, first)
+    share(journeys, other_counsel, counsel="counsel-2")
+    share(journeys, second, purpose="criminal_trial")
+    loaded: list[UUID] = []
+    load = journeys.case_access
+    monkeypatch.setattr(
+        journeys, "case_access", lambda case_id: loaded.append(case_id) or load(case_id)
+    )
+
+    found = [access.case_id for access in journeys.shares_with("counsel-1")]
+
+    assert found == [first, second]
+    assert unshared not in loaded
+    assert sorted(loaded) == sorted([first, other_counsel, second])
+
+
 def test_sensitivity_by_kind_and_by_marking(memory_journeys: CaseJourneys) -> None:
     assert sensitive_by_default({"kind": "account.disclosure"})
     assert sensitive_by_default({"kind": "health.mental_health_support_accessed"})
