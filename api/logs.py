@@ -33,13 +33,24 @@ def _escaped_traceback(exc_info: Any) -> str:
     ).rstrip("\n")
 
 
+#: Loggers whose formatters read the record's arguments one by one (uvicorn's
+#: access formatter unpacks client, method, path, version and status): their
+#: text arguments are escaped where they stand, so the formatter still finds them.
+_FORMATTED_FROM_ARGUMENTS = frozenset({"uvicorn.access"})
+
+
 def _make_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
     record: logging.LogRecord = _previous_factory(*args, **kwargs)
     try:
         message = record.getMessage()
     except Exception:  # a malformed call: let the handler report it as usual
         return record
-    record.msg, record.args = escaped(message), None
+    if record.name in _FORMATTED_FROM_ARGUMENTS and isinstance(record.args, tuple):
+        record.args = tuple(
+            escaped(arg) if isinstance(arg, str) else arg for arg in record.args
+        )
+    else:
+        record.msg, record.args = escaped(message), None
     if record.exc_info and record.exc_info[0] is not None and not record.exc_text:
         record.exc_text = _escaped_traceback(record.exc_info)
     return record

@@ -39,3 +39,25 @@ def test_escaping_twice_is_escaping_once(caplog: pytest.LogCaptureFixture) -> No
     escape_log_records()
     logging.getLogger("waymark.test").warning("%s", "\x00")
     assert caplog.records[0].getMessage() == "\\x00"
+
+
+def test_an_access_line_keeps_its_fields_for_uvicorns_formatter(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """uvicorn's access formatter unpacks the record's arguments: collapsing
+    them into the message made every access line a logging error."""
+    from uvicorn.logging import AccessFormatter
+
+    escape_log_records()
+    caplog.set_level(logging.INFO, logger="uvicorn.access")
+    logging.getLogger("uvicorn.access").info(
+        '%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", f"/x{HOSTILE}", "1.1", 200
+    )
+    (record,) = caplog.records
+    formatter = AccessFormatter(
+        "%(client_addr)s %(request_line)s %(status_code)s", use_colors=False
+    )
+    line = formatter.format(record)
+    assert line == (
+        "127.0.0.1:5000 GET /xadv\\x1b[31m\\nFORGED line\\u202e HTTP/1.1 200 OK"
+    )
