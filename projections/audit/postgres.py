@@ -4,6 +4,7 @@ TRUNCATE."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
@@ -41,6 +42,14 @@ class PostgresAuditStore(AuditStore):
         schema = Identifier(datastore.schema)
         refuse = Identifier(f"{self.prefix}_append_only")
         with self.transaction(commit=True) as cursor:
+            # As the views do (projections.tracking.compare_and_set): no DDL
+            # when it is all there, since CREATE OR REPLACE TRIGGER locks the
+            # table against the audit records other workers are writing.
+            if self._created(cursor):
+                return
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self._ddl_key(),))
+            if self._created(cursor):
+                return
             for statement in self.create_statements():
                 cursor.execute(SQL(statement).format())
             cursor.execute(
@@ -64,6 +73,43 @@ class PostgresAuditStore(AuditStore):
                         refuse,
                     )
                 )
+
+    def _trigger_names(self) -> list[str]:
+        return [f"{self.prefix}_{table}_append_only" for table in ("records", "cases")]
+
+    def _created(self, cursor: Cursor[DictRow]) -> bool:
+        """Whether both tables, the index and both append-only triggers exist."""
+        tables = self.tables()
+        index = (
+            SQL("{}.{}")
+            .format(
+                Identifier(self.datastore.schema),
+                Identifier(f"{self.prefix}_records_subject"),
+            )
+            .as_string(None)
+        )
+        row = cursor.execute(
+            "SELECT to_regclass(%(records)s) IS NOT NULL "
+            "AND to_regclass(%(cases)s) IS NOT NULL "
+            "AND to_regclass(%(index)s) IS NOT NULL "
+            "AND (SELECT count(*) FROM pg_trigger WHERE tgname = ANY(%(triggers)s) "
+            "AND tgrelid IN (to_regclass(%(records)s), to_regclass(%(cases)s))) = 2 "
+            "AS created",
+            {
+                "records": tables["records"],
+                "cases": tables["cases"],
+                "index": index,
+                "triggers": self._trigger_names(),
+            },
+        ).fetchone()
+        return bool(row and row["created"])
+
+    def _ddl_key(self) -> int:
+        """The advisory lock held while the audit's DDL runs, one per schema."""
+        name = f"waymark-audit-ddl:{self.datastore.schema}.{self.prefix}"
+        return int.from_bytes(
+            hashlib.sha256(name.encode()).digest()[:8], "big", signed=True
+        )
 
     def _append(self, record: AuditRecord) -> int:
         # The record and its cases in one statement: one round trip, not one

@@ -18,6 +18,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from projections.audit.store import audit_store
 from projections.caseload import caseload_view
 from projections.evaluation import evaluation_view
 from storage.settings import persistence_env
@@ -158,3 +159,57 @@ def test_every_statement_a_view_runs_at_start_names_what_it_creates(
     assert names is not None
     assert f'"{schema}"."{name}_tracking"' in names
     assert f'"{schema}".{name}_cases' in names or f'"{schema}"."{name}_cases"' in names
+
+
+def test_the_audit_runs_no_ddl_at_a_second_start(schema: str) -> None:
+    """Not a view, but created beside them at every start: its append-only
+    triggers' CREATE OR REPLACE locked the tables other workers append to."""
+    audit_store(_env(schema)).close()
+    tables = _tables(schema, "audit")
+    assert tables == ["audit_cases", "audit_records"]
+    holder = psycopg.connect(POSTGRES_URL)
+    try:
+        holder.execute(
+            sql.SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(
+                sql.SQL(", ").join(
+                    sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(t))
+                    for t in tables
+                )
+            )
+        )
+        thread, errors = _in_thread(lambda: audit_store(_env(schema)).close())
+        thread.join(PATIENCE)
+        blocked = thread.is_alive()
+    finally:
+        holder.rollback()
+        holder.close()
+    thread.join(PATIENCE)
+    assert not blocked, "the second start waited for the locked tables (it ran DDL)"
+    assert not errors, errors
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+        triggers = connection.execute(
+            "SELECT tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
+            "AND NOT t.tgisinternal ORDER BY tgname",
+            (schema,),
+        ).fetchall()
+    assert [name for (name,) in triggers] == [
+        "audit_cases_append_only",
+        "audit_records_append_only",
+    ]
+
+
+def test_audit_stores_starting_together_on_a_fresh_schema_all_start(
+    schema: str,
+) -> None:
+    barrier = threading.Barrier(4)
+
+    def start() -> None:
+        barrier.wait(PATIENCE)
+        audit_store(_env(schema)).close()
+
+    started = [_in_thread(start) for _ in range(4)]
+    for thread, _ in started:
+        thread.join(PATIENCE * 2)
+    assert all(not errors for _, errors in started), [e for _, e in started]
+    assert _tables(schema, "audit") == ["audit_cases", "audit_records"]
