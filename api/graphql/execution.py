@@ -18,7 +18,7 @@ reading it again there is harmless.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from graphql import (
@@ -149,14 +149,17 @@ class FieldsAtOnce(StrawberryGraphQLCoreExecutionContext):
         answered: dict[str, object] = {}
         rest: dict[str, FieldDetailsList] = {}
         for response_name, field_details_list in grouped_field_set.items():
-            field_name = field_details_list[0].node.name.value
+            node = field_details_list[0].node
+            field_name = node.name.value
             key = (parent_type.name, field_name)
             try:
                 leaf = plans[key]
             except KeyError:
                 field = self.schema.get_field(parent_type, field_name)
                 leaf = plans[key] = leaf_plan(field) if field else None
-            if leaf is not None and not _has_arguments(field_details_list):
+            # As graphql-core, the first node's arguments (validation made the
+            # others' the same); none are valid on a field without arguments.
+            if leaf is not None and not node.arguments:
                 try:
                     answered[response_name] = answer(leaf, source_value)
                     continue
@@ -176,10 +179,6 @@ class FieldsAtOnce(StrawberryGraphQLCoreExecutionContext):
             return in_order()
         assert isinstance(executed, dict)
         return _in_order(grouped_field_set, answered, executed)
-
-
-def _has_arguments(field_details_list: Iterable[Any]) -> bool:
-    return any(details.node.arguments for details in field_details_list)
 
 
 def _in_order(
