@@ -48,6 +48,7 @@ from api.settings import Settings
 from api.workspace import identity_provider_origins, mount_workspace
 from domain.application import CaseJourneys
 from projections.chronology import ChronologyReader
+from projections.deadlines import DeadlinesReader
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
         )
         self.journeys = journeys
         self.chronologies = chronologies
+        self.deadlines = DeadlinesReader(journeys)
         self.tokens = TokenVerifier(settings)
         self.rates = RateLimiter(settings.rate_per_second, settings.rate_burst)
         self.cursors = ListingCursors(settings.cursor_key_bytes())
@@ -106,6 +108,7 @@ class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
             cursors=self.cursors,
             policy=self.policy,
             audit=views.audit,
+            deadlines=self.deadlines,
         )
 
     async def caller(self, request: Request) -> Principal:

@@ -122,6 +122,15 @@ def options(argv: Sequence[str] | None, description: str) -> argparse.Namespace:
         f"WAYMARK_TEST_POSTGRES_URL, else {DEFAULT_POSTGRES_URL})",
     )
     parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="profile the API server (cProfile, every thread) and write its stats "
+        "to DIR/<benchmark>-server.prof (read with `python -m bench.profiling`); "
+        "the profiler slows the server, so its figures are not comparable",
+    )
+    parser.add_argument(
         "--results",
         type=Path,
         default=RESULTS,
@@ -277,8 +286,11 @@ class ApiServer:
 
 
 @contextlib.contextmanager
-def api_server(database_url: str, token_secret: str) -> Iterator[ApiServer]:
-    """Starts the API on the given store, waits for /readyz, stops it at the end."""
+def api_server(
+    database_url: str, token_secret: str, profile: Path | None = None
+) -> Iterator[ApiServer]:
+    """Starts the API on the given store, waits for /readyz, stops it at the end;
+    with ``profile``, the server writes its cProfile stats there when it stops."""
     with contextlib.ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wb-")))
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -295,6 +307,8 @@ def api_server(database_url: str, token_secret: str) -> Iterator[ApiServer]:
             "PYTHONPATH": str(ROOT),
             "WAYMARK_BENCH_PARENT_PID": str(os.getpid()),
         }
+        if profile is not None:
+            env["WAYMARK_BENCH_PROFILE"] = str(profile.resolve())
         log = workdir / "server.log"
         with log.open("wb") as log_file:
             process = subprocess.Popen(
@@ -349,6 +363,13 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=SERVER_STOP_SECONDS)
+
+
+def server_profile(args: argparse.Namespace, benchmark: str) -> Path | None:
+    """Where ``--profile`` has the server write its stats, if it was given."""
+    if args.profile is None:
+        return None
+    return Path(args.profile) / f"{benchmark}-server.prof"
 
 
 # Statistics and reporting

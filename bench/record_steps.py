@@ -359,7 +359,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         print(f"load average at start: {harness.load_average()}", flush=True)
         journeys = build_journeys(settings)  # creates the tables first
         try:
-            with harness.api_server(database_url, secret) as server:
+            profile = harness.server_profile(args, "record_steps")
+            with harness.api_server(database_url, secret, profile) as server:
                 token = harness.advocate_token(settings)
                 levels = []
                 for clients in args.levels:

@@ -45,6 +45,7 @@ from projections.chronology import StepVersion as VersionView
 from projections.chronology.fold import BundleChoice
 from projections.chronology.rows import Retraction as RetractionView
 from projections.chronology.served import as_served
+from projections.deadlines import DeadlinesReader
 
 
 def jsonable(value: Any) -> Any:
@@ -437,6 +438,7 @@ def _aware(moment: datetime | None, field: str) -> datetime | None:
 def _read_chronology(
     gate: Gate,
     chronologies: ChronologyReader,
+    deadlines: DeadlinesReader,
     case_id: UUID,
     purpose: Purpose,
     as_at: datetime | None,
@@ -479,7 +481,7 @@ def _read_chronology(
         )
     # Clocks are a case's deadlines: only for those who may read them.
     with_clocks = with_clocks and gate.policy.may(gate.principal, Action.READ_DEADLINES)
-    clocks = row_clocks(journeys, case_id, as_at, rules) if with_clocks else None
+    clocks = row_clocks(deadlines, case_id, as_at, rules) if with_clocks else None
     gate.record(
         Operation.CHRONOLOGY,
         case_ids=[case_id],
@@ -544,6 +546,7 @@ async def resolve_chronology(
             _read_chronology,
             context.gate,
             context.chronologies,
+            context.deadlines,
             case_id,
             purpose,
             _aware(as_at, "asAt"),

@@ -20,6 +20,7 @@ from domain.clocks import DEFAULT_RULES, RuleBook
 from projections.audit import AuditStore
 from projections.caseload import CaseloadReader
 from projections.chronology import ChronologyReader
+from projections.deadlines import DeadlinesReader
 from projections.evaluation.reader import EvaluationReader
 
 T = TypeVar("T")
@@ -41,6 +42,7 @@ class WaymarkContext(BaseContext):
         cursors: ListingCursors | None = None,
         policy: Policy | None = None,
         audit: AuditStore | None = None,
+        deadlines: DeadlinesReader | None = None,
     ) -> None:
         super().__init__()
         self.journeys = journeys
@@ -59,6 +61,8 @@ class WaymarkContext(BaseContext):
         self.policy = policy or Policy()
         #: Where every read is recorded (None only where no views were built).
         self.audit = audit
+        #: Reads cases' legal clocks (shared by the requests, to keep folds warm).
+        self.deadlines = deadlines or DeadlinesReader(journeys)
 
     @property
     def principal(self) -> Principal:

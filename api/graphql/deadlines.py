@@ -25,7 +25,6 @@ from api.graphql.results import (
     failure_for,
 )
 from api.policy import Action
-from domain.application import CaseJourneys
 from domain.clocks import DEFAULT_RULES, RuleBook
 from domain.clocks import Clock as ClockView
 from domain.clocks import JurisdictionSpell as SpellView
@@ -34,8 +33,8 @@ from domain.dates import UK
 from domain.errors import CommandRefused
 from projections.audit import Operation
 from projections.deadlines import Deadlines as DeadlinesView
+from projections.deadlines import DeadlinesReader
 from projections.deadlines import StepClock as StepClockView
-from projections.deadlines import deadlines_of
 
 #: How far from today an ``asOf`` may be: clocks run years, not centuries.
 AS_OF_RANGE = timedelta(days=100 * 365)
@@ -260,16 +259,18 @@ DeadlinesResult = Annotated[
 
 
 def row_clocks(
-    journeys: CaseJourneys,
+    deadlines: DeadlinesReader,
     case_id: UUID,
     as_at: datetime | None,
     rules: RuleBook = DEFAULT_RULES,
 ) -> dict[UUID, list[RowClock]]:
     """Each step's clocks, as the record stood at ``as_at`` (or now), judged as at
     that moment's day in the UK (or today) by ``rules``."""
-    events = journeys.case_events(case_id, until=as_at)
-    day = as_at.astimezone(UK).date() if as_at is not None else journeys.today()
-    view = deadlines_of(events, day, rules=rules)
+    if as_at is not None:
+        day = as_at.astimezone(UK).date()
+    else:
+        day = deadlines.journeys.today()
+    view = deadlines.deadlines(case_id, day, rules=rules, as_at=as_at)
     return {
         step_id: [RowClock.of(clock) for clock in clocks]
         for step_id, clocks in view.by_step().items()
@@ -294,6 +295,7 @@ def _selects(
 
 def _read_deadlines(
     gate: Gate,
+    deadlines: DeadlinesReader,
     case_id: UUID,
     as_of: date | None,
     rules: RuleBook = DEFAULT_RULES,
@@ -304,7 +306,7 @@ def _read_deadlines(
         raise InvalidArgument("asOf", "give a day within 100 years of today")
     gate.case(case_id, Action.READ_DEADLINES)
     position = journeys.log_position()
-    view = deadlines_of(journeys.case_events(case_id), as_of or today, rules=rules)
+    view = deadlines.deadlines(case_id, as_of or today, rules=rules)
     gate.record(Operation.DEADLINES, case_ids=[case_id])
     return Deadlines.of(view, position)
 
@@ -325,6 +327,7 @@ async def resolve_deadlines(
         return await context.in_thread(
             _read_deadlines,
             context.gate,
+            context.deadlines,
             case_id,
             as_of,
             context.rules,

@@ -24,6 +24,7 @@ from api.graphql.evaluation import (
     resolve_evaluation,
     resolve_evaluation_definitions,
 )
+from api.graphql.execution import FieldsAtOnce
 from api.graphql.exports import resolve_verify_export
 from api.graphql.mutations import Mutation
 from api.graphql.shares import resolve_shared_with_me
@@ -180,4 +181,5 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         extensions=_extensions(introspection),  # type: ignore[arg-type]
+        execution_context_class=FieldsAtOnce,
     )

@@ -1,15 +1,11 @@
-"""Reads chronologies, keeping each recently read case's fold warm.
-
-A chronology is a fold of the case's own stream. Refolding a long case on every
-read repeats work, so the reader keeps the fold of recently read cases and, on
-each read, folds only the events recorded since. "As at" a past moment is always
-folded afresh: it must be exactly what the record said then.
+"""Reads chronologies, keeping each recently read case's fold warm
+(``projections.warm``): each read folds only the events recorded since, and an
+unchanged case's chronology is not frozen again. "As at" a past moment is
+always folded afresh: it must be exactly what the record said then.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from datetime import datetime
 from uuid import UUID
 
@@ -17,16 +13,14 @@ from domain.application import CaseJourneys
 from projections.chronology.fold import BundleChoice, ChronologyFold, chronology_of
 from projections.chronology.rows import Chronology
 from projections.chronology.selection import Purpose
+from projections.warm import WarmFolds
 
 
 class ChronologyReader:
     def __init__(self, journeys: CaseJourneys, *, warm_cases: int = 256) -> None:
         self.journeys = journeys
         self.warm_cases = warm_cases
-        self._folds: OrderedDict[UUID, tuple[threading.Lock, ChronologyFold]] = (
-            OrderedDict()
-        )
-        self._folds_lock = threading.Lock()
+        self._folds = WarmFolds(journeys, ChronologyFold, cases=warm_cases)
 
     def chronology(
         self,
@@ -40,19 +34,19 @@ class ChronologyReader:
     ) -> Chronology:
         """``include_sensitive=False`` leaves out the steps sensitive now (even
         as at a past moment), saying how many."""
-        lock, fold = self._warm_fold(case_id)
-        with lock:
-            for event in self.journeys.case_events(case_id, after_version=fold.version):
-                fold.fold(event)
+        with self._folds.current(case_id) as warm:
             if as_at is None:
-                return fold.freeze(
-                    purpose,
-                    None,
-                    changed_since,
-                    bundle,
-                    include_sensitive=include_sensitive,
+                return warm.frozen(
+                    (purpose, changed_since, bundle, include_sensitive),
+                    lambda fold: fold.freeze(
+                        purpose,
+                        None,
+                        changed_since,
+                        bundle,
+                        include_sensitive=include_sensitive,
+                    ),
                 )
-            sensitive_now = fold.sensitive_steps()
+            sensitive_now = warm.fold.sensitive_steps()
         events = self.journeys.case_events(case_id, until=as_at)
         return chronology_of(
             events,
@@ -63,14 +57,3 @@ class ChronologyReader:
             include_sensitive=include_sensitive,
             sensitive_now=sensitive_now,
         )
-
-    def _warm_fold(self, case_id: UUID) -> tuple[threading.Lock, ChronologyFold]:
-        with self._folds_lock:
-            entry = self._folds.get(case_id)
-            if entry is None:
-                entry = self._folds[case_id] = (threading.Lock(), ChronologyFold())
-                while len(self._folds) > self.warm_cases:
-                    self._folds.popitem(last=False)
-            else:
-                self._folds.move_to_end(case_id)
-            return entry

@@ -2,6 +2,14 @@
 a day."""
 
 from projections.deadlines.fold import DeadlinesFold, deadlines_of
+from projections.deadlines.reader import DeadlinesReader
 from projections.deadlines.rows import ClockRole, Deadlines, StepClock
 
-__all__ = ["ClockRole", "Deadlines", "DeadlinesFold", "StepClock", "deadlines_of"]
+__all__ = [
+    "ClockRole",
+    "Deadlines",
+    "DeadlinesFold",
+    "DeadlinesReader",
+    "StepClock",
+    "deadlines_of",
+]

@@ -27,6 +27,7 @@ def test_a_warm_chronology_picks_up_every_later_change(journeys: CaseJourneys) -
     ).id
     first = reader.chronology(case_id)
     assert [row.current.summary for row in first.rows] == ["Referred"]
+    assert reader.chronology(case_id) is first  # unchanged: not frozen again
     before_correction = datetime.now(UTC)
 
     journeys.correct_step(
@@ -47,6 +48,7 @@ def test_a_warm_chronology_picks_up_every_later_change(journeys: CaseJourneys) -
         recorded_by=ADVOCATE,
     )
     warm = reader.chronology(case_id)
+    assert warm != first
     assert warm == chronology_of(journeys.case_events(case_id))
     assert reader.chronology(case_id, purpose=Purpose.CICA) == chronology_of(
         journeys.case_events(case_id), purpose=Purpose.CICA
