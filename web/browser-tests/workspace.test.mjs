@@ -121,7 +121,8 @@ describe('an advocate', () => {
     await screenshot(page, 'advocate-offline-outbox');
     // Leaving would lose the waiting step (it is in the tab's memory only): the browser asks.
     const asked = page.waitForEvent('dialog');
-    const reloading = page.reload().catch(() => null);
+    // Once the dialog is dismissed the reload never happens: wait for it briefly.
+    const reloading = page.reload({ timeout: 2_000 }).catch(() => null);
     const dialog = await asked;
     assert.equal(dialog.type(), 'beforeunload');
     await dialog.dismiss(); // stay
