@@ -86,15 +86,12 @@ def _in_thread(
     return thread, errors
 
 
-@pytest.mark.parametrize("name", sorted(VIEWS))
-def test_a_second_start_runs_no_ddl_while_every_view_table_is_locked(
-    name: str, schema: str
+def _starts_while_locked(
+    schema: str, tables: list[str], start: Callable[[], None]
 ) -> None:
-    _open_and_close(name, schema)  # a fresh schema: the tables are created
-    tables = _tables(schema, name)
-    assert f"{name}_tracking" in tables and len(tables) > 2
-    # EXCLUSIVE admits only reads: every write, every CREATE INDEX (SHARE) and
-    # every other DDL on these tables waits for this transaction.
+    """``start`` runs to its end while another transaction holds ``tables``
+    in EXCLUSIVE mode, which admits only reads: every write, every CREATE
+    INDEX (SHARE) and every other DDL on them waits for that transaction."""
     holder = psycopg.connect(POSTGRES_URL)
     try:
         holder.execute(
@@ -105,7 +102,7 @@ def test_a_second_start_runs_no_ddl_while_every_view_table_is_locked(
                 )
             )
         )
-        thread, errors = _in_thread(lambda: _open_and_close(name, schema))
+        thread, errors = _in_thread(start)
         thread.join(PATIENCE)
         blocked = thread.is_alive()
     finally:
@@ -114,6 +111,16 @@ def test_a_second_start_runs_no_ddl_while_every_view_table_is_locked(
     thread.join(PATIENCE)
     assert not blocked, "the second start waited for the locked tables (it ran DDL)"
     assert not errors, errors
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS))
+def test_a_second_start_runs_no_ddl_while_every_view_table_is_locked(
+    name: str, schema: str
+) -> None:
+    _open_and_close(name, schema)  # a fresh schema: the tables are created
+    tables = _tables(schema, name)
+    assert f"{name}_tracking" in tables and len(tables) > 2
+    _starts_while_locked(schema, tables, lambda: _open_and_close(name, schema))
     assert _tables(schema, name) == tables
 
 
@@ -167,25 +174,7 @@ def test_the_audit_runs_no_ddl_at_a_second_start(schema: str) -> None:
     audit_store(_env(schema)).close()
     tables = _tables(schema, "audit")
     assert tables == ["audit_cases", "audit_records"]
-    holder = psycopg.connect(POSTGRES_URL)
-    try:
-        holder.execute(
-            sql.SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(
-                sql.SQL(", ").join(
-                    sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(t))
-                    for t in tables
-                )
-            )
-        )
-        thread, errors = _in_thread(lambda: audit_store(_env(schema)).close())
-        thread.join(PATIENCE)
-        blocked = thread.is_alive()
-    finally:
-        holder.rollback()
-        holder.close()
-    thread.join(PATIENCE)
-    assert not blocked, "the second start waited for the locked tables (it ran DDL)"
-    assert not errors, errors
+    _starts_while_locked(schema, tables, lambda: audit_store(_env(schema)).close())
     with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
         triggers = connection.execute(
             "SELECT tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
