@@ -60,7 +60,10 @@ export function Timeline({ chronology, actions }: Props) {
                 </div>
               ))}
               {row.retraction ? (
-                <p className="retraction">Retracted: {row.retraction.reason}</p>
+                <p className="retraction">
+                  Retracted: {row.retraction.reason}{' '}
+                  <span className="meta">({row.retraction.recordedBy}, {new Date(row.retraction.recordedAt).toLocaleString('en-GB')})</span>
+                </p>
               ) : null}
               {row.warnings.map((warning) => (
                 <p className="warning" key={warning}>⚠ {warning}</p>
