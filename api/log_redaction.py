@@ -22,13 +22,21 @@ def redact(text: str) -> str:
     return _SECRETS.sub(REDACTED, text)
 
 
+def _access_argument(argument: object) -> object:
+    """An access line's argument without its query string or any secret."""
+    if not isinstance(argument, str):
+        return argument
+    return redact(argument.partition("?")[0])
+
+
 class Redaction(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name == "uvicorn.access" and isinstance(record.args, tuple):
-            record.args = tuple(
-                arg.partition("?")[0] if isinstance(arg, str) and "?" in arg else arg
-                for arg in record.args
-            )
+            # uvicorn's access formatter unpacks the arguments: they are
+            # redacted where they stand, never folded into the message (which
+            # made the line a logging error: a JWT-shaped path hid its request).
+            record.args = tuple(_access_argument(arg) for arg in record.args)
+            return True
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message or record.exc_info:

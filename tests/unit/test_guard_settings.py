@@ -101,3 +101,30 @@ def test_logs_never_carry_tokens_nor_query_strings() -> None:
         assert jwt_like not in entry.getMessage()
     assert access.getMessage() == '127.0.0.1:5000 - "GET /graphql HTTP/1.1" 200'
     assert leaked.getMessage() == f"header was {REDACTED}"
+
+
+def test_an_access_line_with_a_token_in_its_path_is_written_redacted() -> None:
+    """A JWT-shaped path used to fold the access line's arguments into its
+    message, which uvicorn's access formatter cannot read: the line became a
+    logging error, so a request could hide itself from the access log."""
+    from uvicorn.logging import AccessFormatter
+
+    jwt_like = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+    access = record(
+        "uvicorn.access",
+        '%s - "%s %s HTTP/%s" %d',
+        "127.0.0.1:5000",
+        "GET",
+        f"/exports/{jwt_like}",
+        "1.1",
+        404,
+    )
+    assert Redaction().filter(access)
+    formatter = AccessFormatter(
+        "%(client_addr)s %(request_line)s %(status_code)s", use_colors=False
+    )
+
+    line = formatter.format(access)
+
+    assert jwt_like not in line
+    assert line == f"127.0.0.1:5000 GET /exports/{REDACTED} HTTP/1.1 404 Not Found"
