@@ -191,7 +191,7 @@ class Settings:
             master_key=master_key(environ, workdir / DEFAULT_MASTER_KEY_FILE),
             previous_master_keys=previous_master_keys(environ),
             retention_days=retention_days(environ),
-            oidc_issuer=environ.get("WAYMARK_OIDC_ISSUER", "").strip() or None,
+            oidc_issuer=oidc_issuer(environ),
             oidc_client_id=environ.get("WAYMARK_OIDC_CLIENT_ID", "").strip() or None,
         )
 
@@ -363,3 +363,14 @@ def _local_secret(path: Path) -> str:
     with os.fdopen(fd, "w") as handle:
         handle.write(secret)
     return secret
+
+
+def oidc_issuer(environ: Mapping[str, str]) -> str | None:
+    """The identity provider's issuer, refused at start when the CSP could not
+    name its origin safely (``api.identity_provider``)."""
+    from api.identity_provider import issuer_origin
+
+    issuer = environ.get("WAYMARK_OIDC_ISSUER", "").strip() or None
+    if issuer is not None:
+        issuer_origin(issuer)
+    return issuer

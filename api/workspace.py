@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import orjson
 from fastapi import FastAPI, Request
@@ -24,6 +23,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from api.auth import mint_token
+from api.identity_provider import issuer_origin
 from api.security_headers import GRAPHIQL_CONTENT_SECURITY_POLICY
 from api.settings import Settings
 from demo.users import DEMO_USERS
@@ -48,8 +48,7 @@ def identity_provider_origins(settings: Settings) -> tuple[str, ...]:
     whose endpoints lie on other origins than its issuer's is not supported."""
     if not (settings.oidc_issuer and settings.oidc_client_id):
         return ()
-    parts = urlsplit(settings.oidc_issuer)
-    return (f"{parts.scheme}://{parts.netloc}",) if parts.netloc else ()
+    return (issuer_origin(settings.oidc_issuer),)
 
 
 def mount_workspace(
