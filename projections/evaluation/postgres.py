@@ -132,6 +132,7 @@ class PostgresEvaluationView(PostgresCompareAndSetTracking, EvaluationView):
     def switch_to(self, fresh: EvaluationView) -> None:
         if not isinstance(fresh, PostgresEvaluationView):
             raise TypeError("a PostgreSQL view switches to a PostgreSQL view")
+        self.refuse_older(fresh.definitions)
         schema = Identifier(self.datastore.schema)
         renames = [*TABLES, "tracking"]
         with self.datastore.transaction(commit=True) as cursor:

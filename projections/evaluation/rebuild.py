@@ -47,6 +47,8 @@ def rebuild_evaluation(
     """Replays ``application``'s log into a fresh evaluation view and switches
     the live view (``live``, or the one the settings name) over to it."""
     live = live or evaluation_view(persistence)
+    # Before the whole log is read: a view newer code stamped is not this code's.
+    live.refuse_older(live.definitions)
     if store_kind(persistence) == "memory":
         worker = ProjectionWorker(
             application, EvaluationProjection.of(application, live)

@@ -103,6 +103,7 @@ class SQLiteEvaluationView(SQLiteCompareAndSetTracking, EvaluationView):
     def switch_to(self, fresh: EvaluationView) -> None:
         if not isinstance(fresh, SQLiteEvaluationView):
             raise TypeError("a SQLite view switches to a SQLite view")
+        self.refuse_older(fresh.definitions)
         # A connection of its own: ATTACH cannot run inside the library's
         # transactions. WAL lets readers go on reading the old rows meanwhile.
         connection = sqlite3.connect(self.file, timeout=30, isolation_level=None)

@@ -54,6 +54,7 @@ from projections.evaluation.changes import (
 )
 from projections.evaluation.metrics import Fact
 from projections.tracking import BatchView
+from projections.tracking.batch import ViewOfNewerCode
 from projections.tracking.rounds import in_rounds
 
 logger = logging.getLogger(__name__)
@@ -338,8 +339,10 @@ class EvaluationView(BatchView, ABC):
         self, changes: Sequence[Any], tracking: Tracking, *, after: int | None = None
     ) -> None:
         with self.writing() as cursor:
-            self._insert_tracking_after(cursor, tracking, after)
+            # The stamp first: settle_version takes {version} before the
+            # tracking rows, so taking them in the other order could deadlock.
             self._check_definitions(cursor)
+            self._insert_tracking_after(cursor, tracking, after)
             with self.batched(cursor):
                 # A consent's history follows it; each case's changes stay in
                 # order, and different cases' rows never meet.
@@ -360,6 +363,7 @@ class EvaluationView(BatchView, ABC):
 
     def forget(self, application_name: str) -> None:
         with self.writing() as cursor:
+            self._refuse_older(cursor, self.definitions)
             self._forget_rows(cursor)
             self._forget_tracking(cursor, application_name)
 
@@ -378,6 +382,18 @@ class EvaluationView(BatchView, ABC):
         cursor.execute(self.statement("SELECT definitions FROM {version}"))
         stamped = cursor.fetchall()
         return int(_first(stamped[0])) if stamped else None
+
+    def _refuse_older(self, cursor: Any, definitions: int) -> None:
+        """An older release's rebuild must not stamp the view back: the newer
+        workers would then write nothing more to it."""
+        stamp = self._stamp(cursor)
+        if stamp is not None and stamp > definitions:
+            raise DefinitionsChanged(stamp, definitions)
+
+    def refuse_older(self, definitions: int) -> None:
+        """``_refuse_older`` in a transaction of its own (before a switch)."""
+        with self.writing() as cursor:
+            self._refuse_older(cursor, definitions)
 
     def _check_definitions(self, cursor: Any) -> None:
         stamp = self._stamp(cursor)
@@ -441,7 +457,7 @@ class EvaluationView(BatchView, ABC):
         return self.max_tracking_id(application_name) or 0
 
 
-class DefinitionsChanged(RuntimeError):
+class DefinitionsChanged(ViewOfNewerCode):
     """The view is stamped with other definitions than this code's, so this
     code writes nothing to it: a worker of older code stops rather than mix two
     readings of the steps (the newer code writes the view again)."""

@@ -32,6 +32,11 @@ from eventsourcing.projection import Projection
 from projections.tracking.storable import storable_changes
 
 
+class ViewOfNewerCode(RuntimeError):
+    """Raised by a view's write when the view is no longer this code's to write
+    (newer code stamped it): the worker stops instead of retrying."""
+
+
 class BatchView(TrackingRecorder, ABC):
     """A materialised view that writes changes and tracking atomically."""
 

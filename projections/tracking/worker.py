@@ -49,7 +49,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.popo import POPOApplicationRecorder
 
-from projections.tracking.batch import BatchProjection
+from projections.tracking.batch import BatchProjection, ViewOfNewerCode
 from projections.tracking.leadership import ViewLock, view_lock
 
 logger = logging.getLogger(__name__)
@@ -369,6 +369,10 @@ class ProjectionWorker:
             try:
                 self.catch_up()
                 pause = self.poll_seconds
+            except ViewOfNewerCode as error:
+                # Retrying cannot help: only the newer code may write it.
+                logger.error("%s projection stopped: %s", self.name, error)
+                return
             except Exception:
                 # The view stays where it was; queries say how current it is.
                 logger.exception("%s projection failed; retrying", self.name)

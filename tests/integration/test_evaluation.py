@@ -34,6 +34,7 @@ from projections.evaluation.periods import Period, named_period
 from projections.evaluation.projection import EvaluationProjection
 from projections.evaluation.reader import EvaluationReader
 from projections.evaluation.rebuild import rebuild_evaluation
+from projections.evaluation.view import DefinitionsChanged
 from projections.tracking import ProjectionWorker
 from tests.evaluation_oracle import answer, truths
 from tests.time_machine import TimeMachine
@@ -1087,3 +1088,57 @@ def test_older_code_opening_a_view_stamped_with_newer_definitions_leaves_it_as_i
         assert _rows(newer_view) == written
     finally:
         newer_view.close()
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgres"], indirect=True)
+def test_older_code_can_neither_rebuild_nor_empty_a_view_stamped_newer(
+    cohorts: Cohorts, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An older release's `waymark rebuild` (or a worker's forget) would stamp
+    the view back to its definitions, and the newer workers would then write
+    nothing more to it: both are refused, and the view is left as it is."""
+    record_random_cohort(cohorts, seed=23, cases=5)
+    older_version = view_module.VERSION
+    monkeypatch.setattr(view_module, "VERSION", older_version + 1)
+    newer_view = evaluation_view(cohorts.persistence)
+    try:
+        ProjectionWorker(
+            cohorts.journeys, EvaluationProjection.of(cohorts.journeys, newer_view)
+        ).catch_up()
+        written = _rows(newer_view)
+
+        monkeypatch.setattr(view_module, "VERSION", older_version)
+        older_view = evaluation_view(cohorts.persistence)
+        try:
+            with pytest.raises(DefinitionsChanged):
+                rebuild_evaluation(
+                    cohorts.journeys, cohorts.persistence, live=older_view
+                )
+            with pytest.raises(DefinitionsChanged):
+                older_view.forget(cohorts.journeys.name)
+        finally:
+            older_view.close()
+
+        assert _rows(newer_view) == written
+    finally:
+        newer_view.close()
+
+
+@pytest.mark.parametrize("store", ["sqlite"], indirect=True)
+def test_a_worker_stops_for_good_on_a_view_of_newer_code(
+    cohorts: Cohorts, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Retrying cannot help (only newer code may write the view), so the
+    polling worker logs why and ends, rather than fail every 30 s for ever."""
+    worker = cohorts.worker
+    calls: list[int] = []
+
+    def newer_code_stamped_it() -> int:
+        calls.append(1)
+        raise DefinitionsChanged(view_module.VERSION + 1, view_module.VERSION)
+
+    monkeypatch.setattr(worker, "catch_up", newer_code_stamped_it)
+    worker._keep_current()  # returns: it would otherwise loop until stopped
+
+    assert calls == [1]
+    assert "evaluation projection stopped" in caplog.text.lower()
