@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from domain.application import CaseJourneys
+from domain.errors import CaseNotFound
 from projections.case_stream import CaseStreamFold
 
 F = TypeVar("F", bound=CaseStreamFold)
@@ -67,11 +68,20 @@ class WarmFolds(Generic[F]):
         warm = self._warm(case_id)
         with warm.lock:
             version = warm.fold.version
-            events = self.journeys.case_events(case_id, after_version=version)
+            try:
+                events = self.journeys.case_events(case_id, after_version=version)
+            except CaseNotFound:
+                # Erased (or never there): its fold, decrypted, goes at once.
+                with self._lock:
+                    if self._folds.get(case_id) is warm:
+                        del self._folds[case_id]
+                raise
+            if events:
+                # Before folding: a fold that fails half-way must not leave
+                # views frozen from its earlier state to be handed out again.
+                warm._frozen.clear()
             for event in events:
                 warm.fold.fold(event)
-            if events:
-                warm._frozen.clear()
             yield warm
 
     def _warm(self, case_id: UUID) -> WarmFold[F]:

@@ -15,6 +15,7 @@ from projections.deadlines import DeadlinesReader, deadlines_of
 from tests.conftest import TODAY
 
 ADVOCATE = "advocate-rowan"
+ERASURE_GROUND = "erasure_request"
 
 
 def test_warm_clocks_pick_up_every_later_change(journeys: CaseJourneys) -> None:
@@ -75,3 +76,25 @@ def test_the_clocks_of_a_case_that_does_not_exist_are_not_found(
 ) -> None:
     with pytest.raises(CaseNotFound):
         DeadlinesReader(journeys).deadlines(uuid4(), TODAY)
+
+
+def test_an_erased_cases_fold_is_dropped_at_the_next_read(
+    journeys: CaseJourneys,
+) -> None:
+    """Nothing is served after erasure in any case (its events cannot be read):
+    the decrypted fold itself must not stay in memory until evicted."""
+    reader = DeadlinesReader(journeys)
+    case_id = journeys.open_case(
+        reference="CLOCKS-3",
+        organisation_id="org-north",
+        jurisdiction="england_and_wales",
+        recorded_by=ADVOCATE,
+    ).case_id
+    reader.deadlines(case_id, TODAY)
+    assert case_id in reader._folds._folds
+
+    journeys.erase_case(case_id, ERASURE_GROUND, erased_by="manager-1")
+
+    with pytest.raises(CaseNotFound):
+        reader.deadlines(case_id, TODAY)
+    assert case_id not in reader._folds._folds
