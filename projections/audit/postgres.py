@@ -4,7 +4,6 @@ TRUNCATE."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
@@ -21,6 +20,7 @@ from projections.audit.store import (
     AuditStore,
     record_values,
 )
+from projections.tracking.compare_and_set import advisory_lock_key, created_relations
 
 _APPEND = (
     "WITH r AS (" + INSERT_RECORD + "), c AS (INSERT INTO {cases} (case_id, record_id) "
@@ -44,7 +44,9 @@ class PostgresAuditStore(AuditStore):
         with self.transaction(commit=True) as cursor:
             # As the views do (projections.tracking.compare_and_set): no DDL
             # when it is all there, since CREATE OR REPLACE TRIGGER locks the
-            # table against the audit records other workers are writing.
+            # table against the audit records other workers are writing. So a
+            # release that changes the trigger function's body must replace it
+            # itself: a start that finds the triggers will not.
             if self._created(cursor):
                 return
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (self._ddl_key(),))
@@ -78,37 +80,37 @@ class PostgresAuditStore(AuditStore):
         return [f"{self.prefix}_{table}_append_only" for table in ("records", "cases")]
 
     def _created(self, cursor: Cursor[DictRow]) -> bool:
-        """Whether both tables, the index and both append-only triggers exist."""
-        tables = self.tables()
-        index = (
-            SQL("{}.{}")
-            .format(
-                Identifier(self.datastore.schema),
-                Identifier(f"{self.prefix}_records_subject"),
-            )
-            .as_string(None)
+        """Whether every table and index its statements create, and both
+        append-only triggers, exist."""
+        relations = created_relations(
+            (SQL(statement).format() for statement in self.create_statements()),
+            self.datastore.schema,
         )
+        if relations is None:  # a statement of another kind: run them all
+            return False
+        tables = self.tables()
         row = cursor.execute(
-            "SELECT to_regclass(%(records)s) IS NOT NULL "
-            "AND to_regclass(%(cases)s) IS NOT NULL "
-            "AND to_regclass(%(index)s) IS NOT NULL "
-            "AND (SELECT count(*) FROM pg_trigger WHERE tgname = ANY(%(triggers)s) "
-            "AND tgrelid IN (to_regclass(%(records)s), to_regclass(%(cases)s))) = 2 "
-            "AS created",
+            "SELECT bool_and(to_regclass(name) IS NOT NULL) "
+            "FROM unnest(%(relations)s::text[]) AS name",
+            {"relations": relations},
+        ).fetchone()
+        if not (row and next(iter(row.values()))):
+            return False
+        row = cursor.execute(
+            "SELECT count(*) AS triggers FROM pg_trigger WHERE tgname = ANY(%(names)s) "
+            "AND tgrelid IN (to_regclass(%(records)s), to_regclass(%(cases)s))",
             {
+                "names": self._trigger_names(),
                 "records": tables["records"],
                 "cases": tables["cases"],
-                "index": index,
-                "triggers": self._trigger_names(),
             },
         ).fetchone()
-        return bool(row and row["created"])
+        return bool(row and row["triggers"] == len(self._trigger_names()))
 
     def _ddl_key(self) -> int:
         """The advisory lock held while the audit's DDL runs, one per schema."""
-        name = f"waymark-audit-ddl:{self.datastore.schema}.{self.prefix}"
-        return int.from_bytes(
-            hashlib.sha256(name.encode()).digest()[:8], "big", signed=True
+        return advisory_lock_key(
+            f"waymark-audit-ddl:{self.datastore.schema}.{self.prefix}"
         )
 
     def _append(self, record: AuditRecord) -> int:

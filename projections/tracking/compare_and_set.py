@@ -145,9 +145,15 @@ class PostgresCompareAndSetTracking(CompareAndSetTracking, PostgresTrackingRecor
 
 
 def ddl_lock_key(view: PostgresCompareAndSetTracking) -> int:
-    """The advisory lock (a signed 64-bit key) held while a view's DDL runs: one
-    per schema and tracking table, apart from the workers' leadership locks."""
-    name = f"waymark-view-ddl:{view.datastore.schema}.{view.tracking_table_name}"
+    """The advisory lock held while a view's DDL runs: one per schema and
+    tracking table, apart from the workers' leadership locks."""
+    return advisory_lock_key(
+        f"waymark-view-ddl:{view.datastore.schema}.{view.tracking_table_name}"
+    )
+
+
+def advisory_lock_key(name: str) -> int:
+    """A PostgreSQL advisory lock's key (a signed 64-bit integer) for a name."""
     digest = hashlib.sha256(name.encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
 
