@@ -1,5 +1,6 @@
 import { useQuery } from '../api/useQuery';
 import { Link } from '../components/Link';
+import { counted, longDay } from '../components/words';
 import { SharedWithMeDocument, type SharePurpose } from '../gql/graphql';
 import { PURPOSE_LABELS } from '../timeline/ChronologyPanel';
 
@@ -12,10 +13,6 @@ export function sharedPath(caseId: string, purpose: SharePurpose): string {
 export function purposeOfPath(text: string): SharePurpose | null {
   const purpose = text.toUpperCase().replace(/-/g, '_');
   return purpose === 'CICA' || purpose === 'CRIMINAL_TRIAL' || purpose === 'IMMIGRATION' ? purpose : null;
-}
-
-function day(iso: string): string {
-  return new Date(`${iso}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric' });
 }
 
 /** The chronologies shared with counsel: read-only, each for the purpose shared,
@@ -46,12 +43,12 @@ export function CounselPage() {
               <tr key={share.shareId}>
                 <td><Link to={sharedPath(share.caseId, share.purpose)}>{share.reference}</Link></td>
                 <td>{PURPOSE_LABELS[share.purpose]}</td>
-                <td>{day(share.expiresOn)}</td>
+                <td>{longDay(share.expiresOn)}</td>
                 <td>{share.includeSensitive ? 'Included' : 'Left out'}</td>
                 <td>
                   {share.lastLookedAt
-                    ? `${share.changedSinceLastLook} ${share.changedSinceLastLook === 1 ? 'row' : 'rows'} changed since ${new Date(share.lastLookedAt).toLocaleString('en-GB')}`
-                    : `Not yet read (${share.changedSinceLastLook} ${share.changedSinceLastLook === 1 ? 'row' : 'rows'})`}
+                    ? `${counted(share.changedSinceLastLook, 'row')} changed since ${new Date(share.lastLookedAt).toLocaleString('en-GB')}`
+                    : `Not yet read (${counted(share.changedSinceLastLook, 'row')})`}
                 </td>
               </tr>
             ))}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useQuery } from '../api/useQuery';
 import { Link } from '../components/Link';
+import { longDay } from '../components/words';
 import { CompensationTab } from '../compensation/CompensationTab';
 import { SharedChronologyDocument, SharedWithMeDocument, type SharePurpose } from '../gql/graphql';
 import { ChronologyPanel, PURPOSE_LABELS, moment } from '../timeline/ChronologyPanel';
@@ -28,13 +29,22 @@ export function SharedChronologyPage({ caseId, purpose }: { caseId: string; purp
   const answer = timeline.data?.chronology;
   const chronology = answer?.__typename === 'Chronology' ? answer : null;
   const failure = answer && !chronology && 'message' in answer ? answer.message : null;
-  if (shares.error || unshared) {
+  // The list refused (rate limit, role): its message, not a guess that the share ended.
+  const refused = shares.data && !listed && 'message' in shares.data.sharedWithMe ? shares.data.sharedWithMe.message : null;
+  if (shares.error || refused) {
+    return (
+      <main id="main">
+        <h1>Shared chronology</h1>
+        <p className="form-error" role="alert">{shares.error?.message ?? refused}</p>
+        <p><Link to="/">← Chronologies shared with you</Link></p>
+      </main>
+    );
+  }
+  if (unshared) {
     return (
       <main id="main">
         <h1>Not shared with you</h1>
-        {shares.error ? <p className="form-error" role="alert">{shares.error.message}</p> : (
-          <p>No live share gives you this case&apos;s {PURPOSE_LABELS[purpose].toLowerCase()} chronology: it may have ended or been revoked.</p>
-        )}
+        <p>No live share gives you this case&apos;s {PURPOSE_LABELS[purpose].toLowerCase()} chronology: it may have ended or been revoked.</p>
         <p><Link to="/">← Chronologies shared with you</Link></p>
       </main>
     );
@@ -45,7 +55,7 @@ export function SharedChronologyPage({ caseId, purpose }: { caseId: string; purp
       <h1>{chronology?.reference ?? share?.reference ?? 'Shared chronology'}</h1>
       <p className="meta no-print">
         {PURPOSE_LABELS[purpose]} chronology, shared with you read-only
-        {share ? ` until ${share.expiresOn}; sensitive steps ${share.includeSensitive ? 'included' : 'left out'}` : ''}.
+        {share ? ` until ${longDay(share.expiresOn)}; sensitive steps ${share.includeSensitive ? 'included' : 'left out'}` : ''}.
         {share?.lastLookedAt ? (
           <>
             {' '}You last looked on {new Date(share.lastLookedAt).toLocaleString('en-GB')}.{' '}

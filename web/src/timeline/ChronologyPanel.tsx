@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { download } from '../api/client';
+import { counted } from '../components/words';
 import type { ChronologyPurpose } from '../gql/graphql';
 import { printCss, runningHeader } from './print';
 import { Timeline, type Chronology, type Row } from './Timeline';
@@ -61,7 +62,7 @@ export function ChronologyPanel({
         <p className="meta">
           {chronology.rows.length} steps · case version {chronology.caseVersion} · chain head <code>{chronology.chainHead.slice(0, 16)}…</code>
           {chronology.asAt ? ` · as at ${new Date(chronology.asAt).toLocaleString('en-GB')}` : ''}
-          {chronology.sensitiveLeftOut ? ` · ${chronology.sensitiveLeftOut} sensitive ${chronology.sensitiveLeftOut === 1 ? 'step' : 'steps'} left out` : ''}
+          {chronology.sensitiveLeftOut ? ` · ${counted(chronology.sensitiveLeftOut, 'sensitive step')} left out` : ''}
         </p>
       ) : null}
       {error ? <p className="form-error" role="alert">{error.message}</p> : null}
