@@ -155,11 +155,7 @@ class Settings:
             token_jwks_url=environ.get("WAYMARK_TOKEN_JWKS_URL") or None,
             token_discovery=yes_or_no(environ, "WAYMARK_TOKEN_DISCOVERY", False),
             graphiql=yes_or_no(environ, "WAYMARK_GRAPHIQL", False),
-            workspace_dir=(
-                Path(environ["WAYMARK_WORKSPACE_DIR"])
-                if environ.get("WAYMARK_WORKSPACE_DIR")
-                else None
-            ),
+            workspace_dir=workspace_dir(environ),
             introspection=yes_or_no(environ, "WAYMARK_INTROSPECTION", False),
             rate_per_second=number(
                 environ, "WAYMARK_RATE_PER_SECOND", DEFAULT_RATE_PER_SECOND, 0, 1e6
@@ -374,3 +370,17 @@ def oidc_issuer(environ: Mapping[str, str]) -> str | None:
     if issuer is not None:
         issuer_origin(issuer)
     return issuer
+
+
+def workspace_dir(environ: Mapping[str, str]) -> Path | None:
+    """The built workspace's folder, refused at start when there is none."""
+    text = environ.get("WAYMARK_WORKSPACE_DIR", "").strip()
+    if not text:
+        return None
+    folder = Path(text)
+    if not (folder / "index.html").is_file():
+        raise ValueError(
+            "WAYMARK_WORKSPACE_DIR names no built workspace "
+            f"(no index.html in {text!r})"
+        )
+    return folder

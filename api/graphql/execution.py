@@ -11,8 +11,9 @@ field in one step, with the same attribute read and the same coercion.
 Anything unusual falls back to graphql-core's way for that field, which then
 runs it as it always did, errors and their paths included: a null for a
 non-null field, a value the scalar cannot coerce, a list that is not one, or
-an attribute read that raises. Reading an attribute has no side effects, so
-reading it again there is harmless.
+an attribute read that raises. The attribute is read again there: harmless
+for the plain fields and pure properties of this schema's result types, which
+read without side effects (a property that changed something would run twice).
 """
 
 from __future__ import annotations

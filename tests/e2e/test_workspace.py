@@ -185,6 +185,10 @@ def test_an_installed_server_serves_the_workspace_it_is_told_of(
         {"WAYMARK_WORKSPACE_DIR": str(copied)}, workdir=tmp_path
     )
     assert told.workspace_dir == copied
+    with pytest.raises(ValueError, match="WAYMARK_WORKSPACE_DIR"):
+        Settings.from_environ(
+            {"WAYMARK_WORKSPACE_DIR": str(tmp_path / "missing")}, workdir=tmp_path
+        )
 
     with server.mounted(
         create_app(journeys, replace(settings, workspace_dir=copied))

@@ -33,7 +33,16 @@ export async function startIdentityProvider({ clientId, audience = 'waymark', us
   const seen = { authorizations: [], tokenRequests: [], refusals: [] };
   let issuer = '';
 
-  const server = createServer(async (request, response) => {
+  const server = createServer((request, response) => {
+    // A malformed request is a 400 from the provider, never a crash of the test.
+    answerRequest(request, response).catch((error) => {
+      seen.refusals.push(`invalid_request: ${error.message}`);
+      if (!response.headersSent) response.writeHead(400, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify({ error: 'invalid_request' }));
+    });
+  });
+
+  async function answerRequest(request, response) {
     const url = new URL(request.url, issuer);
     // The workspace calls discovery and the token endpoint from its own origin.
     response.setHeader('Access-Control-Allow-Origin', request.headers.origin ?? '*');
@@ -102,7 +111,7 @@ export async function startIdentityProvider({ clientId, audience = 'waymark', us
       });
     }
     return json(404, { error: 'not_found' });
-  });
+  }
   await new Promise((done) => server.listen(0, '127.0.0.1', done));
   issuer = `http://127.0.0.1:${server.address().port}`;
   return {
