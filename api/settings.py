@@ -114,6 +114,7 @@ class Settings:
         return hmac.new(
             self.token_secret.encode(), b"waymark listing cursors", "sha256"
         ).digest()
+
     #: The identity provider the web workspace signs in with (OpenID Connect,
     #: authorization code with PKCE); unset, only the embedded demo's sign-in.
     oidc_issuer: str | None = None
@@ -225,6 +226,8 @@ def number(
             f"{name} must be {kind} from {least:,.0f} to {most:,.0f}, not {text!r}."
         )
     return value
+
+
 def organisation_list(environ: Mapping[str, str], name: str) -> frozenset[str]:
     """Comma-separated organisation ids; blanks between commas are ignored."""
     ids = frozenset(

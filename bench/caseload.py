@@ -500,9 +500,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     for key, samples in rates.items():
         catch_up[key] = {"what": MEASURES[key], **summary(samples, seconds=False)}
         catch_up[key]["ratio_to_b"] = round(harness.median(samples) / baseline, 2)
-    catch_up["c"]["met_target"] = (
-        harness.median(rates["c"]) >= TARGET_EVENTS_PER_SECOND
-    )
+    catch_up["c"]["met_target"] = harness.median(rates["c"]) >= TARGET_EVENTS_PER_SECOND
     queries = {
         key: {"what": MEASURES[key], **summary(samples, seconds=True)}
         for key, samples in timings.items()

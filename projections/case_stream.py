@@ -160,6 +160,7 @@ class StepHistoryFold(CaseStreamFold):
                 event.sections,
             )
         )
+
     def sensitive_steps(self) -> frozenset[UUID]:
         """The steps sensitive as the fold stands."""
         return frozenset(i for i, step in self.steps.items() if step.sensitive)

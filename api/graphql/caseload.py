@@ -346,6 +346,8 @@ def _checked_ids(organisation_id: str | None, advocate_id: str | None) -> None:
                 checked_text(value, field, IDENTIFIER_LIMIT, TextKind.IDENTIFIER)
             except InvalidField as refusal:
                 raise InvalidArgument(field, refusal.message) from None
+
+
 def _read_caseload(
     reader: CaseloadReader,
     gate: Gate,

@@ -436,6 +436,7 @@ class RevokeShareInput(CaseCommandInput):
     def command(self) -> CaseCommand:
         return RevokeShare(self.case_id, self.share_id, self.reason)
 
+
 @strawberry.input(
     description="Erase a case for good: its keys are destroyed and none of its "
     "events can be read again. Managers of the organisation holding it only."

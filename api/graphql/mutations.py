@@ -242,9 +242,7 @@ def _erase(gate: Gate, data: EraseCaseInput) -> CommandResult:
         idempotency_key=data.idempotency_key,
         on_behalf_of=organisation_id,
     )
-    gate.record(
-        Operation.ERASURE, case_ids=[data.case_id], purpose=data.ground.value
-    )
+    gate.record(Operation.ERASURE, case_ids=[data.case_id], purpose=data.ground.value)
     return result
 
 
@@ -417,9 +415,7 @@ class Mutation:
     ) -> EraseCaseResult:
         context = info.context
         try:
-            result = await context.in_thread(
-                _erase, context.gate, input
-            )
+            result = await context.in_thread(_erase, context.gate, input)
         except (CommandRefused, NotPermittedError) as error:
             return failure_for(error)
         return CaseErased.from_result(result)

@@ -161,9 +161,7 @@ def test_graphiql_is_served_only_when_switched_on(
     assert "font-src 'self';" in workspace
     assert "connect-src 'self';" in workspace
 
-    with server.mounted(
-        create_app(journeys, replace(settings, graphiql=True))
-    ) as http:
+    with server.mounted(create_app(journeys, replace(settings, graphiql=True))) as http:
         page = http.get("/graphiql")
 
     assert page.status_code == 200

@@ -63,9 +63,7 @@ def test_records_are_read_back_by_case_and_by_person_in_order(
         timedelta(minutes=2)
     )
     assert audit.last_look("counsel-1", first, Operation.CASELOAD) is None
-    assert [r.case_ids for r in audit.for_subject("counsel-1", limit=1)] == [
-        (second,)
-    ]
+    assert [r.case_ids for r in audit.for_subject("counsel-1", limit=1)] == [(second,)]
 
 
 def test_the_database_refuses_to_alter_or_remove_an_audit_record(

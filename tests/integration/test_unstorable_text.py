@@ -50,9 +50,7 @@ def _as_an_old_release_recorded(journeys: CaseJourneys) -> UUID:
     )
     trigger = case._trigger
 
-    trigger(
-        ConsentGiven, BY, purpose="evaluation", note=f"said{NUL}so", given_on=TODAY
-    )
+    trigger(ConsentGiven, BY, purpose="evaluation", note=f"said{NUL}so", given_on=TODAY)
     trigger(
         AdvocateAssigned,
         BY,
