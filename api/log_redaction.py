@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import re
 
+from api.logs import FORMATTED_FROM_ARGUMENTS
+
 #: ``Bearer <anything>``, and the three dot-separated base64url parts of a JWT.
 _SECRETS = re.compile(
     r"(?i:bearer)\s+\S+|eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"
@@ -31,7 +33,7 @@ def _access_argument(argument: object) -> object:
 
 class Redaction(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.name == "uvicorn.access" and isinstance(record.args, tuple):
+        if record.name in FORMATTED_FROM_ARGUMENTS and isinstance(record.args, tuple):
             # uvicorn's access formatter unpacks the arguments: they are
             # redacted where they stand, never folded into the message (which
             # made the line a logging error: a JWT-shaped path hid its request).

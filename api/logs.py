@@ -36,7 +36,7 @@ def _escaped_traceback(exc_info: Any) -> str:
 #: Loggers whose formatters read the record's arguments one by one (uvicorn's
 #: access formatter unpacks client, method, path, version and status): their
 #: text arguments are escaped where they stand, so the formatter still finds them.
-_FORMATTED_FROM_ARGUMENTS = frozenset({"uvicorn.access"})
+FORMATTED_FROM_ARGUMENTS = frozenset({"uvicorn.access"})
 
 
 def _make_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
@@ -45,7 +45,7 @@ def _make_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
         message = record.getMessage()
     except Exception:  # a malformed call: let the handler report it as usual
         return record
-    if record.name in _FORMATTED_FROM_ARGUMENTS and isinstance(record.args, tuple):
+    if record.name in FORMATTED_FROM_ARGUMENTS and isinstance(record.args, tuple):
         record.args = tuple(
             escaped(arg) if isinstance(arg, str) else arg for arg in record.args
         )

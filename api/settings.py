@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from api.identity_provider import issuer_origin
 from domain.clocks import DEFAULT_RULES, RuleBook
 from storage.keyring import decode_master_key, new_master_key
 from storage.settings import persistence_env
@@ -367,8 +368,6 @@ def _local_secret(path: Path) -> str:
 def oidc_issuer(environ: Mapping[str, str]) -> str | None:
     """The identity provider's issuer, refused at start when the CSP could not
     name its origin safely (``api.identity_provider``)."""
-    from api.identity_provider import issuer_origin
-
     issuer = environ.get("WAYMARK_OIDC_ISSUER", "").strip() or None
     if issuer is not None:
         issuer_origin(issuer)

@@ -4,7 +4,7 @@ equal a fold of the whole stream judged afresh."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -18,14 +18,20 @@ ADVOCATE = "advocate-rowan"
 ERASURE_GROUND = "erasure_request"
 
 
-def test_warm_clocks_pick_up_every_later_change(journeys: CaseJourneys) -> None:
-    reader = DeadlinesReader(journeys, warm_cases=1)
-    case_id = journeys.open_case(
-        reference="CLOCKS-1",
+def opened(
+    journeys: CaseJourneys, reference: str, jurisdiction: str = "england_and_wales"
+) -> UUID:
+    return journeys.open_case(
+        reference=reference,
         organisation_id="org-north",
-        jurisdiction="england_and_wales",
+        jurisdiction=jurisdiction,
         recorded_by=ADVOCATE,
     ).case_id
+
+
+def test_warm_clocks_pick_up_every_later_change(journeys: CaseJourneys) -> None:
+    reader = DeadlinesReader(journeys, warm_cases=1)
+    case_id = opened(journeys, "CLOCKS-1")
     journeys.record_step(
         case_id,
         StepInput(
@@ -61,12 +67,7 @@ def test_warm_clocks_pick_up_every_later_change(journeys: CaseJourneys) -> None:
     assert reader.deadlines(case_id, TODAY, rules=DEFAULT_RULES) == warm
 
     # Another case pushes this one out of the warm set; it is folded afresh.
-    other = journeys.open_case(
-        reference="CLOCKS-2",
-        organisation_id="org-north",
-        jurisdiction="scotland",
-        recorded_by=ADVOCATE,
-    ).case_id
+    other = opened(journeys, "CLOCKS-2", "scotland")
     reader.deadlines(other, TODAY)
     assert reader.deadlines(case_id, TODAY) == warm
 
@@ -84,12 +85,7 @@ def test_an_erased_cases_fold_is_dropped_at_the_next_read(
     """Nothing is served after erasure in any case (its events cannot be read):
     the decrypted fold itself must not stay in memory until evicted."""
     reader = DeadlinesReader(journeys)
-    case_id = journeys.open_case(
-        reference="CLOCKS-3",
-        organisation_id="org-north",
-        jurisdiction="england_and_wales",
-        recorded_by=ADVOCATE,
-    ).case_id
+    case_id = opened(journeys, "CLOCKS-3")
     reader.deadlines(case_id, TODAY)
     assert case_id in reader._folds._folds
 

@@ -82,17 +82,26 @@ def record(name: str, message: str, *args: object) -> logging.LogRecord:
     return logging.LogRecord(name, logging.INFO, __file__, 1, message, args, None)
 
 
-def test_logs_never_carry_tokens_nor_query_strings() -> None:
-    jwt_like = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
-    access = record(
+#: Shaped like a JWT, as the redaction looks for.
+JWT_LIKE = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+
+
+def access_record(path: str, status: int) -> logging.LogRecord:
+    """An access line as uvicorn logs it: its fields as the arguments."""
+    return record(
         "uvicorn.access",
         '%s - "%s %s HTTP/%s" %d',
         "127.0.0.1:5000",
         "GET",
-        f"/graphql?query=x&token={jwt_like}",
+        path,
         "1.1",
-        200,
+        status,
     )
+
+
+def test_logs_never_carry_tokens_nor_query_strings() -> None:
+    jwt_like = JWT_LIKE
+    access = access_record(f"/graphql?query=x&token={jwt_like}", 200)
     leaked = record("api.app", "header was %s", f"Bearer {jwt_like}")
     bare = record("api.app", "saw %s", jwt_like)
 
@@ -109,16 +118,8 @@ def test_an_access_line_with_a_token_in_its_path_is_written_redacted() -> None:
     logging error, so a request could hide itself from the access log."""
     from uvicorn.logging import AccessFormatter
 
-    jwt_like = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
-    access = record(
-        "uvicorn.access",
-        '%s - "%s %s HTTP/%s" %d',
-        "127.0.0.1:5000",
-        "GET",
-        f"/exports/{jwt_like}",
-        "1.1",
-        404,
-    )
+    jwt_like = JWT_LIKE
+    access = access_record(f"/exports/{jwt_like}", 404)
     assert Redaction().filter(access)
     formatter = AccessFormatter(
         "%(client_addr)s %(request_line)s %(status_code)s", use_colors=False
