@@ -26,6 +26,7 @@ from api.graphql.evaluation import (
 )
 from api.graphql.execution import FieldsAtOnce
 from api.graphql.exports import resolve_verify_export
+from api.graphql.input_building import install_input_building
 from api.graphql.mutations import Mutation
 from api.graphql.shares import resolve_shared_with_me
 from api.graphql.steps import StepKind, describe_kinds
@@ -177,9 +178,11 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     """The schema; ``introspection=False`` refuses ``__schema`` and ``__type``
     (``__typename`` stays, clients need it)."""
     vocabulary()  # fail at start, not on the first request, if it cannot be described
-    return strawberry.Schema(
+    schema = strawberry.Schema(
         query=Query,
         mutation=Mutation,
         extensions=_extensions(introspection),  # type: ignore[arg-type]
         execution_context_class=FieldsAtOnce,
     )
+    install_input_building(schema)
+    return schema
