@@ -7,7 +7,9 @@ no reload, no validation; readings are built beforehand).
 
 Subject: the API (``create_app`` on ``build_journeys``, one uvicorn worker, its own
 process) on the same schema, sent ``recordStep`` mutations over HTTP with a bearer
-token; each client thread has one ``httpx.Client`` and records into its own case.
+token; each client thread has one kept-alive connection (``bench.light_client``:
+``http.client`` and orjson, light on the shared cores) and records into its own
+case.
 
 Each concurrency level records a fixed number of steps after a warm-up, in rounds
 that alternate the two paths (baseline, GraphQL, GraphQL, baseline, ...), so load
@@ -26,12 +28,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
-
-import httpx
 
 from api.bootstrap import build_journeys
 from bench import harness, samples
+from bench.light_client import LightClient
 from domain.application import CaseJourneys, StepInput, command_digest
 from domain.case import Provenance, SurvivorCase
 from domain.steps import StepReading
@@ -209,8 +211,10 @@ class GraphQL:
         self.idempotency_keys = idempotency_keys
         self.counters = [itertools.count(i * 7) for i in range(clients)]
         headers = {"Authorization": f"Bearer {token}"}
+        address = urlsplit(server.url)
+        assert address.hostname is not None and address.port is not None
         self.http = [
-            httpx.Client(base_url=server.url, headers=headers, timeout=30.0)
+            LightClient(address.hostname, address.port, headers, timeout=30.0)
             for _ in range(clients)
         ]
         self.case_ids: list[UUID] = []
@@ -232,16 +236,13 @@ class GraphQL:
             client.close()
 
     def _call(
-        self, http: httpx.Client, document: str, variables: dict[str, Any]
+        self, http: LightClient, document: str, variables: dict[str, Any]
     ) -> dict[str, Any]:
-        response = http.post(
-            "/graphql", json={"query": document, "variables": {"input": variables}}
+        status, body = http.post_json(
+            "/graphql", {"query": document, "variables": {"input": variables}}
         )
-        if response.status_code != 200:
-            raise harness.BenchError(
-                f"HTTP {response.status_code}: {response.text[:500]}"
-            )
-        body = response.json()
+        if status != 200:
+            raise harness.BenchError(f"HTTP {status}: {str(body)[:500]}")
         if body.get("errors"):
             raise harness.BenchError(f"GraphQL errors: {body['errors']}")
         return body["data"]  # type: ignore[no-any-return]
