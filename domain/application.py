@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import random
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
@@ -71,6 +73,7 @@ from domain.errors import (
     InvalidField,
     VersionConflict,
 )
+from domain.group_commit import GroupCommit, SavedTogetherFailed
 from domain.hashchain import GENESIS
 from domain.steps import past_day
 from domain.text import (
@@ -91,6 +94,11 @@ class ImportRefused(CommandRefused):
         super().__init__(error.message, error.field)
         self.index = index
         self.error = error
+
+
+#: The longest pause before a command's second attempt, after a lost race on
+#: its case (longer for later attempts): a few milliseconds, jittered.
+RETRY_PAUSE_SECONDS = 0.004
 
 
 class TooManyConcurrentWrites(CommandRefused):
@@ -241,6 +249,8 @@ class CaseJourneys(Application[UUID]):
     ) -> None:
         super().__init__(env)
         self.today = today or (lambda: datetime.now(UK).date())
+        #: Commands' cases that finish together are saved together.
+        self.saving_together = GroupCommit(self.save)
 
     # Commands
 
@@ -366,10 +376,14 @@ class CaseJourneys(Application[UUID]):
         # attempt decides on a fresh copy. A stale copy may also refuse wrongly
         # (a case reopened elsewhere still looks closed), so a refusal is only
         # final when made on a fresh copy.
+        alone = False
         for attempt in range(self.max_attempts):
             if attempt == 0:
                 case, fresh = self._trusted(case_id)
             else:
+                # Writers that lost a race on one case wait a little, each a
+                # different while, so they do not meet again at once.
+                time.sleep(random.uniform(0, RETRY_PAUSE_SECONDS * attempt))
                 case, fresh = self._fresh(case_id), True
             try:
                 if on_behalf_of is not None and case.organisation_id != on_behalf_of:
@@ -382,13 +396,22 @@ class CaseJourneys(Application[UUID]):
                     return self._replay(case, by)
                 if expected_version is not None and case.version != expected_version:
                     raise VersionConflict(expected_version, case.version)
+                decided_on = case.version
                 made = command.apply(case, by, self.today())
             except CommandRefused:
                 if fresh:
                     raise
                 continue
             try:
-                recordings = self.save(case)
+                if alone:
+                    recordings = self.save(case)
+                else:
+                    recordings = self.saving_together.save(case_id, case, decided_on)
+            except SavedTogetherFailed:
+                # Nothing of the batch was recorded: this command is tried
+                # again on its own, so a conflict or refusal is its own.
+                alone = True
+                continue
             except RecordConflictError:
                 if expected_version is not None:
                     raise VersionConflict(
