@@ -381,8 +381,9 @@ class CaseJourneys(Application[UUID]):
             if attempt == 0:
                 case, fresh = self._trusted(case_id)
             else:
-                # Writers that lost a race on one case wait a little, each a
-                # different while, so they do not meet again at once.
+                # A second attempt follows a lost race (or a stale copy):
+                # writers on one case wait a little, each a different while,
+                # so they do not meet again at once.
                 time.sleep(random.uniform(0, RETRY_PAUSE_SECONDS * attempt))
                 case, fresh = self._fresh(case_id), True
             try:

@@ -33,6 +33,7 @@ from projections.chronology import ChronologyReader
 from storage.encryption import CaseEncryptingMapper, _place
 from storage.keyring import HEADER_SIZE, NONCE_SIZE, CaseKeyring, is_sealed
 from storage.keys import SQLKeyStore
+from tests.integration.cases import open_north_case
 
 ADVOCATE = "advocate-rowan"
 MANAGER = "manager-north"
@@ -50,13 +51,7 @@ def _keyring(journeys: CaseJourneys) -> CaseKeyring:
 
 
 def _open(journeys: CaseJourneys, reference: str, *, consent: bool = True) -> UUID:
-    case_id = journeys.open_case(
-        reference=reference,
-        organisation_id="org-north",
-        jurisdiction="england_and_wales",
-        local_authority="Eastshire",
-        recorded_by=ADVOCATE,
-    ).case_id
+    case_id = open_north_case(journeys, reference, ADVOCATE)
     if consent:
         journeys.give_consent(case_id, "evaluation", recorded_by=ADVOCATE)
     journeys.record_step(case_id, CONTACT, recorded_by=ADVOCATE)

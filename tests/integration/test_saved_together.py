@@ -19,6 +19,7 @@ from api.bootstrap import build_journeys
 from api.settings import Settings
 from domain.application import CaseJourneys, CommandResult, StepInput
 from domain.group_commit import GroupCommit
+from tests.integration.cases import open_north_case
 
 ADVOCATE = "advocate-rowan"
 CONTACT = StepInput(
@@ -30,13 +31,7 @@ CONTACT = StepInput(
 
 
 def _open(journeys: CaseJourneys, reference: str) -> UUID:
-    return journeys.open_case(
-        reference=reference,
-        organisation_id="org-north",
-        jurisdiction="england_and_wales",
-        local_authority="Eastshire",
-        recorded_by=ADVOCATE,
-    ).case_id
+    return open_north_case(journeys, reference, ADVOCATE)
 
 
 def _record(journeys: CaseJourneys, case_id: UUID, key: str) -> CommandResult:
