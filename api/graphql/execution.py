@@ -18,8 +18,9 @@ chronology has some 9,000 leaves in 1,200 objects and 1,400 lists.
 - A field of an object type (or a list of them) is read once, and each object
   goes straight to graphql-core's own execution of its sub-selection, with the
   same paths. Only a value graphql-core would refuse or treat specially (a
-  null, something not a list, an object type that checks what it is given, a
-  directive on the field) is handed, as read, to graphql-core's completion;
+  null, something not a list, a value still to come, an object type that
+  checks what it is given, a directive on the field) is handed, as read, to
+  graphql-core's completion;
   an error raised below is placed and propagated by graphql-core's own
   ``handle_field_error``, as it would be.
 """
@@ -297,6 +298,15 @@ class FieldsAtOnce(StrawberryGraphQLCoreExecutionContext):
             value = plan.read(source, plan.attribute)
             if value is None and not plan.non_null:
                 return None
+            if self.is_awaitable(value):  # still to come: graphql-core's way
+                return self.complete_awaitable_value(
+                    plan.type,
+                    field_details_list,
+                    self._info(parent_type, field_details_list, path),
+                    path,
+                    value,
+                    position_context,
+                )
             if value is None or (plan.is_list and not isinstance(value, list | tuple)):
                 completed = self.complete_value(
                     plan.type,
