@@ -147,29 +147,38 @@ class GroupCommit:
         return batch
 
     def _commit(self, batch: list[_Turn]) -> None:
+        """Saves the batch; whatever happens, every turn in it is told."""
         try:
             recordings = self._save(*(turn.case for turn in batch))
         except BaseException as error:
+            # Nothing was recorded: each may be tried again.
             for turn in batch:
                 turn.error = error if len(batch) == 1 else SavedTogetherFailed(error)
-            raise_in_leader = not isinstance(error, Exception)
             self._release(batch)
-            if raise_in_leader:  # an interrupt: the saving thread stops too
+            if not isinstance(error, Exception):  # an interrupt: this thread stops
                 raise
             return
-        by_case: dict[UUID, list[Recording[UUID]]] = {t.case_id: [] for t in batch}
-        for recording in recordings:
-            by_case[recording.domain_event.originator_id].append(recording)
-        with self._lock:
+        try:
+            by_case: dict[UUID, list[Recording[UUID]]] = {t.case_id: [] for t in batch}
+            for recording in recordings:
+                by_case[recording.domain_event.originator_id].append(recording)
+            with self._lock:
+                for turn in batch:
+                    turn.recordings = by_case[turn.case_id]
+                    self._remember(turn)
+        except Exception as error:  # recorded, but not answerable: not retried
             for turn in batch:
-                turn.recordings = by_case[turn.case_id]
-                if turn.recordings:
-                    version = turn.recordings[-1].domain_event.originator_version
-                    self._saved[turn.case_id] = version
-                    self._saved.move_to_end(turn.case_id)
-            while len(self._saved) > REMEMBERED_CASES:
-                self._saved.popitem(last=False)
+                turn.error = error
         self._release(batch)
+
+    def _remember(self, turn: _Turn) -> None:
+        """The version the turn's case was saved at (under the lock)."""
+        if turn.recordings:
+            version = turn.recordings[-1].domain_event.originator_version
+            self._saved[turn.case_id] = version
+            self._saved.move_to_end(turn.case_id)
+        while len(self._saved) > REMEMBERED_CASES:
+            self._saved.popitem(last=False)
 
     @staticmethod
     def _release(batch: list[_Turn]) -> None:
