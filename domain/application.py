@@ -35,6 +35,7 @@ from domain.case import (
     SurvivorCase,
     case_id_for,
 )
+from domain.case_locks import CaseLocks
 from domain.commands import (
     AssembleBundle,
     AssignAdvocate,
@@ -251,6 +252,8 @@ class CaseJourneys(Application[UUID]):
         self.today = today or (lambda: datetime.now(UK).date())
         #: Commands' cases that finish together are saved together.
         self.saving_together = GroupCommit(self.save)
+        #: One command at a time on each case.
+        self.case_locks = CaseLocks()
 
     # Commands
 
@@ -363,7 +366,14 @@ class CaseJourneys(Application[UUID]):
         recorded_by: str,
         **options: Unpack[CommandOptions],
     ) -> CommandResult:
-        """Applies one command to its case and saves it, retrying lost races."""
+        """Applies one command to its case and saves it, retrying lost races;
+        one command at a time on each case in this process."""
+        with self.case_locks.held(command.case_id):
+            return self._handle(command, recorded_by, options)
+
+    def _handle(
+        self, command: CaseCommand, recorded_by: str, options: CommandOptions
+    ) -> CommandResult:
         case_id = command.case_id
         key = options.get("idempotency_key")
         expected_version = options.get("expected_version")
