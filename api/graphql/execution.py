@@ -30,7 +30,7 @@ from __future__ import annotations
 import builtins
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from graphql import (
     GraphQLField,
@@ -245,13 +245,9 @@ class FieldsAtOnce(StrawberryGraphQLCoreExecutionContext):
                     if is_awaitable(result):
                         awaitable_fields.append(response_name)
         except Exception:
-            if awaitable_fields:
-                # As graphql-core: the other fields' awaitables are settled.
-                self.settle_in_background([results[f] for f in awaitable_fields])
+            self._settle(results, awaitable_fields)
             raise
-        if not awaitable_fields:
-            return results
-        return _awaited(results, awaitable_fields)
+        return _completed(results, awaitable_fields)
 
     def _planned(
         self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
@@ -387,12 +383,15 @@ class FieldsAtOnce(StrawberryGraphQLCoreExecutionContext):
                     awaitable_indices.append(index)
                 completed.append(result)
         except Exception:
-            if awaitable_indices:
-                self.settle_in_background([completed[i] for i in awaitable_indices])
+            self._settle(completed, awaitable_indices)
             raise
-        if not awaitable_indices:
-            return completed
-        return _awaited_items(completed, awaitable_indices)
+        return _completed(completed, awaitable_indices)
+
+    def _settle(self, values: Any, pending: list[Any]) -> None:
+        """As graphql-core, when one field or item fails: the awaitables of
+        the others (``pending``: their keys or indices) are settled."""
+        if pending:
+            self.settle_in_background([values[key] for key in pending])
 
     async def _placing_errors(
         self,
@@ -422,25 +421,23 @@ class FieldsAtOnce(StrawberryGraphQLCoreExecutionContext):
         )
 
 
-async def _awaited(
-    results: dict[str, Any], awaitable_fields: list[str]
-) -> dict[str, Any]:
-    """graphql-core's ``get_results``: the awaitable fields awaited together."""
-    if len(awaitable_fields) == 1:
-        field = awaitable_fields[0]
-        results[field] = await results[field]
-    else:
-        awaited = await gather_with_cancel(*(results[f] for f in awaitable_fields))
-        results.update(zip(awaitable_fields, awaited, strict=True))
-    return results
+Values = TypeVar("Values", dict[str, Any], list[Any])
 
 
-async def _awaited_items(completed: list[Any], indices: list[int]) -> list[Any]:
-    """graphql-core's ``get_completed_results``: the awaitable items together."""
-    if len(indices) == 1:
-        completed[indices[0]] = await completed[indices[0]]
+def _completed(values: Values, pending: list[Any]) -> Values | Awaitable[Values]:
+    """The fields' (or items') values, or, if some are awaitable (``pending``:
+    their keys or indices), all of them once those are awaited together."""
+    if not pending:
+        return values
+    return _awaited(values, pending)
+
+
+async def _awaited(values: Values, pending: list[Any]) -> Values:
+    """graphql-core's ``get_results`` and ``get_completed_results``."""
+    if len(pending) == 1:
+        values[pending[0]] = await values[pending[0]]
     else:
-        awaited = await gather_with_cancel(*(completed[i] for i in indices))
-        for index, value in zip(indices, awaited, strict=True):
-            completed[index] = value
-    return completed
+        awaited = await gather_with_cancel(*(values[key] for key in pending))
+        for key, value in zip(pending, awaited, strict=True):
+            values[key] = value
+    return values
