@@ -5,8 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.extensions import SchemaExtension
 
 from api.auth import Role
 from api.graphql.audit import resolve_audit_trail
@@ -19,6 +18,7 @@ from api.graphql.context import Information
 from api.graphql.dates import resolve_describe_date
 from api.graphql.deadlines import resolve_deadlines
 from api.graphql.documents import DocumentChecks
+from api.graphql.error_masking import MaskUnexpectedErrors
 from api.graphql.evaluation import (
     resolve_cohort_export,
     resolve_evaluation,
@@ -158,19 +158,13 @@ class Query:
         )
 
 
-def is_unexpected(error: GraphQLError) -> bool:
-    """Masks what a resolver raised by surprise; a malformed request is shown."""
-    original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError)
-
-
 def _extensions(introspection: bool) -> list[type[SchemaExtension] | object]:
     # One set of checks per schema: its cache of checked documents is shared by
     # every request; size, depth, alias and cost limits in api.graphql.documents.
     checks = DocumentChecks(introspection=introspection)
     return [
         checks.extension,
-        lambda: MaskErrors(should_mask_error=is_unexpected),
+        MaskUnexpectedErrors,
     ]
 
 
