@@ -22,6 +22,7 @@ from typing import Any
 import anyio
 import anyio.to_thread
 import orjson
+from cross_web import HTTPException
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from starlette import status
@@ -29,6 +30,7 @@ from starlette.exceptions import WebSocketException
 from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.types.unset import UNSET, UnsetType
 
 from api.auth import (
     AuthenticationFailed,
@@ -40,6 +42,8 @@ from api.bootstrap import Views, build_policy, build_rule_book, build_views
 from api.downloads import ExportDownloads
 from api.graphql import WaymarkContext, build_schema
 from api.graphql.cursors import ListingCursors
+from api.graphql.direct_execution import DirectExecution
+from api.graphql.documents import DocumentChecks
 from api.http_limits import RequestLimits
 from api.logs import escape_log_records
 from api.rate_limits import RateLimited, RateLimiter
@@ -65,19 +69,22 @@ READY_TIMEOUT_SECONDS = 2.0
 class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
     """Strawberry's ASGI app, on a plain route: FastAPI's router would solve
     dependencies on every request, a third of a small mutation's HTTP cost.
-    Encodes and decodes JSON with orjson."""
+    Encodes and decodes JSON with orjson. A well-formed POST of a checked
+    document is answered the short way (``api.graphql.direct_execution``);
+    ``direct=False`` sends every request through Strawberry's view."""
 
     def __init__(
         self,
         journeys: CaseJourneys,
         chronologies: ChronologyReader,
         settings: Settings,
+        *,
+        direct: bool = True,
     ) -> None:
-        super().__init__(
-            build_schema(introspection=settings.introspection),
-            graphql_ide=None,
-            subscription_protocols=(),
-        )
+        checks = DocumentChecks(introspection=settings.introspection)
+        schema = build_schema(introspection=settings.introspection, checks=checks)
+        super().__init__(schema, graphql_ide=None, subscription_protocols=())
+        self.direct = DirectExecution(schema, checks) if direct else None
         self.journeys = journeys
         self.chronologies = chronologies
         self.deadlines = DeadlinesReader(journeys)
@@ -87,8 +94,29 @@ class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
         self.rules = build_rule_book(settings)
         self.policy = build_policy(settings)
 
+    async def run(  # type: ignore[override]
+        self,
+        request: Request | WebSocket,
+        context: WaymarkContext | UnsetType = UNSET,
+        root_value: UnsetType | None = UNSET,
+    ) -> Response | WebSocket:
+        if self.direct is not None and isinstance(request, Request):
+            prepared = self.direct.prepare(
+                request.method,
+                request.headers.get("content-type"),
+                request.headers.get("accept"),
+                await request.body() if request.method == "POST" else b"",
+            )
+            if prepared is not None:
+                answer = await self.direct.answer(
+                    prepared, await self.get_context(request, None)
+                )
+                return Response(self.encode_json(answer), media_type="application/json")
+        # Starlette keeps the body it read, so Strawberry reads it again.
+        return await super().run(request, context, root_value)  # type: ignore[arg-type]
+
     async def get_context(
-        self, request: Request | WebSocket, response: Response | WebSocket
+        self, request: Request | WebSocket, response: Response | WebSocket | None
     ) -> WaymarkContext:
         if not isinstance(request, Request):
             raise WebSocketException(
@@ -134,7 +162,12 @@ class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
         return orjson.dumps(data)
 
     def decode_json(self, data: str | bytes) -> object:
-        return orjson.loads(data)  # orjson.JSONDecodeError is a json one
+        decoded = orjson.loads(data)  # orjson.JSONDecodeError is a json one
+        # Strawberry reads a body that is a bare string or number as an object
+        # and fails (a 500): refused here, as it refuses a body it cannot parse.
+        if not isinstance(decoded, (dict, list)):
+            raise HTTPException(400, "The JSON must be an object (or a list).")
+        return decoded
 
 
 def json_response(data: Any, status_code: int = 200, **headers: str) -> Response:

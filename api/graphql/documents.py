@@ -55,6 +55,7 @@ class DocumentChecks:
         cache_size: int = CACHE_SIZE,
     ) -> None:
         self.limits = limits or QueryLimits()
+        self.introspection = introspection
         self.extra_rules: tuple[type[ASTValidationRule], ...] = (
             () if introspection else (NoSchemaIntrospectionCustomRule,)
         )
@@ -62,6 +63,18 @@ class DocumentChecks:
 
     def extension(self) -> DocumentGuard:
         return DocumentGuard(self)
+
+    @staticmethod
+    def key(query: str) -> bytes | None:
+        """The cache's key for this text, or None if it is too long to keep."""
+        if len(query) > CACHED_CHARACTERS:
+            return None
+        return hashlib.sha256(query.encode()).digest()
+
+    def known(self, query: str) -> Checked | None:
+        """This text's document and validation errors, if it was checked before."""
+        key = self.key(query)
+        return None if key is None else self.checked.get(key)
 
 
 class DocumentGuard(SchemaExtension):
@@ -88,8 +101,8 @@ class DocumentGuard(SchemaExtension):
                     f"{MAX_QUERY_CHARACTERS:,} are accepted, comments included",
                     extensions={"code": TOO_LARGE_CODE},
                 )
-            if len(query) <= CACHED_CHARACTERS:
-                self.key = hashlib.sha256(query.encode()).digest()
+            self.key = self.checks.key(query)
+            if self.key is not None:
                 self.known = self.checks.checked.get(self.key)
                 if self.known is not None:
                     context.graphql_document = self.known.document

@@ -158,24 +158,30 @@ class Query:
         )
 
 
-def _extensions(introspection: bool) -> list[type[SchemaExtension] | object]:
+def _extensions(checks: DocumentChecks) -> list[type[SchemaExtension] | object]:
     # One set of checks per schema: its cache of checked documents is shared by
     # every request; size, depth, alias and cost limits in api.graphql.documents.
-    checks = DocumentChecks(introspection=introspection)
-    return [
-        checks.extension,
-        MaskUnexpectedErrors,
-    ]
+    # api.graphql.direct_execution stands in for these two on the requests it
+    # answers: an extension added here must be added there too.
+    return [checks.extension, MaskUnexpectedErrors]
 
 
-def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+def build_schema(
+    *, introspection: bool = True, checks: DocumentChecks | None = None
+) -> strawberry.Schema:
     """The schema; ``introspection=False`` refuses ``__schema`` and ``__type``
-    (``__typename`` stays, clients need it)."""
+    (``__typename`` stays, clients need it). ``checks``: the document checks
+    and cache to use, if the caller shares them (they must refuse introspection
+    as ``introspection`` says)."""
     vocabulary()  # fail at start, not on the first request, if it cannot be described
+    if checks is None:
+        checks = DocumentChecks(introspection=introspection)
+    elif checks.introspection != introspection:
+        raise ValueError("the checks and the schema disagree on introspection")
     schema = strawberry.Schema(
         query=Query,
         mutation=Mutation,
-        extensions=_extensions(introspection),  # type: ignore[arg-type]
+        extensions=_extensions(checks),  # type: ignore[arg-type]
         execution_context_class=FieldsAtOnce,
     )
     install_input_building(schema)
