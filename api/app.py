@@ -49,6 +49,7 @@ from api.logs import escape_log_records
 from api.rate_limits import RateLimited, RateLimiter
 from api.security_headers import SecurityHeaders
 from api.settings import Settings
+from api.store_threads import StoreThreads
 from api.workspace import identity_provider_origins, mount_workspace
 from domain.application import CaseJourneys
 from projections.chronology import ChronologyReader
@@ -59,8 +60,10 @@ logger = logging.getLogger(__name__)
 GRAPHQL_PATH = "/graphql"
 #: Answers that must never be cached (they hold case data, or the server's state).
 NO_STORE_PATHS = (GRAPHQL_PATH, "/healthz", "/readyz")
-#: Worker threads for store calls, at most; beyond it requests queue. Sized to
-#: the PostgreSQL pool (5) plus its overflow (10), and one to spare.
+#: Threads for resolvers' and downloads' store calls (``api.store_threads``);
+#: beyond it requests queue. Sized to the PostgreSQL pool (5) plus its overflow
+#: (10), and one to spare. Checking a new token and /readyz run in anyio's
+#: threads, as many again at most (``store_limiter``).
 STORE_THREADS = 16
 #: How long /readyz waits for the store before calling it unavailable.
 READY_TIMEOUT_SECONDS = 2.0
@@ -122,14 +125,13 @@ class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
             raise WebSocketException(
                 status.WS_1008_POLICY_VIOLATION, "no subscriptions"
             )
-        limiter = request.app.state.store_limiter
         principal = await self.caller(request)
         views: Views = request.app.state.views
         return WaymarkContext(
             self.journeys,
             self.chronologies,
             principal,
-            limiter,
+            request.app.state.store_threads,
             caseload=views.caseload,
             rules=self.rules,
             evaluation=views.evaluation,
@@ -198,6 +200,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store_limiter = anyio.CapacityLimiter(STORE_THREADS)
+        app.state.store_threads = StoreThreads(STORE_THREADS)
         built = (
             views
             if views is not None
@@ -210,6 +213,8 @@ def create_app(
             yield
         finally:
             await anyio.to_thread.run_sync(built.stop if views else built.close)
+            # Calls already handed over finish before the caller closes the store.
+            await anyio.to_thread.run_sync(app.state.store_threads.close)
 
     app = FastAPI(
         title="Waymark",

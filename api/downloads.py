@@ -17,7 +17,6 @@ from functools import partial
 from urllib.parse import quote
 from uuid import UUID
 
-import anyio.to_thread
 import orjson
 from fastapi import Request
 from fastapi.responses import Response, StreamingResponse
@@ -173,9 +172,7 @@ async def _file(
     """The file ``make`` writes (in a worker thread: it reads the store), as a
     download named as ``make`` says; a refusal as the GraphQL API gives it."""
     try:
-        name, data = await anyio.to_thread.run_sync(
-            make, limiter=request.app.state.store_limiter
-        )
+        name, data = await request.app.state.store_threads.run(make)
     except NotPermittedError as error:
         return _problem(403, str(error))
     except CaseNotFound:

@@ -6,8 +6,6 @@ from collections.abc import Callable
 from functools import partial
 from typing import TypeVar
 
-import anyio
-import anyio.to_thread
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
@@ -15,6 +13,7 @@ from api.auth import Principal
 from api.graphql.access import Gate
 from api.graphql.cursors import ListingCursors
 from api.policy import Policy
+from api.store_threads import StoreThreads
 from domain.application import CaseJourneys
 from domain.clocks import DEFAULT_RULES, RuleBook
 from projections.audit import AuditStore
@@ -35,7 +34,7 @@ class WaymarkContext(BaseContext):
         journeys: CaseJourneys,
         chronologies: ChronologyReader,
         principal: Principal | None,
-        limiter: anyio.CapacityLimiter | None = None,
+        threads: StoreThreads | None = None,
         caseload: CaseloadReader | None = None,
         rules: RuleBook = DEFAULT_RULES,
         evaluation: EvaluationReader | None = None,
@@ -48,7 +47,8 @@ class WaymarkContext(BaseContext):
         self.journeys = journeys
         self.chronologies = chronologies
         self._principal = principal
-        self.limiter = limiter
+        #: Where store work runs, off the event loop.
+        self.threads = threads
         #: The caseload view's reader (None only where no views were built).
         self.caseload = caseload
         #: The legal clocks' rules, with any configured *(check)* periods.
@@ -81,9 +81,9 @@ class WaymarkContext(BaseContext):
 
     async def in_thread(self, work: Callable[..., T], *args: object) -> T:
         """Runs synchronous store work off the event loop."""
-        return await anyio.to_thread.run_sync(
-            partial(work, *args), limiter=self.limiter
-        )
+        if self.threads is None:
+            raise RuntimeError("no store threads: this context has no store work")
+        return await self.threads.run(partial(work, *args))
 
 
 Information = Info[WaymarkContext, None]
