@@ -212,9 +212,10 @@ def create_app(
         try:
             yield
         finally:
-            await anyio.to_thread.run_sync(built.stop if views else built.close)
-            # Calls already handed over finish before the caller closes the store.
+            # Calls already handed over finish (they may read the views) before
+            # the views close, and before the caller closes the store.
             await anyio.to_thread.run_sync(app.state.store_threads.close)
+            await anyio.to_thread.run_sync(built.stop if views else built.close)
 
     app = FastAPI(
         title="Waymark",
