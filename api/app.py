@@ -74,20 +74,18 @@ class WaymarkGraphQL(GraphQL[WaymarkContext, None]):
     dependencies on every request, a third of a small mutation's HTTP cost.
     Encodes and decodes JSON with orjson. A well-formed POST of a checked
     document is answered the short way (``api.graphql.direct_execution``);
-    ``direct=False`` sends every request through Strawberry's view."""
+    with ``direct`` None every request goes through Strawberry's view."""
 
     def __init__(
         self,
         journeys: CaseJourneys,
         chronologies: ChronologyReader,
         settings: Settings,
-        *,
-        direct: bool = True,
     ) -> None:
         checks = DocumentChecks(introspection=settings.introspection)
         schema = build_schema(introspection=settings.introspection, checks=checks)
         super().__init__(schema, graphql_ide=None, subscription_protocols=())
-        self.direct = DirectExecution(schema, checks) if direct else None
+        self.direct: DirectExecution | None = DirectExecution(schema, checks)
         self.journeys = journeys
         self.chronologies = chronologies
         self.deadlines = DeadlinesReader(journeys)
